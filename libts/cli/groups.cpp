@@ -1,0 +1,96 @@
+// Shared option groups.
+#include "cli/groups.hpp"
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+#include <unistd.h>
+
+namespace ts::cli {
+
+void add_raw_input(CLI::App &app, RawInput &raw) {
+    const char *g = "Raw input";
+    app.add_flag("--input-raw", raw.raw,
+                 "the input is headerless PCM (as from sox -t f32 or ffmpeg -f f32le), "
+                 "described by the next three options")
+        ->group(g);
+    app.add_option("--input-rate", raw.rate, "sample rate of the raw input in Hz")
+        ->check(CLI::Range(1, 1536000))
+        ->type_name("HZ")
+        ->group(g);
+    app.add_option("--input-channels", raw.channels, "channels of the raw input")
+        ->check(CLI::Range(1, 64))
+        ->type_name("N")
+        ->group(g);
+    app.add_option("--input-format", raw.format, "sample format of the raw input")
+        ->check(CLI::IsMember({"f32le", "s16le"}))
+        ->capture_default_str()
+        ->group(g);
+}
+
+void check_raw_input(const RawInput &raw) {
+    if (raw.raw && (raw.rate == 0 || raw.channels == 0))
+        throw UsageError("--input-raw needs --input-rate and --input-channels");
+    if (!raw.raw && (raw.rate != 0 || raw.channels != 0))
+        throw UsageError("--input-rate and --input-channels describe --input-raw input; "
+                         "add --input-raw");
+}
+
+void add_output(CLI::App &app, std::string &path, const std::string &what) {
+    app.add_option("-o,--output", path,
+                   "write " + what +
+                       " to FILE instead of stdout; the file appears only when complete")
+        ->type_name("FILE")
+        ->group("Output");
+}
+
+void Verbosity::apply() const {
+    log::set_level(quiet ? log::Level::quiet : verbose ? log::Level::verbose : log::Level::normal);
+}
+
+bool Verbosity::progress_bar() const {
+    return progress || (!quiet && isatty(STDERR_FILENO));
+}
+
+void add_verbosity(CLI::App &app, Verbosity &v) {
+    const char *g = "Messages";
+    app.add_flag("-q,--quiet", v.quiet, "print nothing but errors")->group(g);
+    app.add_flag("-v,--verbose", v.verbose, "say more about what is done")->group(g);
+    app.add_flag("--progress", v.progress,
+                 "draw a progress bar on stderr even when it is not a terminal")
+        ->group(g);
+}
+
+void add_no_history(CLI::App &app, bool &no_history) {
+    app.add_flag("--no-history", no_history,
+                 "do not append this command to the stream's history header lines")
+        ->group("Output");
+}
+
+std::string command_line(int argc, char **argv) {
+    std::string out;
+    for (int i = 0; i < argc; ++i) {
+        std::string a = argv[i];
+        if (i == 0) {
+            auto slash = a.rfind('/');
+            if (slash != std::string::npos)
+                a = a.substr(slash + 1);
+        }
+        bool plain = !a.empty() && a.find_first_not_of(
+                                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789-_./=:,+@%") == std::string::npos;
+        if (!out.empty())
+            out += ' ';
+        if (plain) {
+            out += a;
+        } else {
+            out += '\'';
+            for (char c : a)
+                out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+            out += '\'';
+        }
+    }
+    return out;
+}
+
+} // namespace ts::cli

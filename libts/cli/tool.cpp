@@ -1,0 +1,87 @@
+// The tool runner: parse, dispatch help/version/man, and turn exceptions into exit statuses.
+#include "cli/tool.hpp"
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/signals.hpp"
+#include "core/version.hpp"
+#include "io/output.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <new>
+
+namespace ts::cli {
+
+Tool::Tool(Spec spec) : spec_(std::move(spec)), app_(spec_.summary, spec_.name) {
+    app_.set_help_flag();
+    app_.set_help_all_flag();
+    // Declared so they show in help and man; handled before parsing (see run()).
+    app_.add_flag("-h,--help")->description("print this help and exit")->group("General");
+    app_.add_flag("--version")->description("print the version and exit")->group("General");
+    app_.add_flag("--man")->description("print the man page (roff) and exit")->group("");
+    if (spec_.exit_status.empty())
+        spec_.exit_status = {{0, "success"},
+                             {1, "a runtime or data error: an input that cannot be read or "
+                                 "decoded, a failed write"},
+                             {2, "a usage error: an unknown option, a bad or out-of-range value"},
+                             {130, "interrupted by SIGINT or SIGTERM; no output file is left"}};
+}
+
+int Tool::run(int argc, char **argv, const std::function<int()> &body) {
+    signals::install();
+    log::set_tool(spec_.name);
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--")
+            break;
+        if (arg == "-h" || arg == "--help") {
+            std::cout << help() << std::flush;
+            return exit_ok;
+        }
+        if (arg == "--version") {
+            std::cout << spec_.name << " (timeside) " << version() << "\n" << std::flush;
+            return exit_ok;
+        }
+        if (arg == "--man") {
+            std::cout << man() << std::flush;
+            return exit_ok;
+        }
+    }
+    try {
+        app_.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        std::string what = e.what();
+        log::error(what);
+        std::cerr << "Try '" << spec_.name << " --help' for more information.\n";
+        return exit_usage;
+    }
+    int status = exit_ok;
+    try {
+        status = body();
+        io::close_stdout();
+    } catch (const BrokenPipe &) {
+        status = exit_ok; // the reader has all it wanted
+    } catch (const Interrupted &) {
+        log::error("interrupted");
+        status = exit_interrupted;
+    } catch (const Error &e) {
+        if (signals::received() != 0) {
+            log::error("interrupted");
+            status = exit_interrupted;
+        } else {
+            log::error(e.what());
+            status = e.status();
+        }
+    } catch (const std::bad_alloc &) {
+        log::error("out of memory");
+        status = exit_failure;
+    } catch (const std::exception &e) {
+        log::error(e.what());
+        status = exit_failure;
+    }
+    return status;
+}
+
+} // namespace ts::cli

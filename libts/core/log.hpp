@@ -1,0 +1,21 @@
+// Messages on stderr in the form "tool: error: what: why".
+#pragma once
+
+#include <string>
+
+namespace ts::log {
+
+enum class Level { quiet, normal, verbose };
+
+// Set once by the cli layer from --quiet/--verbose; the tool name prefixes every message.
+void set_tool(const std::string &name);
+const std::string &tool();
+void set_level(Level level);
+Level level();
+
+void error(const std::string &message);
+void warning(const std::string &message);
+void info(const std::string &message);    // shown unless --quiet
+void verbose(const std::string &message); // shown with --verbose
+
+} // namespace ts::log

@@ -1,0 +1,6 @@
+// The project version, set by the build.
+#pragma once
+
+namespace ts {
+const char *version();
+}

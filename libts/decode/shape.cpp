@@ -1,0 +1,193 @@
+// Mixing, resampling and trimming stages wrapped around any source.
+#include "decode/source.hpp"
+
+#include "core/error.hpp"
+#include "decode/resampler.hpp"
+
+#include <cmath>
+#include <vector>
+
+namespace ts::decode {
+namespace {
+
+std::string seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f s", s);
+    return buf;
+}
+
+// Channel mapping: to mono by the mean of all channels; from mono by copying.
+class Mixer : public Source {
+  public:
+    Mixer(std::unique_ptr<Source> in, int channels) : in_(std::move(in)), header_(in_->header()) {
+        from_ = in_->header().channels;
+        header_.channels = channels;
+    }
+    const pcm::Header &header() const override { return header_; }
+    const std::string &name() const override { return in_->name(); }
+    std::size_t read(float *dst, std::size_t max_frames) override {
+        buf_.resize(max_frames * static_cast<std::size_t>(from_));
+        std::size_t n = in_->read(buf_.data(), max_frames);
+        const int to = header_.channels;
+        if (to == 1) {
+            const float scale = 1.0f / static_cast<float>(from_);
+            for (std::size_t i = 0; i < n; ++i) {
+                const float *f = buf_.data() + i * static_cast<std::size_t>(from_);
+                float sum = 0.0f;
+                for (int c = 0; c < from_; ++c)
+                    sum += f[c];
+                dst[i] = sum * scale;
+            }
+        } else { // from mono
+            for (std::size_t i = 0; i < n; ++i)
+                for (int c = 0; c < to; ++c)
+                    dst[i * static_cast<std::size_t>(to) + static_cast<std::size_t>(c)] = buf_[i];
+        }
+        return n;
+    }
+
+  private:
+    std::unique_ptr<Source> in_;
+    pcm::Header header_;
+    int from_;
+    std::vector<float> buf_;
+};
+
+// Resampling through libswresample, with the output length made exact when the input's
+// length is known: round(frames * out / in).
+class Resample : public Source {
+  public:
+    Resample(std::unique_ptr<Source> in, int rate)
+        : in_(std::move(in)), header_(in_->header()),
+          rs_(in_->header().rate, rate, in_->header().channels) {
+        header_.rate = rate;
+        in_buf_.resize(static_cast<std::size_t>(header_.channels));
+        if (in_->header().frames >= 0)
+            header_.frames = (in_->header().frames * rate + in_->header().rate / 2) /
+                             in_->header().rate;
+    }
+    const pcm::Header &header() const override { return header_; }
+    const std::string &name() const override { return in_->name(); }
+    std::size_t read(float *dst, std::size_t max_frames) override {
+        const auto ch = static_cast<std::size_t>(header_.channels);
+        if (header_.frames >= 0)
+            max_frames = std::min<std::size_t>(max_frames,
+                                               static_cast<std::size_t>(header_.frames - done_));
+        std::size_t got = 0;
+        while (got < max_frames) {
+            // Take what the resampler holds before feeding more, so its buffer stays small.
+            std::size_t held = rs_.process(in_buf_.data(), 0, dst + got * ch, max_frames - got);
+            got += held;
+            if (got == max_frames)
+                break;
+            if (!ended_) {
+                std::size_t want = std::max<std::size_t>(256, (max_frames - got) / 2);
+                in_buf_.resize(std::max<std::size_t>(want * ch, 1));
+                std::size_t n = in_->read(in_buf_.data(), want);
+                if (n == 0)
+                    ended_ = true;
+                else
+                    got += rs_.process(in_buf_.data(), n, dst + got * ch, max_frames - got);
+                continue;
+            }
+            if (held > 0)
+                continue;
+            std::size_t n = rs_.process(nullptr, 0, dst + got * ch, max_frames - got);
+            if (n > 0) {
+                got += n;
+                continue;
+            }
+            // The resampler may give a frame or two fewer than the exact length.
+            if (header_.frames >= 0) {
+                std::int64_t missing = header_.frames - done_ - static_cast<std::int64_t>(got);
+                std::size_t pad = static_cast<std::size_t>(
+                    std::min<std::int64_t>(missing, static_cast<std::int64_t>(max_frames - got)));
+                std::fill(dst + got * ch, dst + (got + pad) * ch, 0.0f);
+                got += pad;
+            }
+            break;
+        }
+        done_ += static_cast<std::int64_t>(got);
+        return got;
+    }
+
+  private:
+    std::unique_ptr<Source> in_;
+    pcm::Header header_;
+    Resampler rs_;
+    std::vector<float> in_buf_;
+    bool ended_ = false;
+    std::int64_t done_ = 0;
+};
+
+// Skips `skip` frames, then passes at most `keep` frames (-1: all).
+class Trim : public Source {
+  public:
+    Trim(std::unique_ptr<Source> in, std::int64_t skip, std::int64_t keep, double start)
+        : in_(std::move(in)), header_(in_->header()), skip_(skip), keep_(keep), start_(start) {
+        const std::int64_t total = in_->header().frames;
+        if (total >= 0 && skip > 0 && skip >= total)
+            throw Error(in_->name() + ": --start " + seconds(start) + " is past the end (" +
+                        seconds(static_cast<double>(total) / header_.rate) + ")");
+        std::int64_t left = total >= 0 ? total - skip : -1;
+        header_.frames = keep < 0 ? left : (left < 0 ? -1 : std::min(keep, left));
+        header_.start = in_->header().start.value_or(0.0) + start;
+    }
+    const pcm::Header &header() const override { return header_; }
+    const std::string &name() const override { return in_->name(); }
+    std::size_t read(float *dst, std::size_t max_frames) override {
+        const auto ch = static_cast<std::size_t>(header_.channels);
+        while (skipped_ < skip_) {
+            std::size_t want = static_cast<std::size_t>(
+                std::min<std::int64_t>(skip_ - skipped_, static_cast<std::int64_t>(max_frames)));
+            std::size_t n = in_->read(dst, want);
+            if (n == 0)
+                throw Error(in_->name() + ": --start " + seconds(start_) +
+                            " is past the end (" +
+                            seconds(static_cast<double>(skipped_) / header_.rate) + ")");
+            skipped_ += static_cast<std::int64_t>(n);
+        }
+        if (keep_ >= 0)
+            max_frames = static_cast<std::size_t>(
+                std::min<std::int64_t>(static_cast<std::int64_t>(max_frames), keep_ - passed_));
+        if (max_frames == 0)
+            return 0;
+        std::size_t n = in_->read(dst, max_frames);
+        passed_ += static_cast<std::int64_t>(n);
+        (void)ch;
+        return n;
+    }
+
+  private:
+    std::unique_ptr<Source> in_;
+    pcm::Header header_;
+    std::int64_t skip_, keep_;
+    double start_;
+    std::int64_t skipped_ = 0, passed_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Source> shape(std::unique_ptr<Source> source, const Shape &s) {
+    const int from = source->header().channels;
+    if (s.channels != 0 && s.channels != from) {
+        if (s.channels != 1 && from != 1)
+            throw UsageError("cannot map " + std::to_string(from) + " channels to " +
+                             std::to_string(s.channels) +
+                             ": only a mix to mono (--mono) or copies of a mono channel are "
+                             "defined");
+        source = std::make_unique<Mixer>(std::move(source), s.channels);
+    }
+    if (s.rate != 0 && s.rate != source->header().rate)
+        source = std::make_unique<Resample>(std::move(source), s.rate);
+    if (s.start > 0 || s.duration >= 0) {
+        const double rate = source->header().rate;
+        auto skip = static_cast<std::int64_t>(std::llround(s.start * rate));
+        auto keep = s.duration >= 0 ? static_cast<std::int64_t>(std::llround(s.duration * rate))
+                                    : std::int64_t{-1};
+        source = std::make_unique<Trim>(std::move(source), skip, keep, s.start);
+    }
+    return source;
+}
+
+} // namespace ts::decode

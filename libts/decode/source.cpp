@@ -1,0 +1,29 @@
+// open(): pick the reader for an input by what it is and what its first bytes say.
+#include "decode/source.hpp"
+
+#include "core/error.hpp"
+#include "decode/ffmpeg_source.hpp"
+#include "decode/pcm_source.hpp"
+#include "pcm/reader.hpp"
+
+namespace ts::decode {
+
+std::unique_ptr<Source> open(const std::string &input, const OpenOptions &options) {
+    if (io::is_url(input)) {
+        if (options.raw.raw)
+            throw UsageError("--input-raw reads a file or stdin, not a URL");
+        return open_media(input, nullptr, options);
+    }
+    auto reader = std::make_unique<io::Reader>(input);
+    if (options.raw.raw)
+        return open_raw(std::move(reader), options.raw);
+    const char *head = nullptr;
+    std::size_t n = reader->peek(&head, 8);
+    if (n == 0)
+        throw Error(reader->name() + ": empty input");
+    if (pcm::looks_like_tspcm(head, n))
+        return open_tspcm(std::move(reader));
+    return open_media(input, std::move(reader), options);
+}
+
+} // namespace ts::decode

@@ -1,0 +1,48 @@
+// A source of decoded audio: interleaved float frames plus the stream's TSPCM header facts.
+#pragma once
+
+#include "cli/groups.hpp"
+#include "pcm/header.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace ts::decode {
+
+class Source {
+  public:
+    virtual ~Source() = default;
+    // rate, channels, frames (-1 when not known before the end), start, source, sha1,
+    // tags, history and unknown keys. The format field is always f32le here.
+    virtual const pcm::Header &header() const = 0;
+    // Up to max_frames interleaved frames into dst; 0 only at the end. Errors (corrupt or
+    // truncated input) throw ts::Error naming the input.
+    virtual std::size_t read(float *dst, std::size_t max_frames) = 0;
+    // For messages: "stdin" or the argument.
+    virtual const std::string &name() const = 0;
+};
+
+struct OpenOptions {
+    cli::RawInput raw;   // headerless input
+    int stream = -1;     // which audio stream of a media file (-1: the best one)
+    bool sha1 = true;    // hash a regular file's bytes into the header
+};
+
+// Opens "-", a path or a URL: a TSPCM stream (recognised by its magic), headerless PCM
+// (with options.raw), or anything FFmpeg can demux and decode.
+std::unique_ptr<Source> open(const std::string &input, const OpenOptions &options);
+
+// What to do to the audio on the way out.
+struct Shape {
+    int rate = 0;          // 0: keep; otherwise resample (libswresample, soxr when present)
+    int channels = 0;      // 0: keep; 1: the mean of all channels; from 1: copies
+    double start = 0.0;    // seconds to skip, counted at the output rate
+    double duration = -1;  // seconds to keep (exactly round(duration * rate) frames)
+};
+
+// Wraps a source with mixing, resampling and trimming as asked. Impossible requests
+// (--start past the end when the length is known, a channel mapping with no rule) throw.
+std::unique_ptr<Source> shape(std::unique_ptr<Source> source, const Shape &shape);
+
+} // namespace ts::decode

@@ -1,0 +1,143 @@
+// Reader over a file descriptor with a peek buffer, and file hashing.
+#include "io/input.hpp"
+
+#include "core/error.hpp"
+#include "core/signals.hpp"
+
+extern "C" {
+#include <libavutil/mem.h>
+#include <libavutil/sha.h>
+}
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ts::io {
+
+bool is_url(const std::string &arg) {
+    auto pos = arg.find("://");
+    if (pos == std::string::npos || pos == 0)
+        return false;
+    for (std::size_t i = 0; i < pos; ++i)
+        if (!std::isalnum(static_cast<unsigned char>(arg[i])) && arg[i] != '+' && arg[i] != '-')
+            return false;
+    return true;
+}
+
+std::string display_name(const std::string &arg) { return arg == "-" ? "stdin" : arg; }
+
+Reader::Reader(const std::string &arg) : arg_(arg), name_(display_name(arg)) {
+    if (arg == "-") {
+        fd_ = STDIN_FILENO;
+        is_stdin_ = true;
+    } else {
+        if (arg.empty())
+            throw Error("empty input name");
+        fd_ = open(arg.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0)
+            throw Error(name_ + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (fstat(fd_, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            throw Error(name_ + ": is a directory");
+        if (S_ISREG(st.st_mode)) {
+            regular_ = true;
+            size_ = st.st_size;
+        }
+    }
+}
+
+Reader::~Reader() {
+    if (!is_stdin_ && fd_ >= 0)
+        close(fd_);
+}
+
+std::size_t Reader::raw_read(void *data, std::size_t size) {
+    for (;;) {
+        ssize_t n = ::read(fd_, data, size);
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno == EINTR) {
+            signals::check();
+            continue;
+        }
+        if (errno == EISDIR)
+            throw Error(name_ + ": is a directory");
+        throw Error(name_ + ": read failed: " + std::strerror(errno));
+    }
+}
+
+std::size_t Reader::read(void *data, std::size_t size) {
+    if (pending_pos_ < pending_.size()) {
+        std::size_t n = std::min(size, pending_.size() - pending_pos_);
+        std::memcpy(data, pending_.data() + pending_pos_, n);
+        pending_pos_ += n;
+        if (pending_pos_ == pending_.size()) {
+            pending_.clear();
+            pending_pos_ = 0;
+        }
+        return n;
+    }
+    return raw_read(data, size);
+}
+
+std::size_t Reader::read_full(void *data, std::size_t size) {
+    char *p = static_cast<char *>(data);
+    std::size_t total = 0;
+    while (total < size) {
+        std::size_t n = read(p + total, size - total);
+        if (n == 0)
+            break;
+        total += n;
+    }
+    return total;
+}
+
+std::size_t Reader::peek(const char **data, std::size_t size) {
+    if (pending_pos_ > 0) {
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(pending_pos_));
+        pending_pos_ = 0;
+    }
+    while (pending_.size() < size) {
+        std::size_t have = pending_.size();
+        pending_.resize(size);
+        std::size_t n = raw_read(pending_.data() + have, size - have);
+        pending_.resize(have + n);
+        if (n == 0)
+            break;
+    }
+    *data = pending_.data();
+    return std::min(size, pending_.size());
+}
+
+std::string sha1_file(const std::string &path) {
+    Reader in(path);
+    std::unique_ptr<AVSHA, decltype(&av_free)> sha(av_sha_alloc(), &av_free);
+    if (!sha)
+        throw Error("out of memory");
+    av_sha_init(sha.get(), 160);
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+        std::size_t n = in.read(buf.data(), buf.size());
+        if (n == 0)
+            break;
+        av_sha_update(sha.get(), reinterpret_cast<const uint8_t *>(buf.data()),
+                      static_cast<unsigned>(n));
+    }
+    uint8_t digest[20];
+    av_sha_final(sha.get(), digest);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (uint8_t b : digest) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
+} // namespace ts::io

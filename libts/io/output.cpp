@@ -1,0 +1,144 @@
+// Output: buffered writes to stdout or to a temporary file renamed into place on commit.
+#include "io/output.hpp"
+
+#include "core/error.hpp"
+#include "core/signals.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ts::io {
+namespace {
+constexpr std::size_t buffer_size = 1 << 18;
+
+std::string describe(const std::string &path) { return path == "-" ? "stdout" : path; }
+
+mode_t current_umask() {
+    mode_t mask = umask(0);
+    umask(mask);
+    return mask;
+}
+} // namespace
+
+void refuse_terminal(int fd, const std::string &what) {
+    if (isatty(fd))
+        throw UsageError("refusing to write " + what +
+                         " to a terminal; redirect it to a file (-o FILE) or pipe it to "
+                         "another tool");
+}
+
+Output::Output(const std::string &path, bool binary) : path_(path) {
+    buffer_.reserve(buffer_size);
+    if (path == "-" || path.empty()) {
+        path_ = "-";
+        is_stdout_ = true;
+        fd_ = STDOUT_FILENO;
+        if (binary)
+            refuse_terminal(fd_, "binary data");
+        struct stat st {};
+        seekable_ = false; // stdout is treated as a stream even when redirected to a file
+        (void)st;
+        return;
+    }
+    struct stat st {};
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw Error(path + ": is a directory");
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (base.empty())
+        throw Error(path + ": names a folder, not a file");
+    temp_ = (slash == std::string::npos ? std::string() : dir) + "." + base + ".tmp-XXXXXX";
+    std::vector<char> name(temp_.begin(), temp_.end());
+    name.push_back('\0');
+    fd_ = mkstemp(name.data());
+    if (fd_ < 0)
+        throw Error(path + ": cannot create: " + std::strerror(errno));
+    temp_ = name.data();
+    fchmod(fd_, 0666 & ~current_umask());
+    seekable_ = true;
+}
+
+Output::~Output() {
+    if (!is_stdout_ && fd_ >= 0)
+        close(fd_);
+    if (!is_stdout_ && !committed_ && !temp_.empty())
+        unlink(temp_.c_str());
+}
+
+void Output::write_all(const char *data, std::size_t size) {
+    while (size > 0) {
+        ssize_t n = ::write(fd_, data, size);
+        if (n < 0) {
+            if (errno == EINTR) {
+                signals::check();
+                continue;
+            }
+            if (errno == EPIPE && is_stdout_)
+                throw BrokenPipe();
+            throw Error(describe(path_) + ": write failed: " + std::strerror(errno));
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
+void Output::write(const void *data, std::size_t size) {
+    written_ += size;
+    const char *p = static_cast<const char *>(data);
+    if (buffer_.size() + size <= buffer_size) {
+        buffer_.insert(buffer_.end(), p, p + size);
+        return;
+    }
+    flush();
+    if (size >= buffer_size)
+        write_all(p, size);
+    else
+        buffer_.insert(buffer_.end(), p, p + size);
+}
+
+void Output::flush() {
+    if (!buffer_.empty()) {
+        write_all(buffer_.data(), buffer_.size());
+        buffer_.clear();
+    }
+}
+
+void Output::patch(std::uint64_t offset, std::string_view bytes) {
+    if (!seekable_)
+        throw Error(describe(path_) + ": cannot patch a stream");
+    flush();
+    if (pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(offset)) !=
+        static_cast<ssize_t>(bytes.size()))
+        throw Error(describe(path_) + ": write failed: " + std::strerror(errno));
+}
+
+void Output::commit() {
+    flush();
+    if (is_stdout_) {
+        committed_ = true;
+        return;
+    }
+    signals::check(); // an interrupted run must not publish its output
+    if (close(fd_) != 0) {
+        fd_ = -1;
+        throw Error(path_ + ": write failed: " + std::strerror(errno));
+    }
+    fd_ = -1;
+    if (rename(temp_.c_str(), path_.c_str()) != 0)
+        throw Error(path_ + ": cannot rename into place: " + std::strerror(errno));
+    committed_ = true;
+}
+
+void close_stdout() {
+    if (std::fflush(stdout) != 0 && errno != EPIPE)
+        throw Error(std::string("stdout: write failed: ") + std::strerror(errno));
+    if (close(STDOUT_FILENO) != 0 && errno != EPIPE && errno != EBADF)
+        throw Error(std::string("stdout: close failed: ") + std::strerror(errno));
+}
+
+} // namespace ts::io

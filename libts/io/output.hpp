@@ -1,0 +1,58 @@
+// Where a tool's bytes go: stdout, or a file written atomically (temporary file + rename).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ts::io {
+
+class Output {
+  public:
+    // Opens "-" (stdout) or a path. A path is written to a temporary file in the same folder
+    // and renamed over PATH only by commit(), so a failing, interrupted or killed run never
+    // leaves a partial file under the final name. When `binary`, a terminal is refused.
+    Output(const std::string &path, bool binary);
+    ~Output(); // removes the temporary file unless committed
+    Output(const Output &) = delete;
+    Output &operator=(const Output &) = delete;
+
+    void write(const void *data, std::size_t size);
+    void write(std::string_view text) { write(text.data(), text.size()); }
+    void flush();
+
+    // A regular file can be patched in place before commit (e.g. a header's frame count).
+    bool seekable() const { return seekable_; }
+    void patch(std::uint64_t offset, std::string_view bytes);
+    std::uint64_t written() const { return written_; }
+
+    // The descriptor of the temporary file, for libraries that write files themselves.
+    int fd() const { return fd_; }
+    const std::string &path() const { return path_; }
+    bool is_stdout() const { return is_stdout_; }
+
+    // Flushes and, for a file, renames it into place. Errors (disk full, EIO) throw.
+    void commit();
+
+  private:
+    void write_all(const char *data, std::size_t size);
+
+    std::string path_;
+    std::string temp_;
+    int fd_ = -1;
+    bool is_stdout_ = false;
+    bool seekable_ = false;
+    bool committed_ = false;
+    std::uint64_t written_ = 0;
+    std::vector<char> buffer_;
+};
+
+// Throws a usage error when fd is a terminal: binary data there is never what the user wants.
+void refuse_terminal(int fd, const std::string &what);
+
+// Finishes stdout at exit: a failed flush or close is an error, a closed pipe is not.
+void close_stdout();
+
+} // namespace ts::io

@@ -1,0 +1,49 @@
+// Progress bar: redrawn at most 10 times a second, erased when done.
+#include "io/progress.hpp"
+
+#include <cstdio>
+
+namespace ts::io {
+
+Progress::Progress(std::string label, std::int64_t total, bool enabled)
+    : label_(std::move(label)), total_(total), enabled_(enabled),
+      last_(std::chrono::steady_clock::now()) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::update(std::int64_t done) {
+    if (!enabled_)
+        return;
+    auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(100))
+        return;
+    last_ = now;
+    draw(done);
+}
+
+void Progress::draw(std::int64_t done) {
+    char line[160];
+    if (total_ > 0) {
+        double f = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
+        int width = 30, fill = static_cast<int>(f * width);
+        std::string bar(static_cast<std::size_t>(fill), '#');
+        bar.resize(static_cast<std::size_t>(width), '.');
+        std::snprintf(line, sizeof line, "\r%s [%s] %3d%%", label_.c_str(), bar.c_str(),
+                      static_cast<int>(f * 100));
+    } else {
+        std::snprintf(line, sizeof line, "\r%s %lld frames", label_.c_str(),
+                      static_cast<long long>(done));
+    }
+    std::fputs(line, stderr);
+    drawn_ = true;
+}
+
+void Progress::finish() {
+    if (drawn_) {
+        std::fputs("\r\033[K", stderr);
+        drawn_ = false;
+    }
+    enabled_ = false;
+}
+
+} // namespace ts::io

@@ -1,0 +1,2 @@
+// Unit tests: cli.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Unit tests: gen.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Unit tests: io.
+#include <doctest/doctest.h>

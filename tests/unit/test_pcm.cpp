@@ -1,0 +1,2 @@
+// Unit tests: pcm.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Unit tests: resample.
+#include <doctest/doctest.h>
