@@ -1,0 +1,1 @@
+// Media facts for ts-info (placeholder).
