@@ -18,14 +18,23 @@ struct Group {
     std::vector<Item> items;
 };
 
-std::string metavar(const CLI::Option *opt) {
+// CLI11 spells a checked option's type as "NAME:CONSTRAINT" ("HZ:INT in [1 - 768000]",
+// "TEXT:{f32le,s16le}"): the label shows the name (or the choices), the text the range.
+std::pair<std::string, std::string> metavar(const CLI::Option *opt) {
     if (opt->get_type_size() == 0)
         return {};
     std::string t = opt->get_type_name();
     auto colon = t.find(':');
-    if (colon != std::string::npos)
-        t = t.substr(colon + 1);
-    return t;
+    if (colon == std::string::npos)
+        return {t, {}};
+    std::string name = t.substr(0, colon), rule = t.substr(colon + 1);
+    if (!rule.empty() && rule.front() == '{')
+        return {rule, {}};
+    auto open = rule.find('['), dash = rule.find(" - "), close = rule.find(']');
+    if (open != std::string::npos && dash != std::string::npos && close != std::string::npos)
+        return {name, "(" + rule.substr(open + 1, dash - open - 1) + " to " +
+                          rule.substr(dash + 3, close - dash - 3) + ")"};
+    return {name, rule};
 }
 
 Item describe(const CLI::Option *opt) {
@@ -39,11 +48,13 @@ Item describe(const CLI::Option *opt) {
         for (const auto &l : opt->get_lnames())
             names += (names.empty() ? "--" : ", --") + l;
         item.label = names;
-        std::string mv = metavar(opt);
-        if (!mv.empty())
-            item.label += " " + mv;
     }
+    auto [mv, range] = metavar(opt);
+    if (!opt->get_positional() && !mv.empty())
+        item.label += " " + mv;
     item.text = opt->get_description();
+    if (!range.empty())
+        item.text += " " + range;
     std::string def = opt->get_default_str();
     if (!def.empty() && opt->get_type_size() != 0)
         item.text += " [default: " + def + "]";
@@ -223,10 +234,13 @@ std::string Tool::help() const {
             out << "  " << ex.command << "\n" << wrap(ex.explanation, 6, 80);
         out << "\n";
     }
-    out << "Exit status:";
-    for (const auto &[code, what] : spec_.exit_status)
-        out << (code == spec_.exit_status.front().first ? " " : ", ") << code << " " << what;
-    out << ".\nSee " << spec_.name << "(1) for the full manual.\n";
+    out << "Exit status:\n";
+    for (const auto &[code, what] : spec_.exit_status) {
+        std::string label = "  " + std::to_string(code);
+        label.resize(8, ' ');
+        out << label << wrap(what, 8, 80).substr(8);
+    }
+    out << "\nSee " << spec_.name << "(1) for the full manual.\n";
     return out.str();
 }
 

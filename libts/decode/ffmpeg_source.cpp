@@ -57,6 +57,13 @@ struct StreamIO {
             return AVERROR(EIO);
         }
     }
+
+    static int64_t seek(void *opaque, int64_t offset, int whence) {
+        auto *self = static_cast<StreamIO *>(opaque);
+        if (whence & AVSEEK_SIZE)
+            return self->reader->file_size();
+        return self->reader->seek(offset, whence & ~AVSEEK_FORCE);
+    }
 };
 
 int interrupt_cb(void *) { return signals::received() != 0 ? 1 : 0; }
@@ -72,12 +79,13 @@ class MediaSource : public Source {
         fmt_->interrupt_callback.callback = interrupt_cb;
         AVDictionary *opts = nullptr;
         std::string url = io::is_url(arg) ? arg : "file:" + arg;
-        if (reader_ && !reader_->regular_file()) {
+        if (reader_ && reader_->is_stdin()) {
             const int size = 1 << 16;
             auto *buf = static_cast<uint8_t *>(av_malloc(size));
             stream_io_.reader = reader_.get();
+            // stdin redirected from a file can seek (an mp4 with its index at the end).
             avio_ = avio_alloc_context(buf, size, 0, &stream_io_, &StreamIO::read, nullptr,
-                                       nullptr);
+                                       reader_->regular_file() ? &StreamIO::seek : nullptr);
             if (!avio_)
                 throw std::bad_alloc();
             fmt_->pb = avio_;
@@ -111,7 +119,7 @@ class MediaSource : public Source {
         if (!reader_ || !reader_->is_stdin())
             header_.source = arg;
         header_.tags = media_tags(fmt_, st);
-        if (reader_ && reader_->regular_file()) {
+        if (reader_ && reader_->regular_file() && !reader_->is_stdin()) {
             header_.frames = exact_frames(fmt_, st, arg, name_);
             if (options.sha1)
                 header_.sha1 = io::sha1_file(arg);
@@ -120,7 +128,8 @@ class MediaSource : public Source {
         packet_ = av_packet_alloc();
         if (!frame_ || !packet_)
             throw std::bad_alloc();
-        reader_.reset(reader_ && reader_->regular_file() ? nullptr : reader_.release());
+        if (reader_ && !reader_->is_stdin())
+            reader_.reset(); // FFmpeg reads the file by its path
     }
 
     ~MediaSource() override {

@@ -114,10 +114,11 @@ std::int64_t exact_frames(const AVFormatContext *fmt, const AVStream *st, const 
         }
         return declared;
     }
-    for (unsigned i = 0; i < fmt->nb_streams; ++i)
-        if (fmt->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
-            !(fmt->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC))
-            return -1; // a video file: not worth a second pass
+    // The packet count matches the decoder's output exactly only where the demuxer records
+    // every delay and padding as skip side data: checked for MPEG audio. Ogg and Matroska
+    // trim through granule positions and codec delay that a packet count does not see.
+    if (par->codec_id != AV_CODEC_ID_MP3 && par->codec_id != AV_CODEC_ID_MP2)
+        return -1;
     Scan scan = scan_packets(path, st->index, rate);
     if (!scan.ok || scan.frames <= 0)
         return -1;

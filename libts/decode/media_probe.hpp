@@ -17,7 +17,7 @@ pcm::KeyValues media_tags(const AVFormatContext *fmt, const AVStream *st);
 
 // The exact number of frames the decoder will give for stream `st` of the regular file
 // `path`, or -1 when it cannot be known without decoding. PCM and FLAC read it from the
-// header; other codecs from a demux-only pass over the packets (durations less the
+// header; MPEG audio (mp3) from a demux-only pass over the packets (durations less the
 // encoder delay and padding the container records). A file that holds less than its
 // header declares is reported as truncated here, before any output.
 std::int64_t exact_frames(const AVFormatContext *fmt, const AVStream *st, const std::string &path,

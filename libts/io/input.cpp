@@ -115,6 +115,18 @@ std::size_t Reader::peek(const char **data, std::size_t size) {
     return std::min(size, pending_.size());
 }
 
+std::int64_t Reader::seek(std::int64_t offset, int whence) {
+    if (!regular_)
+        return -1;
+    if (whence == SEEK_CUR) { // the logical position lags the descriptor by the peeked bytes
+        offset -= static_cast<std::int64_t>(pending_.size() - pending_pos_);
+    }
+    pending_.clear();
+    pending_pos_ = 0;
+    off_t pos = lseek(fd_, static_cast<off_t>(offset), whence);
+    return pos < 0 ? -1 : static_cast<std::int64_t>(pos);
+}
+
 std::string sha1_file(const std::string &path) {
     Reader in(path);
     std::unique_ptr<AVSHA, decltype(&av_free)> sha(av_sha_alloc(), &av_free);

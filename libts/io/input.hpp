@@ -31,6 +31,9 @@ class Reader {
     // Makes the next `size` bytes visible without consuming them; returns what is available.
     std::size_t peek(const char **data, std::size_t size);
 
+    // Repositions a regular file (dropping peeked bytes); returns the new offset or -1.
+    std::int64_t seek(std::int64_t offset, int whence);
+
     const std::string &name() const { return name_; } // for messages
     const std::string &arg() const { return arg_; }
     bool is_stdin() const { return is_stdin_; }

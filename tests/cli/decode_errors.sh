@@ -1,4 +1,71 @@
 #!/bin/bash
-# placeholder suite
+# ts-decode on bad input: each case exits with the documented status, writes nothing to
+# stdout, and names the input (or the option) on stderr.
 . "$TS_SRC/tests/cli/lib.sh"
+DATA="$TS_SRC/tests/data"
+
+: >empty.wav
+mkdir adir
+head -c 20000 /dev/urandom >random.bin
+ts-gen sine --duration 1 >sine.tspcm 2>/dev/null || ts-decode "$DATA/stereo-s16.wav" >sine.tspcm
+head -c 3000 sine.tspcm >cut.tspcm
+printf 'TSPCM 1\nrate: 44100\nchannels: 1\nformat: f32le\nframes: 1000\nEND\n' >short.tspcm
+head -c 100 /dev/zero >>short.tspcm
+printf 'RIFF\x24\x00\x00\x00WAVEfmt ' >badhdr.wav
+
+expect_fail "missing file" 1 "missing.wav" ts-decode missing.wav
+expect_fail "empty file" 1 "empty.wav" ts-decode empty.wav
+expect_fail "a directory" 1 "adir" ts-decode adir
+expect_fail "/dev/null" 1 "/dev/null" ts-decode /dev/null
+expect_fail "random bytes" 1 "random.bin" ts-decode random.bin
+expect_fail "a cut wav header" 1 "badhdr.wav" ts-decode badhdr.wav
+expect_fail "a truncated mp3" 1 "broken-truncated.mp3" ts-decode "$DATA/broken-truncated.mp3"
+expect_fail "a truncated TSPCM file" 1 "truncated" ts-decode cut.tspcm
+expect_fail "a TSPCM stream shorter than its frames" 1 "truncated" ts-decode short.tspcm
+expect_fail "a truncated TSPCM stream on stdin" 1 "truncated" sh -c 'cat short.tspcm | ts-decode'
+expect_fail "a file with no audio stream" 1 "no audio stream" ts-decode "$DATA/broken-no-audio.mkv"
+expect_fail "random bytes on stdin" 1 "stdin" sh -c 'cat random.bin | ts-decode'
+expect_fail "empty stdin" 1 "stdin" sh -c ': | ts-decode'
+expect_fail "--rate 0" 2 "--rate" ts-decode --rate 0 "$DATA/stereo.flac"
+expect_fail "--channels 0" 2 "--channels" ts-decode --channels 0 "$DATA/stereo.flac"
+expect_fail "--channels 65" 2 "--channels" ts-decode --channels 65 "$DATA/stereo.flac"
+expect_fail "--start past the end" 1 "past the end" ts-decode --start 5 "$DATA/stereo.flac"
+expect_fail "--start past the end of an ogg" 1 "past the end" ts-decode --start 5 "$DATA/stereo.ogg"
+expect_fail "--start negative" 2 "--start" ts-decode --start -1 "$DATA/stereo.flac"
+expect_fail "--stream 3 of a one-stream file" 2 "--stream" ts-decode --stream 3 "$DATA/stereo.flac"
+expect_fail "--format f64le" 2 "--format" ts-decode --format f64le "$DATA/stereo.flac"
+expect_fail "an unknown option" 2 "--no-such" ts-decode --no-such "$DATA/stereo.flac"
+expect_fail "--input-raw without a rate" 2 "--input-rate" ts-decode --input-raw "$DATA/stereo.flac"
+expect_fail "raw input of a partial frame" 1 "random.bin" ts-decode --input-raw --input-rate 8000 --input-channels 3 random.bin
+expect_fail "a bad TSPCM header" 1 "rate" sh -c 'printf "TSPCM 1\nrate: fast\nchannels: 1\nformat: f32le\nEND\n" | ts-decode'
+expect_fail "TSPCM version 2" 1 "version" sh -c 'printf "TSPCM 2\nrate: 8000\nEND\n" | ts-decode'
+
+# -o into a folder that does not exist, or a failing input with -o: no file, no temporary.
+mkdir outdir
+expect_fail "-o into a missing folder" 1 "no/such" ts-decode -o no/such/x.tspcm "$DATA/stereo.flac"
+expect_fail "a failing input with -o" 1 "truncated" ts-decode -o outdir/x.tspcm cut.tspcm
+[ -z "$(ls -A outdir)" ] && pass || fail "a failed run left $(ls -A outdir)"
+
+# Interrupted: SIGINT or SIGTERM while waiting on input → 130, and no output file.
+for sig in INT TERM; do
+    { head -c 200 sine.tspcm; sleep 5; } | ts-decode -o "outdir/$sig.tspcm" 2>sig.err &
+    pid=$!
+    sleep 0.5
+    kill -$sig "$pid" 2>/dev/null || pkill -$sig -f "outdir/$sig.tspcm"
+    wait "$pid"
+    s=$?
+    [ "$s" = 130 ] && pass || fail "SIG$sig: exit $s, want 130 ($(cat sig.err))"
+    [ -z "$(ls -A outdir)" ] && pass || fail "SIG$sig left $(ls -A outdir)"
+done
+
+# Binary output to a terminal is refused with a hint (a pseudo-terminal made by python).
+/usr/bin/python3 - "$TS_BIN/ts-decode" "$DATA/stereo.flac" <<'PY' && pass || fail "TSPCM to a terminal is not refused"
+import os, pty, sys, subprocess
+master, slave = pty.openpty()
+p = subprocess.run([sys.argv[1], sys.argv[2]], stdout=slave, stderr=subprocess.PIPE, timeout=20)
+os.close(slave)
+assert p.returncode == 2, p.returncode
+assert b"terminal" in p.stderr, p.stderr
+PY
+
 finish

@@ -1,7 +1,7 @@
 # Shared helpers for the CLI suites. A suite sources this, calls `check` / `expect` per case,
 # and ends with `finish`, which prints "N passed, M failed" and sets the exit status.
 set -u
-export PATH="$TS_BIN/ts-decode:$TS_BIN/ts-info:$TS_BIN/ts-gen:$PATH"
+export PATH="$TS_BIN:$PATH"
 export NO_COLOR=1 LC_ALL=C.UTF-8
 PY=/usr/bin/python3 # Debian's python, with numpy
 HELP="$TS_SRC/tests/cli/tsnum.py"
