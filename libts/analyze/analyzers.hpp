@@ -1,0 +1,21 @@
+// The definition function of every analyzer, one per file in this folder.
+#pragma once
+
+#include "analyze/analyzer.hpp"
+
+namespace ts::analyze {
+
+Definition level_definition();
+Definition dc_definition();
+Definition stats_definition();
+Definition waveform_definition();
+Definition rms_definition();
+Definition zcr_definition();
+Definition loudness_definition();
+Definition spectrogram_definition();
+Definition spectral_definition();
+Definition mel_definition();
+Definition mfcc_definition();
+Definition chroma_definition();
+
+} // namespace ts::analyze

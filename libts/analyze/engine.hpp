@@ -1,0 +1,45 @@
+// The analysis engine: one pass over a source feeds every analyzer asked for, through shared
+// framers and STFTs.
+#pragma once
+
+#include "analyze/analyzer.hpp"
+#include "decode/source.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ts::analyze {
+
+// What the user asked: "-a spectral.centroid" is {analyzer "spectral", outputs {"centroid"}}.
+struct Request {
+    std::string analyzer;
+    std::vector<std::string> outputs; // empty: all
+    std::map<std::string, std::string> params;
+};
+
+// Parses "-a" values (comma lists of NAME or NAME.OUTPUT) and "-p NAME.KEY=VALUE" values into
+// requests, merging repeats; unknown names, outputs and keys are usage errors with a "did
+// you mean". Parameters for an analyzer not asked for are an error too.
+std::vector<Request> make_requests(const std::vector<std::string> &analyzers,
+                                   const std::vector<std::string> &params);
+
+struct RunStats {
+    std::int64_t frames = 0;     // frames read from the source
+    std::int64_t reads = 0;      // source reads (one pass: frames / block, rounded up)
+    std::size_t framers = 0;     // distinct (block, step) framers
+    std::size_t stfts = 0;       // distinct (n_fft, step, window) STFTs
+};
+
+struct RunOptions {
+    bool each_channel = false; // --mix each: one result set per channel
+    std::size_t block = 8192;  // frames per source read
+    bool progress = false;
+};
+
+// Runs the requests over the source in one pass and returns the results in request order
+// (per channel with each_channel). Statistics of the pass go to stats when given.
+std::vector<result::Result> run(decode::Source &source, const std::vector<Request> &requests,
+                                const RunOptions &options, RunStats *stats = nullptr);
+
+} // namespace ts::analyze

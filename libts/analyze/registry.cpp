@@ -1,0 +1,33 @@
+// One row per analyzer; each definition lives in its own file.
+#include "analyze/registry.hpp"
+
+#include "analyze/analyzers.hpp"
+
+namespace ts::analyze {
+
+const std::vector<Definition> &registry() {
+    static const std::vector<Definition> table = {
+        level_definition(),
+        dc_definition(),
+        stats_definition(),
+        waveform_definition(),
+        rms_definition(),
+        zcr_definition(),
+        loudness_definition(),
+        spectrogram_definition(),
+        spectral_definition(),
+        mel_definition(),
+        mfcc_definition(),
+        chroma_definition(),
+    };
+    return table;
+}
+
+const Definition *find(const std::string &id) {
+    for (const auto &d : registry())
+        if (d.id == id)
+            return &d;
+    return nullptr;
+}
+
+} // namespace ts::analyze

@@ -1,0 +1,159 @@
+// ts-result JSON Lines writing: metadata through nlohmann-json, data arrays by hand with
+// std::to_chars, since a framewise matrix can hold millions of numbers.
+#include "result/result.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace ts::result {
+namespace {
+
+template <class T> void number(T v, std::string &out) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    char buf[32];
+    auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, ptr);
+}
+
+template <class T> void array(const std::vector<T> &v, std::string &out) {
+    out += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i)
+            out += ',';
+        number(v[i], out);
+    }
+    out += ']';
+}
+
+void series(const Result &r, std::string &out) {
+    if (r.width <= 1) {
+        array(r.series, out);
+        return;
+    }
+    out += '[';
+    const std::size_t n = r.frame_count();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i)
+            out += ',';
+        out += '[';
+        for (std::size_t j = 0; j < r.width; ++j) {
+            if (j)
+                out += ',';
+            number(r.series[i * r.width + j], out);
+        }
+        out += ']';
+    }
+    out += ']';
+}
+
+void key(const char *k, std::string &out, bool &first) {
+    if (!first)
+        out += ',';
+    first = false;
+    out += '"';
+    out += k;
+    out += "\":";
+}
+
+nlohmann::ordered_json audio_json(const Audio &a) {
+    nlohmann::ordered_json j;
+    j["source"] = a.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.source);
+    j["sha1"] = a.sha1.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.sha1);
+    j["rate"] = a.rate;
+    j["channels"] = a.channels;
+    j["start"] = a.start;
+    j["duration"] = a.duration;
+    j["mix"] = a.mix;
+    if (a.channel >= 0)
+        j["channel"] = a.channel;
+    return j;
+}
+
+} // namespace
+
+const char *time_mode_name(TimeMode m) {
+    switch (m) {
+    case TimeMode::global: return "global";
+    case TimeMode::framewise: return "framewise";
+    case TimeMode::event: return "event";
+    case TimeMode::segment: return "segment";
+    }
+    return "global";
+}
+
+const char *data_mode_name(DataMode m) { return m == DataMode::label ? "label" : "value"; }
+
+void write_jsonl(const Result &r, const std::string &version, std::string &out) {
+    nlohmann::ordered_json head;
+    head["schema"] = schema;
+    head["id"] = r.id;
+    head["analyzer"] = r.analyzer;
+    head["name"] = r.name;
+    head["unit"] = r.unit;
+    head["description"] = r.description;
+    head["time_mode"] = time_mode_name(r.time_mode);
+    head["data_mode"] = data_mode_name(r.data_mode);
+    head["audio"] = audio_json(r.audio);
+    if (r.frames)
+        head["frames"] = {{"rate", r.frames->rate}, {"block", r.frames->block}, {"step", r.frames->step}};
+    head["params"] = r.params;
+    head["producer"] = {{"tool", r.tool}, {"version", version}};
+    std::string text = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text.pop_back(); // reopen the object to append "data"
+    out += text;
+    out += ",\"data\":{";
+    bool first = true;
+    switch (r.time_mode) {
+    case TimeMode::global:
+        if (r.data_mode == DataMode::label) {
+            key("label", out, first);
+            out += nlohmann::json(r.labels.empty() ? std::string() : r.labels[0]).dump();
+        } else {
+            key("value", out, first);
+            if (r.scalar)
+                number(r.value.empty() ? NAN : r.value[0], out);
+            else
+                array(r.value, out);
+        }
+        break;
+    case TimeMode::framewise:
+        key("value", out, first);
+        series(r, out);
+        if (!r.y.empty()) {
+            key("y", out, first);
+            array(r.y, out);
+        }
+        break;
+    case TimeMode::event:
+    case TimeMode::segment:
+        key("time", out, first);
+        array(r.time, out);
+        if (r.time_mode == TimeMode::segment) {
+            key("duration", out, first);
+            array(r.duration, out);
+        }
+        if (!r.value.empty() || (r.data_mode == DataMode::value && r.time_mode == TimeMode::segment)) {
+            key("value", out, first);
+            array(r.value, out);
+        }
+        if (!r.labels.empty() || r.data_mode == DataMode::label) {
+            key("label", out, first);
+            out += nlohmann::json(r.labels).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        }
+        if (!r.confidence.empty()) {
+            key("confidence", out, first);
+            array(r.confidence, out);
+        }
+        break;
+    }
+    for (auto it = r.extra.begin(); it != r.extra.end(); ++it) {
+        key(it.key().c_str(), out, first);
+        out += it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    out += "}}\n";
+}
+
+} // namespace ts::result

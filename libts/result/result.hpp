@@ -1,0 +1,76 @@
+// The ts-result model (man/ts-result.5): one analysis result, as written on one JSON line.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ts::result {
+
+constexpr const char *schema = "ts-result/1";
+
+enum class TimeMode { global, framewise, event, segment };
+enum class DataMode { value, label };
+
+const char *time_mode_name(TimeMode m);
+const char *data_mode_name(DataMode m);
+
+// The audio a result describes.
+struct Audio {
+    std::string source;   // path or URL; empty for stdin
+    std::string sha1;     // of the source file, when known
+    int rate = 0;
+    int channels = 0;     // of the input
+    double start = 0.0;
+    double duration = 0.0;
+    std::string mix = "mono"; // mono | each | all
+    int channel = -1;         // with mix "each": which channel (from 0)
+};
+
+// Framing of a framewise result: frame i covers [start + i*step/rate, + block/rate).
+struct Framing {
+    int rate = 0;
+    int block = 0;
+    int step = 0;
+};
+
+struct Result {
+    std::string id;        // "analyzer" or "analyzer.output"
+    std::string analyzer;
+    std::string name;
+    std::string unit;
+    std::string description;
+    TimeMode time_mode = TimeMode::global;
+    DataMode data_mode = DataMode::value;
+    Audio audio;
+    std::optional<Framing> frames;
+    nlohmann::json params = nlohmann::json::object();
+    std::string tool = "ts-analyze";
+
+    // Data. global: `value` (scalar when `scalar`, else an array) or `labels[0]`.
+    // framewise: `series` (n frames x `width` values, row-major; width 1 → a flat array)
+    // and `y` (bin centres) for matrices. event: `time` (+ optional value/labels/
+    // confidence). segment: `time`, `duration`, and `labels` or `value`.
+    // NaN and infinities are written as null.
+    std::vector<double> value;
+    bool scalar = false;
+    std::vector<float> series;
+    std::size_t width = 1;
+    std::vector<double> y;
+    std::vector<double> time;
+    std::vector<double> duration;
+    std::vector<std::string> labels;
+    std::vector<double> confidence;
+    nlohmann::json extra = nlohmann::json::object(); // more keys inside "data"
+
+    std::size_t frame_count() const { return width ? series.size() / width : 0; }
+};
+
+// Appends the result as one JSON line (ending in '\n') to out. Numbers are written in
+// their shortest exact form; NaN and infinities as null.
+void write_jsonl(const Result &r, const std::string &version, std::string &out);
+
+} // namespace ts::result

@@ -1,0 +1,2 @@
+// Unit tests: analyze.
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Unit tests: dsp.
+#include <doctest/doctest.h>

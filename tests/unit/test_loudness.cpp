@@ -1,0 +1,2 @@
+// Unit tests: loudness.
+#include <doctest/doctest.h>

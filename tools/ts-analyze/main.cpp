@@ -1,0 +1,163 @@
+// ts-analyze: run analyzers over audio in one pass and write ts-result JSON Lines.
+#include "analyze/catalog.hpp"
+#include "analyze/engine.hpp"
+#include "analyze/preset.hpp"
+#include "cli/groups.hpp"
+#include "cli/tool.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/version.hpp"
+#include "decode/ffmpeg_source.hpp"
+#include "io/output.hpp"
+
+#include <iostream>
+
+namespace {
+
+ts::cli::Spec spec() {
+    return {
+        "ts-analyze",
+        "analyze audio in one pass and write ts-result JSON Lines",
+        {"[OPTIONS] -a NAME[,NAME...] [INPUT...]", "[OPTIONS] --preset NAME [INPUT...]",
+         "--list [--json]"},
+        "Reads each INPUT (a media file, a URL, or - for stdin, the default: a TSPCM stream or "
+        "media bytes) once, feeds every analyzer asked for, and writes one JSON line per "
+        "result (see ts-result(5)). Analyzers that need the same frames or the same STFT "
+        "(same size, step and window) share one. Several inputs give their results in turn, "
+        "told apart by audio.source; an input that fails is reported and the others are "
+        "still analyzed (the exit status is then 1).\n\n"
+        "Analyzers work on the mono mix-down (the mean of the channels) unless --mix each "
+        "asks for one result set per channel (audio.channel says which). level, stats and "
+        "loudness read every channel, as their standards define (audio.mix is \"all\").\n\n"
+        "-a NAME.OUTPUT keeps one output of an analyzer; -p NAME.KEY=VALUE sets a parameter. "
+        "Every result carries its parameters, defaults included, in params. ts-analyze --list "
+        "shows the analyzers, their outputs and parameters; --list --json gives the same for "
+        "programs.\n\n"
+        "Framewise results: frame i covers the samples [i*step, i*step + block) and its time "
+        "is its start, audio.start + i*step/rate. Only whole frames are analyzed: an input "
+        "shorter than one block gives empty framewise arrays. Values that do not exist (the "
+        "level of digital silence, -inf dB) are written as null, and the output's "
+        "description says when.",
+        {{"Presets",
+          "--preset NAME loads presets/NAME.yaml (searched in $TS_PRESET_PATH, beside the "
+          "tools, then in the installed data folder); --preset FILE.yaml a file. A preset "
+          "lists analyzers (as -a values) and params (NAME.KEY: VALUE); -a and -p on the "
+          "command line add to it and override it:\n\n"
+          "  # loudness.yaml: broadcast loudness (EBU R128)\n"
+          "  analyzers: [loudness, level]\n"
+          "  params:\n"
+          "    loudness.true_peak: true"}},
+        {{"ts-analyze -a level,loudness song.flac", "levels and loudness of one file"},
+         {"ts-decode song.mp3 | ts-analyze -a spectral.centroid -p spectral.n_fft=4096",
+          "the spectral centroid with a longer FFT"},
+         {"ts-analyze --preset music *.flac > results.jsonl", "the music preset over many files"},
+         {"ts-analyze --list --json | jq '.[].id'", "the analyzers, for programs"}},
+        {},
+        "ts-decode(1), ts-result(5), ts-pcm(5)",
+    };
+}
+
+struct Options {
+    std::vector<std::string> inputs;
+    std::string output = "-";
+    std::vector<std::string> analyzers, params;
+    std::string preset;
+    std::string mix = "mono";
+    bool list = false, json = false;
+    ts::cli::RawInput raw;
+    ts::cli::Verbosity verbosity;
+};
+
+int run(Options &o) {
+    o.verbosity.apply();
+    if (o.list) {
+        std::string text = o.json ? ts::analyze::list_json().dump(2) + "\n"
+                                  : ts::analyze::list_text();
+        ts::io::Output out(o.output, false);
+        out.write(text);
+        out.commit();
+        return ts::exit_ok;
+    }
+    ts::cli::check_raw_input(o.raw);
+    std::vector<std::string> analyzers, params;
+    if (!o.preset.empty()) {
+        auto p = ts::analyze::load_preset(o.preset);
+        analyzers = p.analyzers;
+        params = p.params;
+    }
+    analyzers.insert(analyzers.end(), o.analyzers.begin(), o.analyzers.end());
+    params.insert(params.end(), o.params.begin(), o.params.end());
+    if (analyzers.empty())
+        throw ts::UsageError("no analyzer asked for: give -a NAME or --preset NAME "
+                             "(ts-analyze --list shows them)");
+    auto requests = ts::analyze::make_requests(analyzers, params);
+    if (o.inputs.empty())
+        o.inputs.push_back("-");
+
+    ts::decode::quiet_ffmpeg_logs();
+    ts::io::Output out(o.output, false);
+    ts::analyze::RunOptions run_options;
+    run_options.each_channel = o.mix == "each";
+    run_options.progress = o.verbosity.progress_bar();
+    int status = ts::exit_ok;
+    for (const auto &input : o.inputs) {
+        std::string text;
+        try {
+            auto source = ts::decode::open(input, {o.raw, -1, true});
+            ts::analyze::RunStats stats;
+            auto results = ts::analyze::run(*source, requests, run_options, &stats);
+            for (const auto &r : results)
+                ts::result::write_jsonl(r, ts::version(), text);
+            ts::log::verbose(source->name() + ": " + std::to_string(stats.frames) +
+                             " frames read once in " + std::to_string(stats.reads) + " reads for " +
+                             std::to_string(requests.size()) + " analyzer(s), " +
+                             std::to_string(stats.framers) + " framer(s), " +
+                             std::to_string(stats.stfts) + " STFT(s)");
+        } catch (const ts::UsageError &) {
+            throw;
+        } catch (const ts::Error &e) {
+            ts::log::error(e.what());
+            status = ts::exit_failure;
+            continue;
+        }
+        out.write(text);
+    }
+    out.commit();
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    ts::cli::Tool tool(spec());
+    Options o;
+    auto &app = tool.app();
+    app.add_option("INPUT", o.inputs, "media files, URLs, or - for stdin (the default)");
+    const char *g = "Analysis";
+    app.add_option("-a,--analyzers", o.analyzers,
+                   "analyzers to run: NAME or NAME.OUTPUT, comma-separated; repeatable")
+        ->type_name("LIST")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false)
+        ->group(g);
+    app.add_option("-p,--param", o.params, "set a parameter: NAME.KEY=VALUE; repeatable")
+        ->type_name("NAME.KEY=VALUE")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false)
+        ->group(g);
+    app.add_option("--preset", o.preset, "load a preset by name or YAML file")
+        ->type_name("NAME|FILE")
+        ->group(g);
+    app.add_option("--mix", o.mix, "mono: analyze the mix-down; each: every channel apart")
+        ->check(CLI::IsMember({"mono", "each"}))
+        ->capture_default_str()
+        ->group(g);
+    app.add_flag("--list", o.list, "list the analyzers, their outputs and parameters")->group(g);
+    app.add_flag("--json", o.json, "with --list: as JSON, for programs")->group(g);
+    ts::cli::add_output(app, o.output, "the results");
+    ts::cli::add_raw_input(app, o.raw);
+    ts::cli::add_verbosity(app, o.verbosity);
+    return tool.run(argc, argv, [&] { return run(o); });
+}
