@@ -29,6 +29,8 @@ class PcmSource : public Source {
 
 std::unique_ptr<Source> open_tspcm(std::unique_ptr<io::Reader> in) {
     pcm::Header h = pcm::read_header(*in);
+    if (h.source.empty() && !in->is_stdin())
+        h.source = in->arg(); // a stream saved to a file, with no origin of its own
     return std::make_unique<PcmSource>(std::move(in), std::move(h));
 }
 

@@ -4,7 +4,7 @@
 . "$TS_SRC/tests/cli/lib.sh"
 DATA="$TS_SRC/tests/data"
 
-for t in ts-decode ts-info ts-gen; do
+for t in ts-decode ts-info ts-gen ts-analyze; do
     page="$TS_MAN/$t.1"
     if MANWIDTH=100 man -l "$page" >page.txt 2>page.err && grep -q "EXIT STATUS" page.txt &&
         grep -q "^NAME" page.txt && grep -q -- "--output" page.txt; then pass
@@ -17,8 +17,10 @@ for t in ts-decode ts-info ts-gen; do
         grep -qF -- "$opt" page.txt || { fail "$t: $opt is in --help but not in the man page"; break; }
     done
 done
-if MANWIDTH=100 man -l "$TS_SRC/man/ts-pcm.5" >pcm.txt 2>pcm.err && grep -q "HEADER" pcm.txt && [ ! -s pcm.err ]; then pass
-else fail "ts-pcm.5 does not render: $(cat pcm.err)"; fi
+for page in ts-pcm.5 ts-result.5; do
+    if MANWIDTH=100 man -l "$TS_SRC/man/$page" >p5.txt 2>p5.err && grep -q "^DESCRIPTION" p5.txt && [ ! -s p5.err ]; then pass
+    else fail "$page does not render: $(cat p5.err)"; fi
+done
 
 # The numpy reader printed in ts-pcm(5) works on a stream from ts-decode.
 ts-decode "$DATA/stereo-s16.wav" >song.tspcm
