@@ -25,6 +25,37 @@ std::string list_text() {
     return out;
 }
 
+std::string manual_text() {
+    std::string out;
+    for (const auto &d : registry()) {
+        out += d.id + " - " + d.name + ". " + d.description +
+               (d.all_channels ? " Reads every channel." : "") + "\n\n";
+        for (const auto &o : d.outputs) {
+            std::string id = o.id.empty() ? d.id : d.id + "." + o.id;
+            out += "Output " + id + " (" + result::time_mode_name(o.time_mode) +
+                   (o.unit.empty() ? "" : ", " + o.unit) + "): " + o.description + "\n\n";
+        }
+        for (const auto &p : d.params) {
+            out += "Parameter " + d.id + "." + p.key + " (" + param_type_name(p.type) +
+                   ", default " + p.default_value;
+            if (p.type == ParamType::integer || p.type == ParamType::number) {
+                char range[64];
+                std::snprintf(range, sizeof range, ", %g to %g", p.min, p.max);
+                out += range;
+            }
+            if (!p.choices.empty()) {
+                out += ", one";
+                out += p.type == ParamType::list ? " or more" : "";
+                out += " of";
+                for (const auto &c : p.choices)
+                    out += " " + c;
+            }
+            out += "): " + p.description + "\n\n";
+        }
+    }
+    return out;
+}
+
 nlohmann::json list_json() {
     nlohmann::json all = nlohmann::json::array();
     for (const auto &d : registry()) {

@@ -8,6 +8,8 @@
 namespace ts::analyze {
 
 std::string list_text();
+// Every analyzer with its outputs and parameters as paragraphs, for the man page.
+std::string manual_text();
 nlohmann::json list_json();
 
 } // namespace ts::analyze

@@ -129,7 +129,9 @@ int run(Options &o) {
 } // namespace
 
 int main(int argc, char **argv) {
-    ts::cli::Tool tool(spec());
+    ts::cli::Spec s = spec();
+    s.sections.insert(s.sections.begin(), {"Analyzers", ts::analyze::manual_text()});
+    ts::cli::Tool tool(std::move(s));
     Options o;
     auto &app = tool.app();
     app.add_option("INPUT", o.inputs, "media files, URLs, or - for stdin (the default)");
