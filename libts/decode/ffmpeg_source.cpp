@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/signals.hpp"
+#include "decode/demuxer.hpp"
 #include "decode/media_probe.hpp"
 
 extern "C" {
@@ -19,12 +20,6 @@ extern "C" {
 namespace ts::decode {
 namespace {
 
-std::string av_error(int code) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(code, buf, sizeof buf);
-    return buf;
-}
-
 void log_callback(void *, int level, const char *fmt, va_list args) {
     if (level > AV_LOG_WARNING || log::level() != log::Level::verbose)
         return;
@@ -37,74 +32,31 @@ void log_callback(void *, int level, const char *fmt, va_list args) {
         log::verbose("ffmpeg: " + s);
 }
 
-// Reads a non-seekable stream for libavformat through our Reader (which may hold peeked
-// bytes). Exceptions cannot cross FFmpeg's C frames, so failures are kept and rethrown.
-struct StreamIO {
-    io::Reader *reader = nullptr;
-    std::string error;
-    bool interrupted = false;
-
-    static int read(void *opaque, uint8_t *buf, int size) {
-        auto *self = static_cast<StreamIO *>(opaque);
-        try {
-            std::size_t n = self->reader->read(buf, static_cast<std::size_t>(size));
-            return n == 0 ? AVERROR_EOF : static_cast<int>(n);
-        } catch (const Interrupted &) {
-            self->interrupted = true;
-            return AVERROR_EXIT;
-        } catch (const std::exception &e) {
-            self->error = e.what();
-            return AVERROR(EIO);
-        }
-    }
-
-    static int64_t seek(void *opaque, int64_t offset, int whence) {
-        auto *self = static_cast<StreamIO *>(opaque);
-        if (whence & AVSEEK_SIZE)
-            return self->reader->file_size();
-        return self->reader->seek(offset, whence & ~AVSEEK_FORCE);
-    }
-};
-
-int interrupt_cb(void *) { return signals::received() != 0 ? 1 : 0; }
+// stdin and pipes given by name (whose first bytes were already peeked) are read through
+// the Reader; regular files are opened by FFmpeg by path, so it can seek.
+bool through_reader(const io::Reader *r) { return r && (r->is_stdin() || !r->regular_file()); }
 
 class MediaSource : public Source {
   public:
     MediaSource(const std::string &arg, std::unique_ptr<io::Reader> reader,
                 const OpenOptions &options)
-        : arg_(arg), name_(io::display_name(arg)), reader_(std::move(reader)) {
-        fmt_ = avformat_alloc_context();
-        if (!fmt_)
-            throw std::bad_alloc();
-        fmt_->interrupt_callback.callback = interrupt_cb;
-        AVDictionary *opts = nullptr;
-        std::string url = io::is_url(arg) ? arg : "file:" + arg;
-        if (reader_ && reader_->is_stdin()) {
-            const int size = 1 << 16;
-            auto *buf = static_cast<uint8_t *>(av_malloc(size));
-            stream_io_.reader = reader_.get();
-            // stdin redirected from a file can seek (an mp4 with its index at the end).
-            avio_ = avio_alloc_context(buf, size, 0, &stream_io_, &StreamIO::read, nullptr,
-                                       reader_->regular_file() ? &StreamIO::seek : nullptr);
-            if (!avio_)
-                throw std::bad_alloc();
-            fmt_->pb = avio_;
-            url.clear();
-        } else if (io::is_url(arg)) {
-            av_dict_set(&opts, "rw_timeout", "30000000", 0);
-            av_dict_set(&opts, "reconnect", "1", 0);
-            av_dict_set(&opts, "user_agent", "timeside", 0);
+        : arg_(arg), name_(io::display_name(arg)), reader_(std::move(reader)),
+          demux_(arg, through_reader(reader_.get()) ? reader_.get() : nullptr) {
+        fmt_ = demux_.fmt();
+        try {
+            open(options);
+        } catch (...) {
+            release(); // the destructor does not run for a half-built object
+            throw;
         }
-        int ret = avformat_open_input(&fmt_, url.c_str(), nullptr, &opts);
-        av_dict_free(&opts);
-        if (ret < 0) {
-            fmt_ = nullptr; // freed by avformat_open_input on failure
-            fail(ret, "cannot open");
-        }
-        ret = avformat_find_stream_info(fmt_, nullptr);
-        if (ret < 0)
-            fail(ret, "cannot read the stream information");
-        stream_ = pick_stream(options.stream);
+    }
+
+    ~MediaSource() override { release(); }
+
+  private:
+    void open(const OpenOptions &options) {
+        const std::string &arg = arg_;
+        stream_ = demux_.audio_stream(options.stream);
         AVStream *st = fmt_->streams[stream_];
         for (unsigned i = 0; i < fmt_->nb_streams; ++i)
             if (static_cast<int>(i) != stream_)
@@ -119,7 +71,7 @@ class MediaSource : public Source {
         if (!reader_ || !reader_->is_stdin())
             header_.source = arg;
         header_.tags = media_tags(fmt_, st);
-        if (reader_ && reader_->regular_file() && !reader_->is_stdin()) {
+        if (reader_ && !through_reader(reader_.get())) {
             header_.frames = exact_frames(fmt_, st, arg, name_);
             if (options.sha1)
                 header_.sha1 = io::sha1_file(arg);
@@ -128,22 +80,18 @@ class MediaSource : public Source {
         packet_ = av_packet_alloc();
         if (!frame_ || !packet_)
             throw std::bad_alloc();
-        if (reader_ && !reader_->is_stdin())
+        if (reader_ && !through_reader(reader_.get()))
             reader_.reset(); // FFmpeg reads the file by its path
     }
 
-    ~MediaSource() override {
+    void release() {
         av_frame_free(&frame_);
         av_packet_free(&packet_);
         swr_free(&swr_);
         avcodec_free_context(&codec_);
-        avformat_close_input(&fmt_);
-        if (avio_) {
-            av_freep(&avio_->buffer);
-            avio_context_free(&avio_);
-        }
     }
 
+  public:
     const pcm::Header &header() const override { return header_; }
     const std::string &name() const override { return name_; }
 
@@ -178,31 +126,7 @@ class MediaSource : public Source {
     }
 
   private:
-    [[noreturn]] void fail(int code, const std::string &what) {
-        if (stream_io_.interrupted || code == AVERROR_EXIT)
-            throw Interrupted();
-        if (!stream_io_.error.empty())
-            throw Error(stream_io_.error);
-        std::string why = av_error(code);
-        if (code == AVERROR_INVALIDDATA)
-            why = "not a media file FFmpeg can read (unknown format or corrupt data)";
-        throw Error(name_ + ": " + what + ": " + why);
-    }
-
-    int pick_stream(int wanted) {
-        if (wanted < 0) {
-            int idx = av_find_best_stream(fmt_, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-            if (idx < 0)
-                throw Error(name_ + ": no audio stream");
-            return idx;
-        }
-        int seen = 0;
-        for (unsigned i = 0; i < fmt_->nb_streams; ++i)
-            if (fmt_->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO && seen++ == wanted)
-                return static_cast<int>(i);
-        throw UsageError(name_ + ": --stream " + std::to_string(wanted) + ": the input has " +
-                         std::to_string(seen) + " audio stream(s), numbered from 0");
-    }
+    [[noreturn]] void fail(int code, const std::string &what) { demux_.fail(code, what); }
 
     void open_decoder(AVStream *st) {
         const AVCodec *dec = avcodec_find_decoder(st->codecpar->codec_id);
@@ -296,8 +220,7 @@ class MediaSource : public Source {
 
     std::string arg_, name_;
     std::unique_ptr<io::Reader> reader_;
-    StreamIO stream_io_;
-    AVIOContext *avio_ = nullptr;
+    Demuxer demux_;
     AVFormatContext *fmt_ = nullptr;
     AVCodecContext *codec_ = nullptr;
     SwrContext *swr_ = nullptr;

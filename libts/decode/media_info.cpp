@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/signals.hpp"
+#include "decode/demuxer.hpp"
 #include "decode/media_probe.hpp"
 #include "io/input.hpp"
 #include "pcm/reader.hpp"
@@ -18,38 +19,6 @@ extern "C" {
 
 namespace ts::decode {
 namespace {
-
-std::string av_error(int code) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(code, buf, sizeof buf);
-    return buf;
-}
-
-// libavformat reads stdin through our Reader, which holds the bytes peeked for the magic.
-// Exceptions cannot cross FFmpeg's C frames, so a failure is kept here and rethrown.
-struct StreamIO {
-    io::Reader *reader = nullptr;
-    std::string error;
-    bool interrupted = false;
-
-    static int read(void *opaque, uint8_t *buf, int size) {
-        auto *self = static_cast<StreamIO *>(opaque);
-        try {
-            std::size_t n = self->reader->read(buf, static_cast<std::size_t>(size));
-            return n == 0 ? AVERROR_EOF : static_cast<int>(n);
-        } catch (const Interrupted &) {
-            self->interrupted = true;
-            return AVERROR_EXIT;
-        } catch (const std::exception &e) {
-            self->error = e.what();
-            return AVERROR(EIO);
-        }
-    }
-};
-
-int interrupt_cb(void *) {
-    return signals::received() != 0 ? 1 : 0;
-}
 
 bool is_pcm(AVCodecID id) {
     return id >= AV_CODEC_ID_PCM_S16LE && id < AV_CODEC_ID_ADPCM_IMA_QT;
@@ -120,72 +89,6 @@ void raw_info(io::Reader &in, MediaInfo &info, const cli::RawInput &raw) {
     }
 }
 
-// One libavformat context, opened by URL, by path (seekable) or over a Reader (a pipe).
-class Demuxer {
-  public:
-    Demuxer(const std::string &arg, io::Reader *reader) : name_(io::display_name(arg)) {
-        fmt_ = avformat_alloc_context();
-        if (!fmt_)
-            throw std::bad_alloc();
-        fmt_->interrupt_callback.callback = interrupt_cb;
-        AVDictionary *opts = nullptr;
-        std::string url = io::is_url(arg) ? arg : "file:" + arg;
-        if (reader && (reader->is_stdin() || !reader->regular_file())) {
-            const int size = 1 << 16;
-            auto *buf = static_cast<uint8_t *>(av_malloc(size));
-            io_.reader = reader;
-            avio_ = buf ? avio_alloc_context(buf, size, 0, &io_, &StreamIO::read, nullptr, nullptr)
-                        : nullptr;
-            if (!avio_) {
-                av_free(buf);
-                throw std::bad_alloc();
-            }
-            fmt_->pb = avio_;
-            url.clear();
-        } else if (io::is_url(arg)) {
-            av_dict_set(&opts, "rw_timeout", "30000000", 0);
-            av_dict_set(&opts, "reconnect", "1", 0);
-            av_dict_set(&opts, "user_agent", "timeside", 0);
-        }
-        int ret = avformat_open_input(&fmt_, url.c_str(), nullptr, &opts);
-        av_dict_free(&opts);
-        if (ret < 0) {
-            fmt_ = nullptr; // freed by avformat_open_input on failure
-            fail(ret, "cannot open");
-        }
-        ret = avformat_find_stream_info(fmt_, nullptr);
-        if (ret < 0)
-            fail(ret, "cannot read the stream information");
-    }
-    ~Demuxer() {
-        avformat_close_input(&fmt_);
-        if (avio_) {
-            av_freep(&avio_->buffer);
-            avio_context_free(&avio_);
-        }
-    }
-    Demuxer(const Demuxer &) = delete;
-    Demuxer &operator=(const Demuxer &) = delete;
-    AVFormatContext *fmt() const { return fmt_; }
-
-  private:
-    [[noreturn]] void fail(int code, const std::string &what) {
-        if (io_.interrupted || code == AVERROR_EXIT)
-            throw Interrupted();
-        if (!io_.error.empty())
-            throw Error(io_.error);
-        std::string why = av_error(code);
-        if (code == AVERROR_INVALIDDATA)
-            why = "not a media file FFmpeg can read (unknown format or corrupt data)";
-        throw Error(name_ + ": " + what + ": " + why);
-    }
-
-    std::string name_;
-    StreamIO io_;
-    AVIOContext *avio_ = nullptr;
-    AVFormatContext *fmt_ = nullptr;
-};
-
 [[noreturn]] void no_such_stream(const std::string &name, int wanted, int audio_streams) {
     throw UsageError(name + ": --stream " + std::to_string(wanted) + ": the input has " +
                      std::to_string(audio_streams) + " audio stream(s), numbered from 0");
@@ -214,7 +117,7 @@ std::pair<int, int> pick_stream(AVFormatContext *fmt, int wanted, const std::str
 void media_facts(const std::string &arg, io::Reader *reader, const InfoOptions &options,
                  MediaInfo &info) {
     const std::string name = io::display_name(arg);
-    Demuxer demux(arg, reader);
+    Demuxer demux(arg, reader && (reader->is_stdin() || !reader->regular_file()) ? reader : nullptr);
     AVFormatContext *fmt = demux.fmt();
     info.container = fmt->iformat->name;
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {
