@@ -98,19 +98,22 @@ class MediaSource : public Source {
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);
         std::size_t got = 0;
-        for (;;) {
-            std::size_t avail = (fifo_.size() - fifo_pos_) / ch;
-            std::size_t n = std::min(avail, max_frames - got);
-            if (n > 0) {
-                std::memcpy(dst + got * ch, fifo_.data() + fifo_pos_, n * ch * sizeof(float));
-                fifo_pos_ += n * ch;
-                got += n;
+        // Samples go straight from the decoder's frame into dst through swresample, which
+        // keeps what does not fit and gives it back first on the next call.
+        static const uint8_t none = 0;
+        const uint8_t *no_input[AV_NUM_DATA_POINTERS] = {&none};
+        while (got < max_frames) {
+            if (swr_) {
+                got += convert(no_input, 0, dst + got * ch, max_frames - got);
+                if (got == max_frames)
+                    break;
             }
-            if (got == max_frames || done_)
+            if (done_ || !next_frame())
                 break;
-            fifo_.clear();
-            fifo_pos_ = 0;
-            decode_more();
+            prepare_swr(frame_);
+            got += convert(const_cast<const uint8_t **>(frame_->extended_data), frame_->nb_samples,
+                           dst + got * ch, max_frames - got);
+            av_frame_unref(frame_);
         }
         if (got == 0 && done_ && corrupt_ > 0 && !warned_) {
             warned_ = true;
@@ -137,56 +140,53 @@ class MediaSource : public Source {
         if (!codec_ || avcodec_parameters_to_context(codec_, st->codecpar) < 0)
             throw std::bad_alloc();
         codec_->pkt_timebase = st->time_base;
+        // Frame threads where the codec has them (FLAC): same samples, less wall time.
+        codec_->thread_count = 0;
+        codec_->thread_type = FF_THREAD_FRAME;
         int ret = avcodec_open2(codec_, dec, nullptr);
         if (ret < 0)
             fail(ret, "cannot open the decoder");
     }
 
-    void convert(const AVFrame *f) {
+    void prepare_swr(const AVFrame *f) {
         if (f->sample_rate != header_.rate || f->ch_layout.nb_channels != header_.channels)
             throw Error(name_ + ": the audio format changes mid-stream (" +
                         std::to_string(f->sample_rate) + " Hz, " +
                         std::to_string(f->ch_layout.nb_channels) + " channels)");
-        if (!swr_ || f->format != swr_format_) {
-            swr_free(&swr_);
-            AVChannelLayout layout;
-            av_channel_layout_copy(&layout, &f->ch_layout);
-            if (layout.order == AV_CHANNEL_ORDER_UNSPEC)
-                av_channel_layout_default(&layout, header_.channels);
-            int ret = swr_alloc_set_opts2(&swr_, &layout, AV_SAMPLE_FMT_FLT, header_.rate,
-                                          &layout, static_cast<AVSampleFormat>(f->format),
-                                          header_.rate, 0, nullptr);
-            av_channel_layout_uninit(&layout);
-            if (ret < 0 || swr_init(swr_) < 0)
-                throw Error(name_ + ": cannot convert sample format " +
-                            av_get_sample_fmt_name(static_cast<AVSampleFormat>(f->format)));
-            swr_format_ = f->format;
-        }
-        const auto ch = static_cast<std::size_t>(header_.channels);
-        std::size_t at = fifo_.size();
-        fifo_.resize(at + static_cast<std::size_t>(f->nb_samples) * ch);
-        auto *out = reinterpret_cast<uint8_t *>(fifo_.data() + at);
-        int n = swr_convert(swr_, &out, f->nb_samples, const_cast<const uint8_t **>(f->extended_data),
-                            f->nb_samples);
-        if (n < 0)
-            throw Error(name_ + ": sample conversion failed");
-        fifo_.resize(at + static_cast<std::size_t>(n) * ch);
+        if (swr_ && f->format == swr_format_)
+            return;
+        swr_free(&swr_); // empty here: read() drains it before taking a new frame
+        AVChannelLayout layout;
+        av_channel_layout_copy(&layout, &f->ch_layout);
+        if (layout.order == AV_CHANNEL_ORDER_UNSPEC)
+            av_channel_layout_default(&layout, header_.channels);
+        int ret = swr_alloc_set_opts2(&swr_, &layout, AV_SAMPLE_FMT_FLT, header_.rate, &layout,
+                                      static_cast<AVSampleFormat>(f->format), header_.rate, 0,
+                                      nullptr);
+        av_channel_layout_uninit(&layout);
+        if (ret < 0 || swr_init(swr_) < 0)
+            throw Error(name_ + ": cannot convert sample format " +
+                        av_get_sample_fmt_name(static_cast<AVSampleFormat>(f->format)));
+        swr_format_ = f->format;
     }
 
-    // Decodes until at least one frame has been converted or the stream has ended.
-    void decode_more() {
+    std::size_t convert(const uint8_t **in, int count, float *out, std::size_t max) {
+        auto *o = reinterpret_cast<uint8_t *>(out);
+        int n = swr_convert(swr_, &o, static_cast<int>(max), in, count);
+        if (n < 0)
+            throw Error(name_ + ": sample conversion failed");
+        return static_cast<std::size_t>(n);
+    }
+
+    // Decodes until frame_ holds a frame (true) or the stream has ended (false).
+    bool next_frame() {
         while (!done_) {
             int ret = avcodec_receive_frame(codec_, frame_);
-            if (ret == 0) {
-                convert(frame_);
-                av_frame_unref(frame_);
-                if (!fifo_.empty())
-                    return;
-                continue;
-            }
+            if (ret == 0)
+                return true;
             if (ret == AVERROR_EOF) {
                 done_ = true;
-                return;
+                return false;
             }
             if (ret == AVERROR_INVALIDDATA) {
                 ++corrupt_;
@@ -196,7 +196,7 @@ class MediaSource : public Source {
                 fail(ret, "decoding failed");
             if (flushed_) {
                 done_ = true;
-                return;
+                return false;
             }
             signals::check();
             ret = av_read_frame(fmt_, packet_);
@@ -216,6 +216,7 @@ class MediaSource : public Source {
             }
             av_packet_unref(packet_);
         }
+        return false;
     }
 
     std::string arg_, name_;
@@ -229,8 +230,6 @@ class MediaSource : public Source {
     AVPacket *packet_ = nullptr;
     int stream_ = -1;
     pcm::Header header_;
-    std::vector<float> fifo_;
-    std::size_t fifo_pos_ = 0;
     bool flushed_ = false, done_ = false, warned_ = false;
     std::int64_t corrupt_ = 0, decoded_ = 0;
 };

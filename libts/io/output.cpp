@@ -90,6 +90,10 @@ void Output::write_all(const char *data, std::size_t size) {
 void Output::write(const void *data, std::size_t size) {
     written_ += size;
     const char *p = static_cast<const char *>(data);
+    if (buffer_.empty() && size >= buffer_size / 4) { // a big block: no copy through the buffer
+        write_all(p, size);
+        return;
+    }
     if (buffer_.size() + size <= buffer_size) {
         buffer_.insert(buffer_.end(), p, p + size);
         return;
