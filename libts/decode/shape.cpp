@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "decode/resampler.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -61,7 +62,6 @@ class Resample : public Source {
         : in_(std::move(in)), header_(in_->header()),
           rs_(in_->header().rate, rate, in_->header().channels) {
         header_.rate = rate;
-        in_buf_.resize(static_cast<std::size_t>(header_.channels));
         if (in_->header().frames >= 0)
             header_.frames = (in_->header().frames * rate + in_->header().rate / 2) /
                              in_->header().rate;
@@ -75,49 +75,57 @@ class Resample : public Source {
                                                static_cast<std::size_t>(header_.frames - done_));
         std::size_t got = 0;
         while (got < max_frames) {
-            // Take what the resampler holds before feeding more, so its buffer stays small.
-            std::size_t held = rs_.process(in_buf_.data(), 0, dst + got * ch, max_frames - got);
-            got += held;
-            if (got == max_frames)
-                break;
-            if (!ended_) {
-                std::size_t want = std::max<std::size_t>(256, (max_frames - got) / 2);
-                in_buf_.resize(std::max<std::size_t>(want * ch, 1));
-                std::size_t n = in_->read(in_buf_.data(), want);
-                if (n == 0)
-                    ended_ = true;
-                else
-                    got += rs_.process(in_buf_.data(), n, dst + got * ch, max_frames - got);
-                continue;
-            }
-            if (held > 0)
-                continue;
-            std::size_t n = rs_.process(nullptr, 0, dst + got * ch, max_frames - got);
-            if (n > 0) {
+            if (out_pos_ < out_len_) {
+                std::size_t n = std::min(max_frames - got, out_len_ - out_pos_);
+                std::copy_n(out_buf_.data() + out_pos_ * ch, n * ch, dst + got * ch);
+                out_pos_ += n;
                 got += n;
                 continue;
             }
-            // The resampler may give a frame or two fewer than the exact length.
-            if (header_.frames >= 0) {
-                std::int64_t missing = header_.frames - done_ - static_cast<std::int64_t>(got);
-                std::size_t pad = static_cast<std::size_t>(
-                    std::min<std::int64_t>(missing, static_cast<std::int64_t>(max_frames - got)));
-                std::fill(dst + got * ch, dst + (got + pad) * ch, 0.0f);
-                got += pad;
+            if (drained_) {
+                // The resampler may give a frame or two fewer than the exact length.
+                if (header_.frames >= 0) {
+                    std::int64_t missing = header_.frames - done_ - static_cast<std::int64_t>(got);
+                    std::size_t pad = static_cast<std::size_t>(std::min<std::int64_t>(
+                        missing, static_cast<std::int64_t>(max_frames - got)));
+                    std::fill(dst + got * ch, dst + (got + pad) * ch, 0.0f);
+                    got += pad;
+                }
+                break;
             }
-            break;
+            std::size_t n = 0;
+            if (!ended_) {
+                in_buf_.resize(block * ch);
+                n = in_->read(in_buf_.data(), block);
+                ended_ = n == 0;
+            }
+            // Always room for all the output the input can make: given less, libswresample's
+            // soxr engine keeps the unconverted input, and flushing it later crashes (FFmpeg
+            // 5.1). The output never runs ahead of fed * out / in.
+            fed_ += static_cast<std::int64_t>(n);
+            const std::int64_t out_rate = header_.rate, in_rate = in_->header().rate;
+            const auto room =
+                static_cast<std::size_t>((fed_ * out_rate + in_rate - 1) / in_rate - made_ + 256);
+            out_buf_.resize(room * ch);
+            out_len_ = ended_ ? rs_.process(nullptr, 0, out_buf_.data(), room)
+                              : rs_.process(in_buf_.data(), n, out_buf_.data(), room);
+            out_pos_ = 0;
+            made_ += static_cast<std::int64_t>(out_len_);
+            drained_ = ended_ && out_len_ == 0;
         }
         done_ += static_cast<std::int64_t>(got);
         return got;
     }
 
   private:
+    static constexpr std::size_t block = 4096; // input frames per step
     std::unique_ptr<Source> in_;
     pcm::Header header_;
     Resampler rs_;
-    std::vector<float> in_buf_;
-    bool ended_ = false;
-    std::int64_t done_ = 0;
+    std::vector<float> in_buf_, out_buf_;
+    std::size_t out_pos_ = 0, out_len_ = 0; // resampled frames in out_buf_ not yet passed on
+    bool ended_ = false, drained_ = false;
+    std::int64_t fed_ = 0, made_ = 0, done_ = 0;
 };
 
 // Skips `skip` frames, then passes at most `keep` frames (-1: all).
