@@ -7,7 +7,7 @@ j() { /usr/bin/python3 -c "import json,sys; R=[json.loads(l) for l in open(sys.a
 jcheck() { local what=$1; shift; if out=$(j "$@" 2>&1); then pass; else fail "$what: $out"; fi; }
 
 ts-gen sine --frequency 1000 --amplitude -20 --duration 3 --channels 2 -o sine.tspcm
-ts-gen sine --frequency 1000 --amplitude -20 --duration 3 --channels 2 -o sine.wav
+ts-gen sine --frequency 1000 --amplitude -20 --duration 3 --channels 2 --format f32le -o sine.wav
 
 # The same results from a file, a TSPCM stream on stdin, and media bytes on stdin.
 ts-analyze -a level sine.wav >a.jsonl
@@ -27,7 +27,6 @@ jcheck "outputs asked twice are merged" multi.jsonl "assert [r['id'] for r in R]
 
 # Parameters are echoed, defaults included; the catalogue is complete and valid JSON.
 ts-analyze --list --json >list.json
-jcheck "--list --json is a JSON array of every analyzer" list.json "pass" 2>/dev/null
 /usr/bin/python3 - <<'PY' && pass || fail "--list --json lacks fields"
 import json
 L = json.load(open("list.json"))
