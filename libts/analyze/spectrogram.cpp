@@ -1,16 +1,85 @@
-// spectrogram: placeholder until the analyzer lands.
+// spectrogram: the STFT magnitude matrix, in dB or linear, one row per frame.
 #include "analyze/analyzers.hpp"
+#include "analyze/stft_params.hpp"
 
-#include "core/error.hpp"
+#include <cmath>
 
 namespace ts::analyze {
+namespace {
+
+constexpr double floor_db = -120.0;
+
+class Spectrogram : public Analyzer {
+  public:
+    Spectrogram(StftShape shape, bool db) : shape_(shape), db_(db) {}
+    void setup(Context &ctx) override {
+        rate_ = ctx.rate();
+        ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
+                        [this](const Spectrum &s, std::int64_t) { add(s); });
+    }
+    std::vector<result::Result> finish(std::int64_t) override {
+        result::Result r = framewise("", rate_, shape_.n_fft, shape_.step);
+        r.width = static_cast<std::size_t>(shape_.bins());
+        r.series = std::move(series_);
+        r.y.resize(r.width);
+        for (std::size_t k = 0; k < r.width; ++k)
+            r.y[k] = static_cast<double>(k) * rate_ / shape_.n_fft;
+        return {std::move(r)};
+    }
+
+  private:
+    void add(const Spectrum &s) {
+        const std::size_t n = static_cast<std::size_t>(s.size);
+        const std::size_t at = series_.size();
+        series_.resize(at + n);
+        float *row = series_.data() + at;
+        const float gain = static_cast<float>(shape_.gain);
+        if (!db_) {
+            for (std::size_t k = 0; k < n; ++k)
+                row[k] = s.magnitude[k] * gain;
+            return;
+        }
+        // 20 log10(m) = 10 log10(m^2), from the complex bins to skip the square root.
+        const float floor_power = static_cast<float>(std::pow(10.0, floor_db / 10.0));
+        const float gain2 = gain * gain;
+        for (std::size_t k = 0; k < n; ++k) {
+            const float p = std::norm(s.bins[k]) * gain2;
+            row[k] = p > floor_power ? 10.0f * std::log10(p) : static_cast<float>(floor_db);
+        }
+    }
+
+    StftShape shape_;
+    bool db_;
+    int rate_ = 0;
+    std::vector<float> series_;
+};
+
+} // namespace
 
 Definition spectrogram_definition() {
     Definition d;
     d.id = "spectrogram";
-    d.name = "spectrogram (not yet available)";
-    d.make = [](const Params &, const std::vector<std::string> &) -> std::unique_ptr<Analyzer> {
-        throw UsageError("analyzer spectrogram is not available yet");
+    d.name = "Spectrogram";
+    d.description = std::string("STFT magnitudes, one row of n_fft/2 + 1 bins per frame; y "
+                                "holds the bin frequencies k * rate / n_fft in Hz. ") +
+                    stft_words();
+    d.params = stft_param_specs(2048, 512);
+    d.params.push_back({"scale",
+                        ParamType::choice,
+                        "db",
+                        0,
+                        0,
+                        {"db", "linear"},
+                        "db: 20 log10(m_k), floored at -120 dB; linear: m_k"});
+    d.outputs = {
+        {"", "Spectrogram", "", result::TimeMode::framewise, result::DataMode::value,
+         "Frames x bins matrix of normalised magnitudes m_k = |X_k| * 2 / sum(window) (a "
+         "full-scale sine centred on a bin reads 1.0 there, or 0 dB). With scale=db: "
+         "20 log10(m_k), floored at -120 dB (digital silence reads -120); with scale=linear: "
+         "m_k. y: the bin frequencies in Hz."},
+    };
+    d.make = [](const Params &p, const std::vector<std::string> &) {
+        return std::make_unique<Spectrogram>(stft_shape("spectrogram", p), p.text("scale") == "db");
     };
     return d;
 }

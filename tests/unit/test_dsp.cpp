@@ -1,2 +1,167 @@
-// Unit tests: dsp.
+// Unit tests: dsp (windows, FFT, mel filterbank, DCT), against values computed by hand or with
+// numpy from librosa's formulas.
 #include <doctest/doctest.h>
+
+#include "dsp/dct.hpp"
+#include "dsp/fft.hpp"
+#include "dsp/mel_filterbank.hpp"
+#include "dsp/window.hpp"
+
+#include <cmath>
+#include <complex>
+#include <numbers>
+#include <numeric>
+#include <vector>
+
+using namespace ts::dsp;
+using doctest::Approx;
+
+namespace {
+
+double sum(const std::vector<float> &v) {
+    return std::accumulate(v.begin(), v.end(), 0.0);
+}
+
+std::vector<float> sine(int n, double cycles, double amplitude = 1.0) {
+    std::vector<float> x(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+        x[static_cast<std::size_t>(i)] =
+            static_cast<float>(amplitude * std::sin(2 * std::numbers::pi * cycles * i / n));
+    return x;
+}
+
+} // namespace
+
+TEST_CASE("periodic windows have their known sums") {
+    // Periodic (DFT-even) windows: the cosine terms sum to zero over a whole period.
+    CHECK(sum(make_window(Window::hann, 2048)) == Approx(1024.0).epsilon(1e-6));
+    CHECK(sum(make_window(Window::hamming, 2048)) == Approx(0.54 * 2048).epsilon(1e-6));
+    CHECK(sum(make_window(Window::blackman, 2048)) == Approx(0.42 * 2048).epsilon(1e-6));
+    CHECK(sum(make_window(Window::rect, 512)) == Approx(512.0));
+    auto h = make_window(Window::hann, 8);
+    CHECK(h[0] == 0.0f);
+    CHECK(h[4] == Approx(1.0));
+    CHECK(h[2] == Approx(0.5));
+    CHECK(parse_window("blackman") == Window::blackman);
+    CHECK_FALSE(parse_window("kaiser").has_value());
+}
+
+TEST_CASE("the FFT of a sine peaks at its bin with magnitude N/2") {
+    const int n = 1024;
+    RealFft fft(n);
+    CHECK(fft.bins() == 513);
+    auto x = sine(n, 37.0); // exactly 37 cycles in the frame: bin 37, no leakage
+    std::vector<std::complex<float>> out(static_cast<std::size_t>(fft.bins()));
+    fft.forward(x.data(), out.data());
+    std::size_t peak = 0;
+    for (std::size_t k = 0; k < out.size(); ++k)
+        if (std::abs(out[k]) > std::abs(out[peak]))
+            peak = k;
+    CHECK(peak == 37);
+    CHECK(std::abs(out[37]) == Approx(n / 2.0).epsilon(1e-5));
+    CHECK(std::abs(out[36]) < 1e-2);
+    CHECK(std::abs(out[0]) < 1e-2);
+
+    // With a hann window the peak is sum(window) / 2 = N/4, and the neighbours half of it.
+    auto w = make_window(Window::hann, n);
+    for (int i = 0; i < n; ++i)
+        x[static_cast<std::size_t>(i)] *= w[static_cast<std::size_t>(i)];
+    fft.forward(x.data(), out.data());
+    CHECK(std::abs(out[37]) == Approx(n / 4.0).epsilon(1e-5));
+    CHECK(std::abs(out[38]) == Approx(n / 8.0).epsilon(1e-4));
+}
+
+TEST_CASE("mel scales: slaney and htk") {
+    CHECK(hz_to_mel(1000, MelScale::slaney) == Approx(15.0));
+    CHECK(hz_to_mel(440, MelScale::slaney) == Approx(6.6));
+    CHECK(hz_to_mel(4000, MelScale::slaney) == Approx(35.16376031461665));
+    CHECK(mel_to_hz(30, MelScale::slaney) == Approx(2804.6441307389205));
+    // 2595 log10(1 + 1000/700): 1000 mel to four digits, by design of the HTK formula.
+    CHECK(hz_to_mel(1000, MelScale::htk) == Approx(999.9855371396246));
+    CHECK(hz_to_mel(1000, MelScale::htk) == Approx(1000.0).epsilon(1e-4));
+    for (double f : {0.0, 200.0, 999.0, 1000.0, 1001.0, 8000.0, 22050.0})
+        for (auto s : {MelScale::slaney, MelScale::htk})
+            CHECK(mel_to_hz(hz_to_mel(f, s), s) == Approx(f).epsilon(1e-9));
+}
+
+TEST_CASE("mel filterbank rows match librosa.filters.mel") {
+    // Reference values: librosa.filters.mel(sr=16000, n_fft=512, n_mels=10) re-implemented
+    // in numpy (first non-zero bin, last non-zero bin, the weight there and at the middle).
+    struct Row {
+        int band, first, last, mid_bin;
+        double first_w, mid_w;
+    };
+    SUBCASE("slaney scale, slaney norm (librosa's defaults)") {
+        MelFilterbank fb(10, 512, 16000, 0, 8000, MelScale::slaney, true);
+        REQUIRE(fb.size() == 10);
+        CHECK(fb.centre(0) == Approx(274.21600286));
+        CHECK(fb.centre(1) == Approx(548.43200572));
+        for (Row r : {Row{0, 1, 17, 9, 0.00041558936911830304, 0.0035532160383060303},
+                      Row{4, 36, 62, 49, 0.00013143946137346066, 0.002056934217897688},
+                      Row{9, 146, 255, 201, 7.122700224851815e-06, 0.000504777841821054}}) {
+            const MelBand &b = fb.band(r.band);
+            CAPTURE(r.band);
+            CHECK(b.first == r.first);
+            CHECK(b.first + static_cast<int>(b.weights.size()) - 1 == r.last);
+            CHECK(b.weights.front() == Approx(r.first_w).epsilon(1e-5));
+            CHECK(b.weights[static_cast<std::size_t>(r.mid_bin - r.first)] ==
+                  Approx(r.mid_w).epsilon(1e-5));
+        }
+    }
+    SUBCASE("htk scale, no norm: triangles peak near 1") {
+        MelFilterbank fb(10, 512, 16000, 0, 8000, MelScale::htk, false);
+        CHECK(fb.centre(0) == Approx(180.21928115));
+        for (Row r : {Row{0, 1, 13, 7, 0.17339987043106583, 0.8299749070285394},
+                      Row{4, 34, 66, 50, 0.027461682568603693, 0.8909379282342861},
+                      Row{9, 154, 256, 205, 0.007296102327739699, 0.8947270545274794}}) {
+            const MelBand &b = fb.band(r.band);
+            CAPTURE(r.band);
+            CHECK(b.first == r.first);
+            CHECK(b.first + static_cast<int>(b.weights.size()) - 1 == r.last);
+            CHECK(b.weights.front() == Approx(r.first_w).epsilon(1e-5));
+            CHECK(b.weights[static_cast<std::size_t>(r.mid_bin - r.first)] ==
+                  Approx(r.mid_w).epsilon(1e-5));
+        }
+    }
+    SUBCASE("apply sums weights times power") {
+        MelFilterbank fb(10, 512, 16000, 0, 8000, MelScale::slaney, true);
+        std::vector<float> power(257, 0.0f), out(10);
+        power[49] = 2.0f;
+        fb.apply(power.data(), out.data());
+        CHECK(out[4] == Approx(2 * 0.002056934217897688).epsilon(1e-5));
+        CHECK(out[0] == 0.0f);
+        CHECK(out[9] == 0.0f);
+    }
+}
+
+TEST_CASE("orthonormal DCT-II") {
+    SUBCASE("a constant vector gives only c0 = sqrt(N) v") {
+        Dct2 dct(40, 13);
+        std::vector<float> x(40, -100.0f), c(13);
+        dct.forward(x.data(), c.data());
+        CHECK(c[0] == Approx(std::sqrt(40.0) * -100.0));
+        for (int k = 1; k < 13; ++k)
+            CHECK(std::fabs(c[static_cast<std::size_t>(k)]) < 1e-4);
+    }
+    SUBCASE("scipy.fft.dct([1, 2, 3, 4], norm='ortho')") {
+        Dct2 dct(4, 4);
+        std::vector<float> x = {1, 2, 3, 4}, c(4);
+        dct.forward(x.data(), c.data());
+        CHECK(c[0] == Approx(5.0));
+        CHECK(c[1] == Approx(-2.230442497387663));
+        CHECK(std::fabs(c[2]) < 1e-6);
+        CHECK(c[3] == Approx(-0.1585126677811083));
+    }
+    SUBCASE("energy is preserved (orthonormal)") {
+        Dct2 dct(16, 16);
+        std::vector<float> x(16), c(16);
+        for (int i = 0; i < 16; ++i)
+            x[static_cast<std::size_t>(i)] = static_cast<float>(std::sin(i * 1.7) + 0.1 * i);
+        dct.forward(x.data(), c.data());
+        double ex = 0, ec = 0;
+        for (int i = 0; i < 16; ++i)
+            ex += x[static_cast<std::size_t>(i)] * x[static_cast<std::size_t>(i)],
+                ec += c[static_cast<std::size_t>(i)] * c[static_cast<std::size_t>(i)];
+        CHECK(ec == Approx(ex).epsilon(1e-5));
+    }
+}
