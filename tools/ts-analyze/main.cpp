@@ -101,13 +101,11 @@ int run(Options &o) {
     run_options.progress = o.verbosity.progress_bar();
     int status = ts::exit_ok;
     for (const auto &input : o.inputs) {
-        std::string text;
+        std::vector<ts::result::Result> results;
         try {
             auto source = ts::decode::open(input, {o.raw, -1, true});
             ts::analyze::RunStats stats;
-            auto results = ts::analyze::run(*source, requests, run_options, &stats);
-            for (const auto &r : results)
-                ts::result::write_jsonl(r, ts::version(), text);
+            results = ts::analyze::run(*source, requests, run_options, &stats);
             ts::log::verbose(source->name() + ": " + std::to_string(stats.frames) +
                              " frames read once in " + std::to_string(stats.reads) + " reads for " +
                              std::to_string(requests.size()) + " analyzer(s), " +
@@ -120,7 +118,15 @@ int run(Options &o) {
             status = ts::exit_failure;
             continue;
         }
-        out.write(text);
+        // One line at a time, each result freed once written: the text of a long input's
+        // framewise results is never held whole.
+        std::string line;
+        for (auto &r : results) {
+            line.clear();
+            ts::result::write_jsonl(r, ts::version(), line);
+            out.write(line);
+            r = ts::result::Result();
+        }
     }
     out.commit();
     return status;
