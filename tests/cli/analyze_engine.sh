@@ -82,7 +82,8 @@ jcheck "an empty stream: duration 0, null values" empty.jsonl "assert R[0]['audi
 ts-analyze -a level -o out.jsonl sine.tspcm && [ -s out.jsonl ] && pass || fail "-o"
 
 # Usage errors: exit 2, nothing on stdout, a helpful message.
-expect_fail "no analyzer" 2 "-a NAME" ts-analyze sine.tspcm
+ts-analyze sine.tspcm >default.jsonl
+jcheck "no analyzer asked: the minimal preset" default.jsonl "assert sorted(by) == ['dc', 'level.peak', 'level.rms', 'loudness.integrated']"
 expect_fail "unknown analyzer, did you mean" 2 "did you mean 'level'" ts-analyze -a levl sine.tspcm
 expect_fail "unknown output" 2 "did you mean 'level.peak'" ts-analyze -a level.peek sine.tspcm
 expect_fail "unknown parameter" 2 "level.x" ts-analyze -a level -p level.x=1 sine.tspcm

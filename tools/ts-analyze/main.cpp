@@ -25,7 +25,8 @@ ts::cli::Spec spec() {
         "result (see ts-result(5)). Analyzers that need the same frames or the same STFT "
         "(same size, step and window) share one. Several inputs give their results in turn, "
         "told apart by audio.source; an input that fails is reported and the others are "
-        "still analyzed (the exit status is then 1).\n\n"
+        "still analyzed (the exit status is then 1). With neither -a nor --preset, the minimal "
+        "preset runs (level, dc, integrated loudness).\n\n"
         "Analyzers work on the mono mix-down (the mean of the channels) unless --mix each "
         "asks for one result set per channel (audio.channel says which). level, stats and "
         "loudness read every channel, as their standards define (audio.mix is \"all\").\n\n"
@@ -80,6 +81,8 @@ int run(Options &o) {
     }
     ts::cli::check_raw_input(o.raw);
     std::vector<std::string> analyzers, params;
+    if (o.preset.empty() && o.analyzers.empty())
+        o.preset = "minimal"; // a quick summary when nothing is asked for
     if (!o.preset.empty()) {
         auto p = ts::analyze::load_preset(o.preset);
         analyzers = p.analyzers;
@@ -87,9 +90,6 @@ int run(Options &o) {
     }
     analyzers.insert(analyzers.end(), o.analyzers.begin(), o.analyzers.end());
     params.insert(params.end(), o.params.begin(), o.params.end());
-    if (analyzers.empty())
-        throw ts::UsageError("no analyzer asked for: give -a NAME or --preset NAME "
-                             "(ts-analyze --list shows them)");
     auto requests = ts::analyze::make_requests(analyzers, params);
     if (o.inputs.empty())
         o.inputs.push_back("-");
