@@ -40,7 +40,7 @@ std::string manual_text() {
                    ", default " + p.default_value;
             if (p.type == ParamType::integer || p.type == ParamType::number) {
                 char range[64];
-                std::snprintf(range, sizeof range, ", %g to %g", p.min, p.max);
+                std::snprintf(range, sizeof range, ", %.15g to %.15g", p.min, p.max);
                 out += range;
             }
             if (!p.choices.empty()) {

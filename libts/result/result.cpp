@@ -28,9 +28,24 @@ template <class T> void array(const std::vector<T> &v, std::string &out) {
     out += ']';
 }
 
-void series(const Result &r, std::string &out) {
+using Spill = std::function<void(std::string &)>;
+
+void maybe_spill(std::string &out, const Spill &spill) {
+    if (spill && out.size() > (1u << 20))
+        spill(out);
+}
+
+void series(const Result &r, std::string &out, const Spill &spill) {
     if (r.width <= 1) {
-        array(r.series, out);
+        out += '[';
+        for (std::size_t i = 0; i < r.series.size(); ++i) {
+            if (i)
+                out += ',';
+            number(r.series[i], out);
+            if ((i & 4095) == 4095)
+                maybe_spill(out, spill);
+        }
+        out += ']';
         return;
     }
     out += '[';
@@ -45,6 +60,8 @@ void series(const Result &r, std::string &out) {
             number(r.series[i * r.width + j], out);
         }
         out += ']';
+        if ((i & 255) == 255)
+            maybe_spill(out, spill);
     }
     out += ']';
 }
@@ -86,7 +103,8 @@ const char *time_mode_name(TimeMode m) {
 
 const char *data_mode_name(DataMode m) { return m == DataMode::label ? "label" : "value"; }
 
-void write_jsonl(const Result &r, const std::string &version, std::string &out) {
+void write_jsonl(const Result &r, const std::string &version, std::string &out,
+                 const Spill &spill) {
     nlohmann::ordered_json head;
     head["schema"] = schema;
     head["id"] = r.id;
@@ -121,7 +139,7 @@ void write_jsonl(const Result &r, const std::string &version, std::string &out) 
         break;
     case TimeMode::framewise:
         key("value", out, first);
-        series(r, out);
+        series(r, out, spill);
         if (!r.y.empty()) {
             key("y", out, first);
             array(r.y, out);

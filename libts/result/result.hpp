@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,9 @@ struct Result {
 
 // Appends the result as one JSON line (ending in '\n') to out. Numbers are written in
 // their shortest exact form; NaN and infinities as null.
-void write_jsonl(const Result &r, const std::string &version, std::string &out);
+// When `spill` is given, it is called with `out` whenever out holds more than 1 MiB, to
+// write and clear it, so a long framewise matrix is never held whole as text.
+void write_jsonl(const Result &r, const std::string &version, std::string &out,
+                 const std::function<void(std::string &)> &spill = {});
 
 } // namespace ts::result

@@ -36,7 +36,8 @@ ts::cli::Spec spec() {
         "programs.\n\n"
         "Framewise results: frame i covers the samples [i*step, i*step + block) and its time "
         "is its start, audio.start + i*step/rate. Only whole frames are analyzed: an input "
-        "shorter than one block gives empty framewise arrays. Values that do not exist (the "
+        "shorter than one block gives empty framewise arrays (waveform is the exception: it "
+        "covers every sample, its last bucket shorter). Values that do not exist (the "
         "level of digital silence, -inf dB) are written as null, and the output's "
         "description says when.",
         {{"Presets",
@@ -64,7 +65,7 @@ struct Options {
     std::vector<std::string> analyzers, params;
     std::string preset;
     std::string mix = "mono";
-    bool list = false, json = false;
+    bool list = false, json = false, no_sha1 = false;
     ts::cli::RawInput raw;
     ts::cli::Verbosity verbosity;
 };
@@ -103,7 +104,7 @@ int run(Options &o) {
     for (const auto &input : o.inputs) {
         std::vector<ts::result::Result> results;
         try {
-            auto source = ts::decode::open(input, {o.raw, -1, true});
+            auto source = ts::decode::open(input, {o.raw, -1, !o.no_sha1});
             ts::analyze::RunStats stats;
             results = ts::analyze::run(*source, requests, run_options, &stats);
             ts::log::verbose(source->name() + ": " + std::to_string(stats.frames) +
@@ -123,7 +124,10 @@ int run(Options &o) {
         std::string line;
         for (auto &r : results) {
             line.clear();
-            ts::result::write_jsonl(r, ts::version(), line);
+            ts::result::write_jsonl(r, ts::version(), line, [&](std::string &text) {
+                out.write(text);
+                text.clear();
+            });
             out.write(line);
             r = ts::result::Result();
         }
@@ -165,6 +169,9 @@ int main(int argc, char **argv) {
     app.add_flag("--list", o.list, "list the analyzers, their outputs and parameters")->group(g);
     app.add_flag("--json", o.json, "with --list: as JSON, for programs")->group(g);
     ts::cli::add_output(app, o.output, "the results");
+    app.add_flag("--no-sha1", o.no_sha1,
+                 "do not hash the input file's bytes (audio.sha1 is then null); saves a read")
+        ->group("Output");
     ts::cli::add_raw_input(app, o.raw);
     ts::cli::add_verbosity(app, o.verbosity);
     return tool.run(argc, argv, [&] { return run(o); });
