@@ -23,11 +23,11 @@ struct Channel {
     std::int64_t min_run = 0, max_run = 0;
     double min_runs = 0, max_runs = 0; // sums of squared run lengths
     bool in_min_run = false, in_max_run = false;
-    double ms = 0;                     // exponential mean square
+    double ms = 0; // exponential mean square
     double ms_min = INFINITY, ms_max = -INFINITY;
-    std::uint32_t mask = 0;            // OR of the samples as sox's 32-bit integers
+    std::uint32_t mask = 0; // OR of the samples as sox's 32-bit integers
     std::int64_t crossings = 0;
-    bool negative = false;             // sign of the last sample
+    bool negative = false; // sign of the last sample
     std::int64_t n = 0;
 };
 
@@ -108,7 +108,7 @@ std::pair<float, float> basic(Channel &c, const float *x, std::size_t n) {
         mask |= 0x7fffffffu; // a sample clipped to the largest 32-bit value
     if (bmin <= -1.0f)
         mask |= 0x80000000u; // -1.0, or clipped to it
-    if (c.n > 0) // with the last sample of the block before
+    if (c.n > 0)             // with the last sample of the block before
         crossings += (x[0] < 0.0f) != c.negative;
     c.crossings += crossings;
     c.negative = x[n - 1] < 0.0f;
@@ -273,7 +273,9 @@ std::pair<int, int> bit_depth(std::uint32_t mask, double min, double max) {
     return {result, precision};
 }
 
-double db(double linear) { return linear > 0 ? 20.0 * std::log10(linear) : NAN; }
+double db(double linear) {
+    return linear > 0 ? 20.0 * std::log10(linear) : NAN;
+}
 
 class Stats : public Analyzer {
   public:
@@ -344,7 +346,7 @@ std::vector<result::Result> Stats::finish(std::int64_t) {
         max = std::max(max, static_cast<double>(c.max));
         sum2 += c.sum2;
         if (std::fabs(c.sum) > std::fabs(dc))
-            dc = c.sum; // sox's overall DC offset is the channel mean farthest from 0
+            dc = c.sum;   // sox's overall DC offset is the channel mean farthest from 0
         if (c.n <= from_) // too short for one value: sox uses the mean square
             c.ms_min = c.ms_max = c.n ? c.sum2 / static_cast<double>(c.n) : NAN;
         ms_min = std::min(ms_min, c.ms_min);
@@ -422,7 +424,12 @@ Definition stats_definition() {
         "figures match sox 14.4.2 to its printed precision on 16-bit inputs, which both "
         "read exactly; from float inputs sox first rounds each sample to 32 bits.";
     d.params = {
-        {"window", ParamType::number, "0.05", 0.01, 10, {},
+        {"window",
+         ParamType::number,
+         "0.05",
+         0.01,
+         10,
+         {},
          "time constant of the RMS peak and trough mean square, in seconds (sox stats -w)"},
     };
     d.outputs = {

@@ -141,7 +141,8 @@ class Waveform : public Analyzer {
         for (; f + 4 <= n; f += 4) {
             const f4 a = load4(p + 2 * f), b = load4(p + 2 * f + 4);
             const f4 v = (__builtin_shufflevector(a, b, 0, 2, 4, 6) +
-                          __builtin_shufflevector(a, b, 1, 3, 5, 7)) * 0.5f;
+                          __builtin_shufflevector(a, b, 1, 3, 5, 7)) *
+                         0.5f;
             vl = v < vl ? v : vl;
             vh = v > vh ? v : vh;
         }
@@ -207,12 +208,27 @@ Definition waveform_definition() {
         "(truncated toward zero, so -255..255 give 0), as int8, in .dat and .json alike. "
         "audiowaveform refuses fewer than 2 samples per pixel.";
     d.params = {
-        {"samples_per_pixel", ParamType::integer, "256", 1, 1e8, {},
+        {"samples_per_pixel",
+         ParamType::integer,
+         "256",
+         1,
+         1e8,
+         {},
          "samples per bucket (ignored when pixels_per_second is set)"},
-        {"pixels_per_second", ParamType::number, "0", 0, 1e7, {},
+        {"pixels_per_second",
+         ParamType::number,
+         "0",
+         0,
+         1e7,
+         {},
          "buckets per second: samples per bucket = floor(rate / pixels_per_second); 0 uses "
          "samples_per_pixel"},
-        {"channels", ParamType::choice, "mixed", 0, 0, {"mixed", "each"},
+        {"channels",
+         ParamType::choice,
+         "mixed",
+         0,
+         0,
+         {"mixed", "each"},
          "mixed: one min/max pair of the mean of the channels; each: a pair per channel"},
     };
     d.outputs = {

@@ -197,8 +197,12 @@ res "200 buckets: silence [0, 0], then [-1, 1]" wf.jsonl \
     'r("waveform")["data"]["columns"] == ["min", "max"]'
 check "waveform, 100 pixels per second" \
     ts-analyze -a waveform -p waveform.pixels_per_second=100 silsine.tspcm -o wf100.jsonl
-"$PY" -c 'import json,sys; a=[json.loads(l)["data"] for l in open(sys.argv[1])]; b=[json.loads(l)["data"] for l in open(sys.argv[2])]; sys.exit(a != b)' \
-    wf.jsonl wf100.jsonl && pass || fail "waveform: pixels_per_second=100 differs from samples_per_pixel=441"
+if "$PY" -c 'import json, sys; d = lambda f: [json.loads(l)["data"] for l in open(f)]
+sys.exit(d(sys.argv[1]) != d(sys.argv[2]))' wf.jsonl wf100.jsonl; then
+    pass
+else
+    fail "waveform: pixels_per_second=100 differs from samples_per_pixel=441"
+fi
 ts-gen sine --channels 2 >stereo.tspcm
 check "waveform of each channel" \
     ts-analyze -a waveform -p waveform.channels=each -p waveform.samples_per_pixel=441 stereo.tspcm -o wfe.jsonl
@@ -220,7 +224,8 @@ for ch in 1 2 3; do
             "rand$ch.tspcm" >"wf$ch$mode.jsonl" 2>"$T/.err" ||
             fail "waveform $mode of $ch random channels: $(head -c 300 "$T/.err")"
     done
-    "$PY" - $ch "wf${ch}each.jsonl" "wf${ch}mixed.jsonl" <<'EOF' && pass || fail "waveform of $ch random channels differs from numpy"
+    if out=$("$PY" - $ch "wf${ch}each.jsonl" "wf${ch}mixed.jsonl" 2>&1 <<'EOF'
+
 import json, sys
 import numpy as np
 ch = int(sys.argv[1])
@@ -238,6 +243,7 @@ for i in range(34):
     got = np.trunc(mixed[i].astype(np.float64) * 32768).astype(int)
     assert list(got) == [m.min(), m.max()], (i, got, m.min(), m.max())
 EOF
+    ); then pass; else fail "waveform of $ch random channels differs from numpy: $out"; fi
 done
 
 # --- rms and zcr --------------------------------------------------------------------------

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# bench/stats.sh: `ts-analyze -a stats` against `sox X -n stats` on the same inputs, wall
+# time, peak memory and the figures of both side by side; writes the "stats" section of
+# bench/RESULTS.md.
+#
+#   BUILD=build-bench bench/stats.sh
+#
+# Inputs: the music-like stereo 44.1 kHz 16-bit wav of bench/decode.sh, 10 minutes long
+# (made with the same recipe and name, so a run of either script reuses it), and the same
+# looped to 1 hour (bench/work/stats/music-1h.wav, 635 MB).
+#
+# Commands, each with stdout to /dev/null:
+#   ts-analyze -a stats X                      the figure compared with sox; hashes X (sha1)
+#                                              for audio.sha1 before decoding, as by default
+#   sox X -n stats                             (sox prints its figures on stderr)
+#   ts-decode --no-sha1 X | ts-analyze -a stats -
+#                                              the same without the sha1, through a pipe
+#   ts-analyze -a dc X                         the floor: reading, decoding, sha1, and the
+#                                              cheapest analyzer
+#   ts-decode X, ts-decode --no-sha1 X         what the sha1 of the input costs
+#
+# Environment: RUNS (hyperfine runs per 10-minute input, default 5, after 1 warm-up),
+# LONG_RUNS (runs on the 1-hour input, default 2, after 1 warm-up; 0 skips it).
+# Takes about 2 minutes on 2 cores, plus about 1 minute the first time for the inputs.
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+bench_init stats
+RUNS=${RUNS:-5}
+LONG_RUNS=${LONG_RUNS:-2}
+ts_analyze=$(bench_tool ts-analyze)
+ts_decode=$(bench_tool ts-decode)
+command -v sox >/dev/null || bench_die "sox is missing (apt-get install -y sox)"
+
+# --- inputs: the recipe of bench/decode.sh, word for word, so the file is shared ------------
+signal="aevalsrc=s=44100:c=stereo:d=600:exprs='\
+0.25*sin(2*PI*110*t)*(0.6+0.4*sin(2*PI*0.25*t))\
++0.15*sin(2*PI*(440+20*sin(2*PI*5*t))*t)\
++0.1*sin(2*PI*1318.5*t)*(0.5+0.5*sin(2*PI*2*t))|\
+0.25*sin(2*PI*164.8*t)*(0.6+0.4*cos(2*PI*0.2*t))\
++0.15*sin(2*PI*(659.3+15*sin(2*PI*4*t))*t)\
++0.1*sin(2*PI*1760*t)*(0.5+0.5*cos(2*PI*3*t))'[tones];\
+anoisesrc=r=44100:d=600:c=pink:a=0.08:seed=12345,pan=stereo|c0=c0|c1=c0[noise];\
+[tones][noise]amix=inputs=2:normalize=0"
+ff=(ffmpeg -nostdin -hide_banner -v error -y)
+clean=(-map_metadata -1 -fflags +bitexact -flags:a +bitexact)
+
+declare -A input
+input[10min]=$(bench_input decode/music-10min.wav "${ff[@]}" -f lavfi -i "$signal" \
+    "${clean[@]}" -c:a pcm_s16le @OUT@)
+keys=(10min)
+if ((LONG_RUNS > 0)); then
+    input[1h]=$(bench_input stats/music-1h.wav "${ff[@]}" -stream_loop 5 -i "${input[10min]}" \
+        "${clean[@]}" -c:a pcm_s16le @OUT@)
+    keys+=(1h)
+fi
+
+# --- measurements -------------------------------------------------------------------------
+measure_input() { # KEY RUNS
+    local x=${input[$1]}
+    bench_measure "$1.ts" "$2" 1 "$ts_analyze" -a stats "$x"
+    bench_measure "$1.sox" "$2" 1 sox "$x" -n stats
+    bench_measure "$1.pipe" "$2" 1 bash -c \
+        "$(printf '%q --no-sha1 %q | %q -a stats -' "$ts_decode" "$x" "$ts_analyze")"
+    bench_measure "$1.floor" "$2" 1 "$ts_analyze" -a dc "$x"
+    # What the input's sha1 costs: ts-decode with and without it.
+    bench_measure "$1.decode-sha1" "$2" 1 "$ts_decode" "$x"
+    bench_measure "$1.decode" "$2" 1 "$ts_decode" --no-sha1 "$x"
+}
+measure_input 10min "$RUNS"
+((LONG_RUNS > 0)) && measure_input 1h "$LONG_RUNS"
+
+# --- the figures of both, on the 10-minute input --------------------------------------------
+values=$BENCH_WORK/stats/values.md
+"$ts_analyze" -a stats "${input[10min]}" >"$BENCH_WORK/stats/ts.jsonl"
+sox "${input[10min]}" -n stats 2>"$BENCH_WORK/stats/sox.txt"
+python3 - "$BENCH_WORK/stats/ts.jsonl" "$BENCH_WORK/stats/sox.txt" >"$values" <<'EOF'
+import json, sys
+ours = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    ours[r["id"].split(".", 1)[1]] = (r["data"]["value"], r["unit"])
+sox = {}
+for line in open(sys.argv[2]):
+    for label in ("DC offset", "Min level", "Max level", "Pk lev dB", "RMS lev dB", "RMS Pk dB",
+                  "RMS Tr dB", "Crest factor", "Flat factor", "Pk count", "Bit-depth",
+                  "Num samples", "Length s"):
+        if line.startswith(label):
+            sox[label] = line[len(label):].split()[0]
+rows = [("dc_offset", "DC offset"), ("min_level", "Min level"), ("max_level", "Max level"),
+        ("peak_level", "Pk lev dB"), ("rms_level", "RMS lev dB"), ("rms_peak", "RMS Pk dB"),
+        ("rms_trough", "RMS Tr dB"), ("crest_factor", "Crest factor"),
+        ("flat_factor", "Flat factor"), ("peak_count", "Pk count"), ("bit_depth", "Bit-depth"),
+        ("zero_crossings", None), ("samples", "Num samples"), ("length", "Length s")]
+print("| stats output | unit | ts-analyze | sox stats (Overall) |")
+print("|---|---|---:|---:|")
+for ours_id, label in rows:
+    v, unit = ours[ours_id]
+    if isinstance(v, list):
+        shown = "/".join(str(int(x)) for x in v)
+    elif v is None:
+        shown = "null"
+    elif isinstance(v, float) and unit in ("dBFS", "dB"):
+        shown = "%.4f" % v
+    elif isinstance(v, float) and v != int(v):
+        shown = "%.7f" % v
+    else:
+        shown = "%d" % v
+    print("| %s | %s | %s | %s |" % (ours_id, unit, shown,
+                                     sox.get(label, "(not a sox figure)") if label else "(not a sox figure)"))
+EOF
+
+# --- report -------------------------------------------------------------------------------
+label() { # 10min -> "10 min (101 MB)"
+    local size
+    size=$(du -m "${input[$1]}" | cut -f1)
+    [[ $1 == 10min ]] && printf '10 min (%s MB)' "$size" || printf '1 h (%s MB)' "$size"
+}
+cpu() { # ID: mean user + system CPU seconds of the hyperfine runs
+    awk -v u="$(bench_get "$1" user)" -v s="$(bench_get "$1" system)" 'BEGIN { printf "%.3f", u + s }'
+}
+table() {
+    local k
+    echo "| input | ts-analyze s | sox s | ratio (ts/sox) | ts-analyze CPU s | sox CPU s | CPU ratio | ts-analyze peak MiB | sox peak MiB | memory ratio |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for k in "${keys[@]}"; do
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(label "$k")" \
+            "$(bench_secs "$k.ts")" "$(bench_secs "$k.sox")" \
+            "$(bench_ratio "$(bench_get "$k.ts" mean)" "$(bench_get "$k.sox" mean)")" \
+            "$(cpu "$k.ts")" "$(cpu "$k.sox")" "$(bench_ratio "$(cpu "$k.ts")" "$(cpu "$k.sox")")" \
+            "$(bench_mib "$k.ts")" "$(bench_mib "$k.sox")" \
+            "$(bench_ratio "$(bench_get "$k.ts" peak_kb)" "$(bench_get "$k.sox" peak_kb)")"
+    done
+}
+others() {
+    local k
+    echo "| input | variant | s | ratio to sox | CPU s | CPU ratio to sox | peak MiB |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    # shellcheck disable=SC2016 # backquotes are Markdown here
+    for k in "${keys[@]}"; do
+        printf '| %s | `ts-decode --no-sha1 X \\| ts-analyze -a stats -` | %s | %s | %s | %s | %s |\n' \
+            "$(label "$k")" "$(bench_secs "$k.pipe")" \
+            "$(bench_ratio "$(bench_get "$k.pipe" mean)" "$(bench_get "$k.sox" mean)")" \
+            "$(cpu "$k.pipe")" "$(bench_ratio "$(cpu "$k.pipe")" "$(cpu "$k.sox")")" \
+            "$(bench_mib "$k.pipe")"
+        printf '| %s | `ts-analyze -a dc X` (floor: sha1, decode, cheapest analyzer) | %s | %s | %s | %s | %s |\n' \
+            "$(label "$k")" "$(bench_secs "$k.floor")" \
+            "$(bench_ratio "$(bench_get "$k.floor" mean)" "$(bench_get "$k.sox" mean)")" \
+            "$(cpu "$k.floor")" "$(bench_ratio "$(cpu "$k.floor")" "$(cpu "$k.sox")")" \
+            "$(bench_mib "$k.floor")"
+    done
+}
+where() { # the CPU seconds of the parts, on each input
+    local k
+    for k in "${keys[@]}"; do
+        awk -v l="$(label "$k")" -v ts="$(cpu "$k.ts")" -v fl="$(cpu "$k.floor")" \
+            -v ds="$(cpu "$k.decode-sha1")" -v d="$(cpu "$k.decode")" -v sox="$(cpu "$k.sox")" \
+            'BEGIN { printf "- %s: ts-analyze -a stats %.3f s CPU = the stats analyzer %.3f (ts-analyze -a stats minus -a dc) + the rest %.3f, of which the sha1 of the input about %.3f (ts-decode minus ts-decode --no-sha1); sox %.3f.\n", l, ts, ts - fl, fl, ds - d, sox }'
+    done
+}
+verdict() {
+    local k worst=0 t
+    for k in "${keys[@]}"; do
+        t=$(bench_ratio "$(bench_get "$k.ts" mean)" "$(bench_get "$k.sox" mean)")
+        worst=$(awk -v a="$t" -v b="$worst" 'BEGIN { print (a > b ? a : b) }')
+    done
+    awk -v t="$worst" 'BEGIN {
+        printf "Goal: time ratio ≤ 0.5 on every input: %s (worst %.2f).\n", (t <= 0.5 ? "met" : "NOT met"), t }'
+}
+long_note="$LONG_RUNS runs after one warm-up on the 1-hour input"
+((LONG_RUNS > 0)) || long_note="1-hour input skipped (LONG_RUNS=0)"
+
+bench_write_section <<EOF
+## Levels: ts-analyze -a stats vs sox stats
+
+Measured by \`bench/stats.sh\` on $(bench_machine); $(sox --version | sed 's/^sox: *//').
+
+Input: the music-like stereo 44.1 kHz 16-bit wav of \`bench/decode.sh\`, 10 minutes, and
+looped to 1 hour. Commands, stdout to /dev/null: \`ts-analyze -a stats X\` (which reads X
+once for its sha1, then decodes it) vs \`sox X -n stats\`. Time: mean ± σ of $RUNS hyperfine
+runs after one warm-up on the 10-minute input, $long_note; CPU: mean user + system time of
+the same runs (less sensitive than wall time to other work on the machine; for the pipe, of
+both processes). Peak: max RSS of one run.
+
+$(table)
+
+$(verdict)
+
+The same work without the input's sha1 (ts-analyze has no option to skip it; ts-decode
+does), and the floor of ts-analyze on these inputs (its cheapest analyzer), against the
+same sox figures:
+
+$(others)
+
+Where the CPU time goes:
+
+$(where)
+
+The figures of both on the 10-minute input (sox prints 6 decimals for linear values, 2 for
+dB, 3 significant figures for counts):
+
+$(cat "$values")
+EOF
+cat <<EOF
+$(table)
+
+$(verdict)
+
+$(others)
+
+$(where)
+
+$(cat "$values")
+EOF
