@@ -87,7 +87,7 @@ class Stft {
             frame_[i] = x[i] * window_[i];
         fft_.forward(frame_.data(), bins_.data());
         for (std::size_t k = 0; k < bins_.size(); ++k)
-            mag_[k] = std::abs(bins_[k]);
+            mag_[k] = std::sqrt(std::norm(bins_[k])); // no hypotf: its overflow care costs here
         Spectrum s{mag_.data(), bins_.data(), static_cast<int>(bins_.size()), fft_.size(), rate_};
         for (auto &fn : subscribers_)
             fn(s, index);
