@@ -33,15 +33,7 @@ ts=$(bench_tool ts-decode)
 # Left: A2 with slow tremolo, A4 with 5 Hz vibrato, E6 pulsing at 2 Hz; right: E3, E5 and
 # A6 likewise; plus the same pink noise (fixed seed) in both channels. Peak -5.3 dBFS,
 # RMS -15.7 dBFS.
-signal="aevalsrc=s=44100:c=stereo:d=600:exprs='\
-0.25*sin(2*PI*110*t)*(0.6+0.4*sin(2*PI*0.25*t))\
-+0.15*sin(2*PI*(440+20*sin(2*PI*5*t))*t)\
-+0.1*sin(2*PI*1318.5*t)*(0.5+0.5*sin(2*PI*2*t))|\
-0.25*sin(2*PI*164.8*t)*(0.6+0.4*cos(2*PI*0.2*t))\
-+0.15*sin(2*PI*(659.3+15*sin(2*PI*4*t))*t)\
-+0.1*sin(2*PI*1760*t)*(0.5+0.5*cos(2*PI*3*t))'[tones];\
-anoisesrc=r=44100:d=600:c=pink:a=0.08:seed=12345,pan=stereo|c0=c0|c1=c0[noise];\
-[tones][noise]amix=inputs=2:normalize=0"
+signal=$BENCH_MUSIC_SIGNAL
 ff=(ffmpeg -nostdin -hide_banner -v error -y)
 clean=(-map_metadata -1 -fflags +bitexact -flags:a +bitexact)
 

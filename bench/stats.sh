@@ -33,15 +33,7 @@ ts_decode=$(bench_tool ts-decode)
 command -v sox >/dev/null || bench_die "sox is missing (apt-get install -y sox)"
 
 # --- inputs: the recipe of bench/decode.sh, word for word, so the file is shared ------------
-signal="aevalsrc=s=44100:c=stereo:d=600:exprs='\
-0.25*sin(2*PI*110*t)*(0.6+0.4*sin(2*PI*0.25*t))\
-+0.15*sin(2*PI*(440+20*sin(2*PI*5*t))*t)\
-+0.1*sin(2*PI*1318.5*t)*(0.5+0.5*sin(2*PI*2*t))|\
-0.25*sin(2*PI*164.8*t)*(0.6+0.4*cos(2*PI*0.2*t))\
-+0.15*sin(2*PI*(659.3+15*sin(2*PI*4*t))*t)\
-+0.1*sin(2*PI*1760*t)*(0.5+0.5*cos(2*PI*3*t))'[tones];\
-anoisesrc=r=44100:d=600:c=pink:a=0.08:seed=12345,pan=stereo|c0=c0|c1=c0[noise];\
-[tones][noise]amix=inputs=2:normalize=0"
+signal=$BENCH_MUSIC_SIGNAL
 ff=(ffmpeg -nostdin -hide_banner -v error -y)
 clean=(-map_metadata -1 -fflags +bitexact -flags:a +bitexact)
 
