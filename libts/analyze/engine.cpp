@@ -287,7 +287,7 @@ std::vector<result::Result> run(decode::Source &source, const std::vector<Reques
 
     result::Audio audio;
     audio.source = h.source;
-    audio.sha1 = h.sha1;
+    audio.sha1 = source.sha1();
     audio.rate = h.rate;
     audio.channels = channels;
     audio.start = h.start.value_or(0.0);

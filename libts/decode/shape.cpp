@@ -25,6 +25,7 @@ class Mixer : public Source {
         header_.channels = channels;
     }
     const pcm::Header &header() const override { return header_; }
+    std::string sha1() override { return in_->sha1(); }
     const std::string &name() const override { return in_->name(); }
     std::size_t read(float *dst, std::size_t max_frames) override {
         buf_.resize(max_frames * static_cast<std::size_t>(from_));
@@ -67,6 +68,7 @@ class Resample : public Source {
                              in_->header().rate;
     }
     const pcm::Header &header() const override { return header_; }
+    std::string sha1() override { return in_->sha1(); }
     const std::string &name() const override { return in_->name(); }
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);
@@ -142,6 +144,7 @@ class Trim : public Source {
         header_.start = in_->header().start.value_or(0.0) + start;
     }
     const pcm::Header &header() const override { return header_; }
+    std::string sha1() override { return in_->sha1(); }
     const std::string &name() const override { return in_->name(); }
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);

@@ -21,12 +21,18 @@ class Source {
     virtual std::size_t read(float *dst, std::size_t max_frames) = 0;
     // For messages: "stdin" or the argument.
     virtual const std::string &name() const = 0;
+    // The input file's sha1: header().sha1, or, when it is hashed in the background
+    // (OpenOptions::sha1_background), the hash once done (waits for it; throws its error).
+    virtual std::string sha1() { return header().sha1; }
 };
 
 struct OpenOptions {
     cli::RawInput raw;   // headerless input
     int stream = -1;     // which audio stream of a media file (-1: the best one)
     bool sha1 = true;    // hash a regular file's bytes into the header
+    // Hash on a thread of its own while decoding; header().sha1 stays empty and sha1()
+    // gives the hash at the end (for tools that write it after the audio: ts-analyze).
+    bool sha1_background = false;
 };
 
 // Opens "-", a path or a URL: a TSPCM stream (recognised by its magic), headerless PCM

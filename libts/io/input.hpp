@@ -1,6 +1,7 @@
 // Where a tool's bytes come from: a path, "-" for stdin, with a peek at the first bytes.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -53,7 +54,8 @@ class Reader {
     std::size_t pending_pos_ = 0;
 };
 
-// SHA-1 of a whole file's bytes, as 40 lowercase hex digits.
-std::string sha1_file(const std::string &path);
+// SHA-1 of a whole file's bytes, as 40 lowercase hex digits. When *cancel turns true
+// (checked every MiB), stops and returns "".
+std::string sha1_file(const std::string &path, const std::atomic<bool> *cancel = nullptr);
 
 } // namespace ts::io

@@ -100,4 +100,18 @@ expect_fail "empty file" 1 "empty.wav" ts-analyze -a level empty.wav
 expect_fail "truncated TSPCM" 1 "truncated" sh -c 'head -c 5000 sine.tspcm | ts-analyze -a level'
 expect_fail "no audio stream" 1 "no audio" ts-analyze -a level "$DATA/broken-no-audio.mkv"
 
+# Interrupted while the input is decoded and hashed (the sha1 runs on a thread of its own):
+# 130, no output file, and the hashing thread does not keep the process alive.
+ts-gen noise --duration 300 -o long.wav
+mkdir -p outdir
+ts-analyze -a spectral long.wav -o outdir/r.jsonl 2>int.err &
+pid=$!
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+s=$?
+[ "$s" = 130 ] && pass || fail "SIGINT: exit $s, want 130 ($(cat int.err))"
+[ -z "$(ls -A outdir)" ] && pass || fail "SIGINT left $(ls -A outdir)"
+rm -f long.wav
+
 finish

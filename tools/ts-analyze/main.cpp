@@ -104,7 +104,9 @@ int run(Options &o) {
     for (const auto &input : o.inputs) {
         std::vector<ts::result::Result> results;
         try {
-            auto source = ts::decode::open(input, {o.raw, -1, !o.no_sha1});
+            ts::decode::OpenOptions open_options{o.raw, -1, !o.no_sha1};
+            open_options.sha1_background = true; // audio.sha1 is written after the audio
+            auto source = ts::decode::open(input, open_options);
             ts::analyze::RunStats stats;
             results = ts::analyze::run(*source, requests, run_options, &stats);
             ts::log::verbose(source->name() + ": " + std::to_string(stats.frames) +
