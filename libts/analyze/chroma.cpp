@@ -28,6 +28,15 @@ class Chroma : public Analyzer {
             const long semis = std::lround(12.0 * std::log2(f / tuning_));
             pc_[static_cast<std::size_t>(k)] = static_cast<int>(((semis + 9) % 12 + 12) % 12);
         }
+        // The classes come in runs of adjacent bins (one run per semitone): sum runs.
+        for (int k = 0; k < n;) {
+            int end = k + 1;
+            while (end < n && pc_[static_cast<std::size_t>(end)] == pc_[static_cast<std::size_t>(k)])
+                ++end;
+            if (pc_[static_cast<std::size_t>(k)] >= 0)
+                runs_.push_back({k, end, pc_[static_cast<std::size_t>(k)]});
+            k = end;
+        }
         ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
                         [this](const Spectrum &s, std::int64_t) { add(s); });
     }
@@ -44,10 +53,13 @@ class Chroma : public Analyzer {
   private:
     void add(const Spectrum &s) {
         double sum[12] = {};
-        for (int k = 0; k < s.size; ++k) {
-            const int c = pc_[static_cast<std::size_t>(k)];
-            if (c >= 0)
-                sum[c] += std::norm(s.bins[k]);
+        const float *__restrict m = s.magnitude;
+        for (const Run &r : runs_) {
+            double run = 0;
+#pragma omp simd reduction(+ : run)
+            for (int k = r.begin; k < r.end; ++k)
+                run += static_cast<double>(m[k]) * m[k];
+            sum[r.pc] += run;
         }
         const double top = *std::max_element(sum, sum + 12);
         const std::size_t at = series_.size();
@@ -62,6 +74,10 @@ class Chroma : public Analyzer {
     double fmin_, tuning_;
     int rate_ = 0;
     std::vector<int> pc_;
+    struct Run {
+        int begin, end, pc; // bins [begin, end) all of class pc
+    };
+    std::vector<Run> runs_;
     std::vector<float> series_;
 };
 

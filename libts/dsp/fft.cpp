@@ -1,28 +1,73 @@
-// KissFFT's real transform.
+// The real FFT: FFmpeg's av_tx for powers of two (4 to 5 times faster than KissFFT here, with
+// its AVX2 code), KissFFT's real transform for other even sizes.
 #include "dsp/fft.hpp"
 
 #include "core/error.hpp"
 
+extern "C" {
+#include <libavutil/mem.h>
+#include <libavutil/tx.h>
+}
 #include <kiss_fftr.h>
 
-#include <cstdlib>
+#include <cstring>
+#include <new>
 
 namespace ts::dsp {
 
 static_assert(sizeof(kiss_fft_cpx) == sizeof(std::complex<float>));
+static_assert(sizeof(AVComplexFloat) == sizeof(std::complex<float>));
 
 RealFft::RealFft(int size) : size_(size) {
     if (size < 2 || size % 2 != 0)
         throw Error("FFT size " + std::to_string(size) + " is not an even number >= 2");
-    cfg_ = kiss_fftr_alloc(size, 0, nullptr, nullptr);
-    if (!cfg_)
+    if ((size & (size - 1)) == 0) {
+        const float scale = 1.0f;
+        AVTXContext *ctx = nullptr;
+        av_tx_fn fn = nullptr;
+        if (av_tx_init(&ctx, &fn, AV_TX_FLOAT_RDFT, 0, size, &scale, 0) == 0) {
+            tx_ = ctx;
+            tx_fn_ = reinterpret_cast<void (*)(void *, void *, void *, std::ptrdiff_t)>(fn);
+            tx_in_ = static_cast<float *>(av_malloc(sizeof(float) * static_cast<std::size_t>(size)));
+            tx_out_ = static_cast<std::complex<float> *>(
+                av_malloc(sizeof(std::complex<float>) * static_cast<std::size_t>(size / 2 + 8)));
+            if (!tx_in_ || !tx_out_) {
+                av_free(tx_in_);
+                av_free(tx_out_);
+                av_tx_uninit(&ctx);
+                throw std::bad_alloc();
+            }
+            return;
+        }
+    }
+    kiss_ = kiss_fftr_alloc(size, 0, nullptr, nullptr);
+    if (!kiss_)
         throw std::bad_alloc();
 }
 
-RealFft::~RealFft() { kiss_fftr_free(cfg_); }
+RealFft::~RealFft() {
+    if (tx_) {
+        auto *ctx = static_cast<AVTXContext *>(tx_);
+        av_tx_uninit(&ctx);
+        av_free(tx_in_);
+        av_free(tx_out_);
+    }
+    if (kiss_)
+        kiss_fftr_free(static_cast<kiss_fftr_cfg>(kiss_));
+}
 
 void RealFft::forward(const float *in, std::complex<float> *out) {
-    kiss_fftr(static_cast<kiss_fftr_cfg>(cfg_), in, reinterpret_cast<kiss_fft_cpx *>(out));
+    if (tx_) {
+        std::memcpy(tx_in_, in, sizeof(float) * static_cast<std::size_t>(size_));
+        reinterpret_cast<av_tx_fn>(tx_fn_)(static_cast<AVTXContext *>(tx_), tx_out_, tx_in_,
+                                           sizeof(float));
+        std::memcpy(out, tx_out_, sizeof(std::complex<float>) * static_cast<std::size_t>(bins()));
+        // av_tx (FFmpeg 5.1) leaves the imaginary part of the Nyquist bin unwritten.
+        out[0].imag(0.0f);
+        out[size_ / 2].imag(0.0f);
+        return;
+    }
+    kiss_fftr(static_cast<kiss_fftr_cfg>(kiss_), in, reinterpret_cast<kiss_fft_cpx *>(out));
 }
 
 } // namespace ts::dsp

@@ -1,4 +1,5 @@
-// Real FFT behind one small wrapper (KissFFT now; the interface allows a faster backend).
+// Real FFT behind one small wrapper: FFmpeg's av_tx (SIMD) for power-of-two sizes, KissFFT
+// for the other even sizes.
 #pragma once
 
 #include <complex>
@@ -19,7 +20,11 @@ class RealFft {
 
   private:
     int size_;
-    void *cfg_;
+    void *kiss_ = nullptr;         // KissFFT's plan, for sizes that are not powers of two
+    void *tx_ = nullptr;           // av_tx's context
+    void (*tx_fn_)(void *, void *, void *, std::ptrdiff_t) = nullptr;
+    float *tx_in_ = nullptr;       // aligned copies: av_tx's SIMD code wants aligned buffers
+    std::complex<float> *tx_out_ = nullptr;
 };
 
 } // namespace ts::dsp

@@ -71,6 +71,34 @@ TEST_CASE("the FFT of a sine peaks at its bin with magnitude N/2") {
     CHECK(std::abs(out[38]) == Approx(n / 8.0).epsilon(1e-4));
 }
 
+TEST_CASE("both FFT backends (av_tx for powers of two, KissFFT otherwise) equal a direct DFT") {
+    for (int n : {8, 1024, 4096, 1000, 6}) {
+        CAPTURE(n);
+        RealFft fft(n);
+        std::vector<float> x(static_cast<std::size_t>(n));
+        std::uint32_t state = 12345;
+        for (auto &v : x) { // a fixed pseudo-random signal in [-1, 1)
+            state = state * 1664525u + 1013904223u;
+            v = static_cast<float>(state >> 8) / 8388608.0f - 1.0f;
+        }
+        std::vector<std::complex<float>> out(static_cast<std::size_t>(fft.bins()));
+        fft.forward(x.data(), out.data());
+        double worst = 0;
+        for (int k = 0; k < fft.bins(); ++k) {
+            std::complex<double> ref = 0;
+            for (int i = 0; i < n; ++i)
+                ref += static_cast<double>(x[static_cast<std::size_t>(i)]) *
+                       std::polar(1.0, -2.0 * M_PI * k * i / n);
+            worst = std::max(worst, std::abs(ref - std::complex<double>(out[static_cast<std::size_t>(k)])));
+        }
+        CHECK(worst < 1e-5 * n);
+        // The input is left as it was.
+        state = 12345;
+        state = state * 1664525u + 1013904223u;
+        CHECK(x[0] == static_cast<float>(state >> 8) / 8388608.0f - 1.0f);
+    }
+}
+
 TEST_CASE("mel scales: slaney and htk") {
     CHECK(hz_to_mel(1000, MelScale::slaney) == Approx(15.0));
     CHECK(hz_to_mel(440, MelScale::slaney) == Approx(6.6));
