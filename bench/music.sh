@@ -46,22 +46,32 @@ done
     echo "Measured by \`bench/music.sh\` on $(bench_machine); load average $BENCH_LOAD0 at the start, $(bench_load) at the end."
     echo
     echo "One pass of every analyzer of presets/music.yaml over a stereo 44.1 kHz wav, the"
-    echo "process pinned to one core (\`taskset -c 0\`), results to /dev/null. Times real time ="
-    echo "input duration / wall time (mean of $RUNS runs after one warm-up on 10 minutes, one run"
-    echo "on 3 hours). The framewise results (spectral, mfcc with deltas, chroma, waveform) grow"
-    echo "with the input, so memory does too; the rest is bounded."
+    echo "process pinned to one core (\`taskset -c 0\`), results to /dev/null, the input's sha1"
+    echo "included (it runs on a thread of its own, on the same core). × real time (CPU) ="
+    echo "input duration / (user + system time): what one core delivers, and the goal's figure,"
+    echo "since on a shared machine the wall time also counts the other processes' turns on"
+    echo "that core; × real time (wall) = input duration / wall time. Mean of $RUNS runs after"
+    echo "one warm-up on 10 minutes, one run on 3 hours. The framewise results (spectral, mfcc"
+    echo "with deltas, chroma, waveform) grow with the input, so memory does too (4 bytes per"
+    echo "value); the rest is bounded."
     echo
-    echo "| input | wall s | × real time | CPU s | peak MiB |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| input | wall s | × real time (wall) | CPU s | × real time (CPU) | peak MiB |"
+    echo "|---|---:|---:|---:|---:|---:|"
     for k in "${rows[@]}"; do
         mean=$(bench_get "music-$k" mean)
-        printf '| %s | %s | %s | %s | %s |\n' "$k" "$(bench_secs "music-$k")" \
+        cpu=$(bench_cpu "music-$k")
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$k" "$(bench_secs "music-$k")" \
             "$(awk -v d="${seconds[$k]}" -v m="$mean" 'BEGIN { printf "%.0f", d / m }')" \
-            "$(bench_cpu "music-$k")" "$(bench_mib "music-$k")"
+            "$cpu" "$(awk -v d="${seconds[$k]}" -v m="$cpu" 'BEGIN { printf "%.0f", d / m }')" \
+            "$(bench_mib "music-$k")"
     done
     echo
-    x=$(awk -v d="${seconds[10min]}" -v m="$(bench_get music-10min mean)" 'BEGIN { printf "%.0f", d / m }')
-    if ((x >= 300)); then echo "Goal ≥ 300× real time on one core: met (${x}×)."
-    else echo "Goal ≥ 300× real time on one core: NOT met (${x}×)."; fi
+    worst=
+    for k in "${rows[@]}"; do
+        x=$(awk -v d="${seconds[$k]}" -v m="$(bench_cpu "music-$k")" 'BEGIN { printf "%.0f", d / m }')
+        [[ -z $worst || $x -lt $worst ]] && worst=$x
+    done
+    if ((worst >= 300)); then echo "Goal ≥ 300× real time on one core: met (lowest ${worst}× of CPU time)."
+    else echo "Goal ≥ 300× real time on one core: NOT met (lowest ${worst}× of CPU time)."; fi
 } | bench_write_section
 bench_log "done in $((SECONDS - BENCH_T0)) s"
