@@ -147,9 +147,14 @@ nlohmann::json demo_truth(int rate, std::int64_t frames) {
                               {"duration", std::min(c.duration, duration - t)},
                               {"label", c.label}});
         }
-        if (loop + demo_silence_from < duration)
-            silence.push_back(
-                {loop + demo_silence_from, std::min(loop + demo_silence_to, duration)});
+        // The gap is digital zero from the end of the last sound before it (every sound
+        // ends at exactly zero at onset + duration) to demo_silence_to.
+        double quiet_from = 0.0;
+        for (const DemoEvent &e : demo_score())
+            if (e.onset < demo_silence_from)
+                quiet_from = std::max(quiet_from, std::min(e.onset + e.duration, demo_silence_from));
+        if (loop + quiet_from < duration)
+            silence.push_back({loop + quiet_from, std::min(loop + demo_silence_to, duration)});
     }
     std::sort(onsets.begin(), onsets.end());
     json merged = json::array();

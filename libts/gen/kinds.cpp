@@ -85,8 +85,8 @@ const char *truth_definition() {
            "the gap); onsets, every note and drum onset, sorted, onsets closer than 30 ms merged "
            "into the first; notes, the lead's notes as {onset, duration, midi, frequency}, a "
            "note sounding until onset + duration, release included; key (\"A minor\"); "
-           "silence, the spans of digital zero longer than a second as [start, end]: [20.0, "
-           "22.0]; chords, {onset, duration, label} in MIREX syntax (\"A:min\", \"E:maj\", "
+           "silence, the spans of digital zero longer than a second as [start, end]: [19.82, "
+           "22.0] (every instrument stops at 20.0; the last hihat before it ends at 19.82); chords, {onset, duration, label} in MIREX syntax (\"A:min\", \"E:maj\", "
            "\"N\" over the gap); drums, the kick, snare and hihat onset times. A looped demo "
            "repeats them all every 30 s.";
 }
