@@ -17,5 +17,7 @@ Definition spectral_definition();
 Definition mel_definition();
 Definition mfcc_definition();
 Definition chroma_definition();
+Definition onsets_definition();
+Definition tempo_definition();
 
 } // namespace ts::analyze

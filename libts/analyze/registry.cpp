@@ -19,6 +19,8 @@ const std::vector<Definition> &registry() {
         mel_definition(),
         mfcc_definition(),
         chroma_definition(),
+        onsets_definition(),
+        tempo_definition(),
     };
     return table;
 }

@@ -1,0 +1,160 @@
+// onsets: an onset detection function per STFT frame (aubio's methods) and the onset times
+// picked from it with an adaptive threshold.
+#include "analyze/analyzers.hpp"
+#include "analyze/stft_params.hpp"
+#include "dsp/onset.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace ts::analyze {
+namespace {
+
+// An onset is reported at its frame's start plus this fraction of n_fft: the rise of a
+// windowed frame's spectrum peaks when the new sound reaches about the window's middle
+// (checked on click tracks and the demo piece; see the description).
+constexpr double onset_lag = 0.5;
+
+class Onsets : public Analyzer {
+  public:
+    Onsets(StftShape shape, dsp::OdfMethod method, double threshold, double median_window,
+           double min_interval, double silence_db, std::vector<std::string> outputs)
+        : shape_(shape), method_(method), threshold_(threshold), median_window_(median_window),
+          min_interval_(min_interval), silence_(std::pow(10.0, silence_db / 10.0)),
+          outputs_(std::move(outputs)) {}
+
+    void setup(Context &ctx) override {
+        rate_ = ctx.rate();
+        odf_fn_.emplace(method_, shape_.bins(), static_cast<float>(shape_.gain));
+        double sum_w2 = 0.0;
+        for (float w : dsp::make_window(shape_.window, shape_.n_fft))
+            sum_w2 += static_cast<double>(w) * w;
+        // Parseval: the windowed frame's mean square, divided by that of the window alone.
+        power_scale_ = 1.0 / (static_cast<double>(shape_.n_fft) * sum_w2);
+        ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
+                        [this](const Spectrum &s, std::int64_t) { add(s); });
+    }
+
+    std::vector<result::Result> finish(std::int64_t) override {
+        std::vector<result::Result> out;
+        for (const auto &id : outputs_) {
+            if (id == "odf") {
+                result::Result r = framewise("odf", rate_, shape_.n_fft, shape_.step);
+                r.series = odf_;
+                out.push_back(std::move(r));
+            } else {
+                result::Result r = output("");
+                const double frame_rate = static_cast<double>(rate_) / shape_.step;
+                dsp::PeakRule rule;
+                rule.threshold = threshold_;
+                rule.half_window = static_cast<int>(std::lround(median_window_ * frame_rate / 2));
+                rule.min_gap = static_cast<int>(std::ceil(min_interval_ * frame_rate - 1e-9));
+                for (std::size_t i : dsp::pick_onsets(odf_, loud_, rule)) {
+                    r.time.push_back((static_cast<double>(i) * shape_.step +
+                                      onset_lag * shape_.n_fft) /
+                                     rate_);
+                    r.value.push_back(odf_[i]);
+                }
+                out.push_back(std::move(r));
+            }
+        }
+        return out;
+    }
+
+  private:
+    void add(const Spectrum &s) {
+        odf_.push_back(odf_fn_->next(s.magnitude, s.bins));
+        const std::size_t n = static_cast<std::size_t>(s.size);
+        float lane[8] = {};
+        std::size_t k = 1;
+        for (; k + 8 < n; k += 8)
+            for (std::size_t j = 0; j < 8; ++j)
+                lane[j] += s.magnitude[k + j] * s.magnitude[k + j];
+        double p = 0.0;
+        for (; k + 1 < n; ++k)
+            p += static_cast<double>(s.magnitude[k]) * s.magnitude[k];
+        for (float v : lane)
+            p += v;
+        p = 2.0 * p + static_cast<double>(s.magnitude[0]) * s.magnitude[0] +
+            static_cast<double>(s.magnitude[n - 1]) * s.magnitude[n - 1];
+        loud_.push_back(p * power_scale_ >= silence_);
+    }
+
+    StftShape shape_;
+    dsp::OdfMethod method_;
+    double threshold_, median_window_, min_interval_, silence_;
+    std::vector<std::string> outputs_;
+    int rate_ = 0;
+    double power_scale_ = 1.0;
+    std::optional<dsp::OnsetFunction> odf_fn_;
+    std::vector<float> odf_;
+    std::vector<bool> loud_;
+};
+
+} // namespace
+
+Definition onsets_definition() {
+    using result::DataMode;
+    using result::TimeMode;
+    Definition d;
+    d.id = "onsets";
+    d.name = "Onsets";
+    std::string formulas;
+    for (const auto &name : dsp::odf_method_names())
+        formulas += std::string(dsp::odf_method_formula(*dsp::parse_odf_method(name))) + ". ";
+    d.description =
+        "Note and percussion onsets, as aubioonset finds them (Bello et al. 2005, Dixon "
+        "2006): an onset detection function (ODF) is computed for every STFT frame, then "
+        "onsets are its peaks above an adaptive threshold. Methods (-p onsets.method=), on "
+        "the normalised magnitudes m_k(t) and bins X_k(t) of frame t, frames before the first "
+        "taken as silent: " +
+        formulas +
+        "Peak picking: frame t is an onset when odf(t) > 0, odf(t) >= odf(t-1) and odf(t) > "
+        "odf(t+1); odf(t) > median(W) + threshold * mean(W), W = odf over the frames t-h .. "
+        "t+h (clipped to the input), h = round(median_window * rate / step / 2); the frame's "
+        "level, 10 log10 of the mean square of its windowed samples over the mean square of "
+        "the window (Parseval, from the bins), is at least `silence` dB; and it comes at "
+        "least ceil(min_interval * rate / step) frames after the previous onset (of two "
+        "closer peaks the higher is kept). The onset's time is its frame's start plus n_fft/2 "
+        "(the window's centre, where a frame's rise peaks for a steady sound), with the "
+        "resolution of one step (11.6 ms at 44.1 kHz): on ts-gen's click tracks and demo "
+        "piece the median error is under 2 ms with mkl and under 6 ms with every method. "
+        "The default, mkl, is a ratio of magnitudes, so it weighs a soft onset in a "
+        "quiet band like a loud one, and scores F = 1.0 on the demo piece (ts-gen demo) "
+        "where the difference methods (energy, hfc, specflux, complex) also fire on the "
+        "small rises inside sustained notes: with those, widen the threshold's context, e.g. "
+        "-p onsets.median_window=1 -p onsets.threshold=2. "
+        "Defaults: n_fft 1024, step 512 (those of aubiotrack and of the tempo analyzer, so "
+        "`-a onsets,tempo` shares one STFT; aubioonset uses 512 and 256). " +
+        stft_words();
+    d.params = stft_param_specs(1024, 512);
+    d.params.push_back({"method", ParamType::choice, "mkl", 0, 0, dsp::odf_method_names(),
+                        "the onset detection function (aubio's names)"});
+    d.params.push_back({"threshold", ParamType::number, "0.3", 0, 100, {},
+                        "peak picking: how far above the local median an onset must rise, in "
+                        "units of the local mean"});
+    d.params.push_back({"median_window", ParamType::number, "0.1", 0, 10, {},
+                        "peak picking: the span of the local median and mean, seconds"});
+    d.params.push_back({"min_interval", ParamType::number, "0.02", 0, 60, {},
+                        "the shortest time between two onsets, seconds"});
+    d.params.push_back({"silence", ParamType::number, "-70", -200, 0, {},
+                        "frames below this level (dB re full scale) hold no onset"});
+    d.outputs = {
+        {"odf", "Onset detection function", "", TimeMode::framewise, DataMode::value,
+         "odf(t) of the chosen method, one value per STFT frame (frame time = its start); "
+         "empty for an input shorter than n_fft"},
+        {"", "Onsets", "s", TimeMode::event, DataMode::value,
+         "onset times in seconds, each with value = odf at its frame; none in silence or in "
+         "an input shorter than n_fft"},
+    };
+    d.make = [](const Params &p, const std::vector<std::string> &outputs) {
+        return std::make_unique<Onsets>(
+            stft_shape("onsets", p), *dsp::parse_odf_method(p.text("method")),
+            p.number("threshold"), p.number("median_window"), p.number("min_interval"),
+            p.number("silence"), outputs);
+    };
+    return d;
+}
+
+} // namespace ts::analyze

@@ -1,0 +1,177 @@
+#!/bin/bash
+# The rhythm analyzers (onsets, tempo) on ts-gen signals of exact ground truth: click tracks
+# at 60 to 180 BPM and the demo piece (120 BPM). Onsets and beats are scored with
+# mir_eval's F-measure rules (written below in numpy), plus edge cases and bad parameters.
+. "$TS_SRC/tests/cli/lib.sh"
+
+# rcheck "what" RESULTS.jsonl 'PYTHON': runs PYTHON with R (result id -> parsed result),
+# truth(FILE, KEY), f_measure(ref, est, window) and np; it must not raise.
+cat >"$T/rcheck.py" <<'EOF'
+import json, sys
+import numpy as np
+R = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    R[r["id"]] = r
+
+def truth(path, key):
+    return json.load(open(path))[key]
+
+def f_measure(ref, est, window):
+    # mir_eval.onset.f_measure (and beat.f_measure, without its 5 s trim): each reference
+    # event is matched to at most one estimate within +-window and vice versa, the closest
+    # pairs first (greedy); F = 2PR / (P + R), 0 when either list is empty.
+    ref, est = np.sort(np.asarray(ref, float)), np.sort(np.asarray(est, float))
+    if len(ref) == 0 or len(est) == 0:
+        return 0.0
+    d = np.abs(ref[:, None] - est[None, :])
+    pairs = sorted((d[i, j], i, j) for i, j in zip(*np.nonzero(d <= window)))
+    used_r, used_e, hits = set(), set(), 0
+    for _, i, j in pairs:
+        if i not in used_r and j not in used_e:
+            used_r.add(i); used_e.add(j); hits += 1
+    if hits == 0:
+        return 0.0
+    p, r = hits / len(est), hits / len(ref)
+    return 2 * p * r / (p + r)
+
+exec(sys.argv[2])
+EOF
+rcheck() {
+    local what=$1 file=$2 code=$3
+    if out=$("$PY" "$T/rcheck.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
+}
+
+# --- inputs ---------------------------------------------------------------------------
+ts-gen demo --truth demo.json -o demo.pcm
+for bpm in 60 90 120 150 180; do
+    ts-gen clicks --tempo $bpm --duration 30 --truth c$bpm.json -o c$bpm.pcm
+done
+ts-gen silence --duration 5 -o silence.pcm
+ts-gen sine --duration 0.01 -o short.pcm # 441 frames: less than one STFT frame (1024)
+
+# --- onsets ---------------------------------------------------------------------------
+# F >= 0.95 within 50 ms on the click track and the demo piece (its merged onsets: every
+# eighth note, none in the silent bar), with the defaults (mkl).
+check "onsets clicks" ts-analyze -a onsets -o on120.jsonl c120.pcm
+rcheck "onsets clicks F" on120.jsonl '
+t = R["onsets"]["data"]["time"]
+f = f_measure(truth("c120.json", "onsets"), t, 0.05)
+assert f >= 0.95, f
+# Times are calibrated: the median error is within 6 ms of the truth.
+ref = np.array(truth("c120.json", "onsets"))
+err = [min(ref - x, key=abs) for x in t]
+assert abs(np.median(err)) < 0.006, np.median(err)
+assert len(R["onsets"]["data"]["value"]) == len(t)'
+check "onsets demo" ts-analyze -a onsets -o ondemo.jsonl demo.pcm
+rcheck "onsets demo F" ondemo.jsonl '
+t = R["onsets"]["data"]["time"]
+f = f_measure(truth("demo.json", "onsets"), t, 0.05)
+assert f >= 0.95, f
+assert not any(20.05 < x < 21.95 for x in t), "an onset in the silent bar"'
+# Every method but specdiff (which is not rectified: a click's end counts as much as its
+# start, and falls in a frame below the silence level) finds the clicks.
+for m in energy hfc complex phase specflux kl mkl; do
+    check "onsets $m" ts-analyze -a onsets -p onsets.method=$m -o on-$m.jsonl c90.pcm
+    rcheck "onsets $m F" on-$m.jsonl '
+f = f_measure(truth("c90.json", "onsets"), R["onsets"]["data"]["time"], 0.05)
+assert f >= 0.95, f'
+done
+# The ODF: one value per whole STFT frame (1024, step 512), framing declared.
+rcheck "onsets odf framing" on120.jsonl '
+r = R["onsets.odf"]
+assert r["frames"] == {"rate": 44100, "block": 1024, "step": 512}, r["frames"]
+assert len(r["data"]["value"]) == (30 * 44100 - 1024) // 512 + 1
+assert min(r["data"]["value"]) >= 0
+assert R["onsets"]["time_mode"] == "event" and R["onsets"]["unit"] == "s"'
+# Parameters are echoed, defaults included.
+check "onsets params" ts-analyze -a onsets -p onsets.method=kl -p onsets.threshold=0.5 \
+    -p onsets.min_interval=0.05 -o onp.jsonl c120.pcm
+rcheck "onsets params echoed" onp.jsonl '
+p = R["onsets"]["params"]
+assert p == {"method": "kl", "threshold": 0.5, "min_interval": 0.05, "median_window": 0.1,
+             "silence": -70.0, "n_fft": 1024, "step": 512, "window": "hann"}, p
+assert R["onsets.odf"]["params"] == p'
+# min_interval: at 1.1 s no two clicks of a 120 BPM track are far enough apart.
+check "onsets min_interval" ts-analyze -a onsets -p onsets.min_interval=1.1 -o onmin.jsonl c120.pcm
+rcheck "onsets min_interval spacing" onmin.jsonl '
+t = np.array(R["onsets"]["data"]["time"])
+assert 13 <= len(t) <= 27 and np.all(np.diff(t) >= 1.1), (len(t), np.diff(t).min())'
+
+# --- tempo ----------------------------------------------------------------------------
+# The tempo within 1% (no octave error), beats F >= 0.9 within 70 ms, a local tempo curve
+# that agrees, and a confidence in (0, 1].
+for bpm in 60 90 120 150 180; do
+    check "tempo $bpm" ts-analyze -a tempo -o t$bpm.jsonl c$bpm.pcm
+    rcheck "tempo $bpm values" t$bpm.jsonl '
+bpm = '$bpm'
+v = R["tempo.bpm"]["data"]["value"]
+assert abs(v - bpm) <= 0.01 * bpm, v
+c = R["tempo.bpm"]["data"]["confidence"]
+assert 0.3 < c <= 1, c
+f = f_measure(truth("c%d.json" % bpm, "beats"), R["tempo.beats"]["data"]["time"], 0.07)
+assert f >= 0.9, f
+curve = np.array(R["tempo.curve"]["data"]["value"], float)
+assert len(curve) > 0 and np.all(np.abs(curve - bpm) <= 0.02 * bpm), curve'
+done
+check "tempo demo" ts-analyze -a tempo -o tdemo.jsonl demo.pcm
+rcheck "tempo demo values" tdemo.jsonl '
+v = R["tempo.bpm"]["data"]["value"]
+assert abs(v - truth("demo.json", "tempo")) <= 1.2, v
+f = f_measure(truth("demo.json", "beats"), R["tempo.beats"]["data"]["time"], 0.07)
+assert f >= 0.9, f
+r = R["tempo.curve"]
+k = round(8 * 44100 / 512)
+assert r["frames"] == {"rate": 44100, "block": (k - 1) * 512 + 1024, "step": 8 * 512}
+assert len(r["data"]["value"]) == ((30 * 44100 - 1024) // 512 + 1 - k) // 8 + 1
+assert R["tempo.beats"]["time_mode"] == "event"'
+# A narrower range excludes the truth: the result stays in range (here the half tempo).
+check "tempo range" ts-analyze -a tempo.bpm -p tempo.min_bpm=40 -p tempo.max_bpm=100 -o trange.jsonl c180.pcm
+rcheck "tempo range values" trange.jsonl '
+v = R["tempo.bpm"]["data"]["value"]
+assert abs(v - 90) <= 0.9, v
+assert R["tempo.bpm"]["params"]["max_bpm"] == 100 and R["tempo.bpm"]["params"]["start_bpm"] == 120'
+# One STFT serves both analyzers with equal framing; each gives what it gives alone.
+check "onsets,tempo" ts-analyze -a onsets,tempo -o both.jsonl demo.pcm
+rcheck "onsets,tempo same results" both.jsonl '
+import json
+alone = {}
+for f in ("ondemo.jsonl", "tdemo.jsonl"):
+    for line in open(f):
+        r = json.loads(line)
+        alone[r["id"]] = r["data"]
+for k, v in alone.items():
+    assert R[k]["data"] == v, k'
+
+# --- edge cases -----------------------------------------------------------------------
+# Shorter than one STFT frame: valid empty results, tempo null with a reason.
+check "rhythm short" ts-analyze -a onsets,tempo -o short.jsonl short.pcm
+rcheck "rhythm short empty" short.jsonl '
+assert R["onsets"]["data"]["time"] == [] and R["onsets.odf"]["data"]["value"] == []
+assert R["tempo.bpm"]["data"]["value"] is None and "short" in R["tempo.bpm"]["data"]["reason"]
+assert R["tempo.bpm"]["data"]["confidence"] == 0
+assert R["tempo.beats"]["data"]["time"] == [] and R["tempo.curve"]["data"]["value"] == []'
+# Silence: no onsets, no beats, tempo null with a reason, the curve null throughout.
+check "rhythm silence" ts-analyze -a onsets,tempo -o sil.jsonl silence.pcm
+rcheck "rhythm silence values" sil.jsonl '
+assert R["onsets"]["data"]["time"] == []
+assert set(R["onsets.odf"]["data"]["value"]) == {0}
+assert R["tempo.bpm"]["data"]["value"] is None and "no onsets" in R["tempo.bpm"]["data"]["reason"]
+assert R["tempo.beats"]["data"]["time"] == []
+c = R["tempo.curve"]["data"]["value"]
+assert len(c) == 0 or all(v is None for v in c), c'
+
+# --- bad parameters: usage errors, exit 2, nothing on stdout ------------------------------
+expect_fail "onsets bad method" 2 onsets.method ts-analyze -a onsets -p onsets.method=beats c120.pcm
+expect_fail "onsets threshold < 0" 2 onsets.threshold ts-analyze -a onsets -p onsets.threshold=-1 c120.pcm
+expect_fail "onsets odd n_fft" 2 onsets.n_fft ts-analyze -a onsets -p onsets.n_fft=1023 c120.pcm
+expect_fail "onsets silence > 0" 2 onsets.silence ts-analyze -a onsets -p onsets.silence=3 c120.pcm
+expect_fail "onsets unknown key" 2 onsets.treshold ts-analyze -a onsets -p onsets.treshold=1 c120.pcm
+expect_fail "tempo min_bpm 0" 2 tempo.min_bpm ts-analyze -a tempo -p tempo.min_bpm=0 c120.pcm
+expect_fail "tempo min >= max" 2 tempo.min_bpm ts-analyze -a tempo -p tempo.min_bpm=200 -p tempo.max_bpm=100 c120.pcm
+expect_fail "tempo curve_step 0" 2 tempo.curve_step ts-analyze -a tempo -p tempo.curve_step=0 c120.pcm
+expect_fail "tempo curve_step * step" 2 tempo.curve_step ts-analyze -a tempo -p tempo.curve_step=100000 -p tempo.step=65536 c120.pcm
+expect_fail "tempo bad method" 2 tempo.method ts-analyze -a tempo -p tempo.method=autocorr c120.pcm
+expect_fail "tempo unknown output" 2 tempo.bpms ts-analyze -a tempo.bpms c120.pcm
+
+finish
