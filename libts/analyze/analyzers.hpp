@@ -19,5 +19,7 @@ Definition mfcc_definition();
 Definition chroma_definition();
 Definition onsets_definition();
 Definition tempo_definition();
+Definition pitch_definition();
+Definition notes_definition();
 
 } // namespace ts::analyze

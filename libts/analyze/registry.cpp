@@ -21,6 +21,8 @@ const std::vector<Definition> &registry() {
         chroma_definition(),
         onsets_definition(),
         tempo_definition(),
+        pitch_definition(),
+        notes_definition(),
     };
     return table;
 }

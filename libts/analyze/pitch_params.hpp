@@ -1,0 +1,131 @@
+// The pitch-tracking parameters pitch and notes share, their checks, and the words of their
+// documentation.
+#pragma once
+
+#include "analyze/analyzer.hpp"
+#include "core/error.hpp"
+#include "dsp/yin.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ts::analyze {
+
+inline std::vector<ParamSpec> pitch_param_specs(int step) {
+    return {
+        {"method",
+         ParamType::choice,
+         "yinfft",
+         0,
+         0,
+         {"yin", "yinfft"},
+         "yin (de Cheveigne & Kawahara 2002) or yinfft (aubio's spectral YIN)"},
+        {"block", ParamType::integer, "2048", 64, 65536, {}, "frame length in samples, even"},
+        {"step",
+         ParamType::integer,
+         std::to_string(step),
+         1,
+         1048576,
+         {},
+         "hop between frame starts, in samples"},
+        {"fmin", ParamType::number, "50", 1, 100000, {}, "lowest f0 searched, Hz"},
+        {"fmax", ParamType::number, "2500", 1, 100000, {}, "highest f0 searched, Hz (> fmin)"},
+        {"threshold",
+         ParamType::number,
+         "0",
+         0,
+         1,
+         {},
+         "voicing threshold on d'(tau); 0: the method's own (yin 0.15, yinfft 0.85, as aubio)"},
+        {"silence",
+         ParamType::number,
+         "-60",
+         -200,
+         0,
+         {},
+         "frames whose mean-square level is below this (dBFS) are unvoiced"},
+        {"refine",
+         ParamType::boolean,
+         "true",
+         0,
+         0,
+         {},
+         "yinfft: refine the lag on YIN's time-domain difference (false: aubio's exactly)"},
+    };
+}
+
+struct PitchShape {
+    dsp::YinMethod method = dsp::YinMethod::yinfft;
+    int block = 2048;
+    int step = 256;
+    double fmin = 50, fmax = 2500, threshold = 0.85, silence = -60;
+    bool refine = true;
+
+    // The tracker these parameters describe, made in place (it holds an FFT plan).
+    void make_tracker(std::optional<dsp::PitchTracker> &t, int rate) const {
+        t.emplace(method, block, rate, fmin, fmax, threshold, silence, refine);
+    }
+};
+
+// Reads and checks the parameters: an odd block, or fmax not above fmin, is a usage error.
+inline PitchShape pitch_shape(const std::string &analyzer, const Params &p) {
+    PitchShape s;
+    s.method = p.text("method") == "yin" ? dsp::YinMethod::yin : dsp::YinMethod::yinfft;
+    s.block = static_cast<int>(p.integer("block"));
+    s.step = static_cast<int>(p.integer("step"));
+    s.fmin = p.number("fmin");
+    s.fmax = p.number("fmax");
+    s.silence = p.number("silence");
+    s.refine = p.boolean("refine");
+    const double t = p.number("threshold");
+    s.threshold = t > 0 ? t : (s.method == dsp::YinMethod::yin ? 0.15 : 0.85);
+    if (s.block % 2 != 0)
+        throw UsageError("-p " + analyzer + ".block=" + std::to_string(s.block) + ": must be even");
+    if (!(s.fmax > s.fmin))
+        throw UsageError("-p " + analyzer + ".fmax: must be above fmin (" +
+                         std::to_string(s.fmin) + " Hz)");
+    return s;
+}
+
+inline const char *pitch_words() {
+    return "Frame i holds the mono samples x[0..N) = [i*step, i*step + N), N = block; its "
+           "estimate describes best the frame's centre, i*step + N/2 (the result's time is "
+           "the frame's start, as for every framewise result). Lags are searched from "
+           "tau_min = floor(rate/fmax) to tau_max = ceil(rate/fmin), at least 2 and at most "
+           "N/2 - 2 (yin) or N/2 - 1 (yinfft): with the default block of 2048 at 44.1 kHz "
+           "the lowest f0 found is about 43 Hz whatever fmin. "
+           "yin (de Cheveigne & Kawahara 2002, steps 1-5): difference function d(tau) = "
+           "sum_{j<N/2} (x_j - x_{j+tau})^2, computed as e(0) + e(tau) - 2 c(tau) with "
+           "e(tau) = sum_{j<N/2} x_{j+tau}^2 and the cross-correlation c(tau) = sum_{j<N/2} "
+           "x_j x_{j+tau} by FFT; cumulative mean normalised difference d'(0) = 1, d'(tau) = "
+           "d(tau) tau / sum_{j=1..tau} d(j) (1 where that sum is 0); the absolute threshold: "
+           "the first tau in range with d'(tau) < threshold, followed down to the local "
+           "minimum of d' (none: the frame is unvoiced and the estimate is the global minimum "
+           "of d' in range); the period is the vertex of the parabola through d at tau - 1, "
+           "tau, tau + 1 (the raw d, which the normalisation does not bias). "
+           "yinfft (aubio's pitchyinfft, Brossier 2006): the frame times a periodic Hann "
+           "window, its power spectrum |X_k|^2 weighted by an outer/middle-ear curve "
+           "(aubio's table: -75.8 dB at 0 Hz, 0 dB at 1 kHz, +8.1 dB at 4 kHz, ... "
+           "interpolated linearly in dB between its points), P_k; d(tau) = sum over the N bins "
+           "of the whole circle of P_k (1 - cos(2 pi k tau / N)) (an autocorrelation by "
+           "FFT); d' as for yin; tau = the global minimum of d' in range, voiced when "
+           "d'(tau) < threshold; for tau <= round(rate/1300) (above 1.3 kHz), the lag "
+           "round(tau/2) is taken instead when its d' is also below the threshold (aubio's "
+           "octave check); the period is the vertex of the parabola through d' around tau "
+           "(refine=false: aubio's algorithm exactly), or, with refine=true (the default): "
+           "first, for k = 4, 3, 2, the lag of the least d' among round(tau/k) - 1, "
+           "round(tau/k), round(tau/k) + 1 replaces tau when that d' is below 0.1 (the "
+           "largest k first: a short period falling between lags can leave a multiple of it "
+           "lowest, e.g. lag 44 for a 3 kHz sine); then tau is moved down the slope of YIN's time-domain difference taken over the "
+           "frame's centre, d_c(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with a = "
+           "floor((N/2 - tau)/2), to its nearest local minimum (at most tau/2 lags away), "
+           "and the period is the vertex of the parabola through d_c there: the ear "
+           "weighting's slope skews d' for low tones (unrefined, a 55 Hz sine reads 65 Hz, "
+           "as in aubio; 220 Hz reads 222 Hz), which this removes. "
+           "f0 = rate / period. A frame whose mean square is below the silence level, "
+           "10 log10(mean x^2) < silence, is unvoiced without analysis, and so is a frame "
+           "holding a NaN or infinite sample.";
+}
+
+} // namespace ts::analyze

@@ -1,0 +1,218 @@
+#!/bin/bash
+# pitch and notes on signals of exact ground truth: sines from 55 Hz to 2 kHz (every frame
+# within 0.5 %), the demo piece's melody scored with mir_eval's melody and transcription rules
+# (written in numpy below), silence, a too-short input, and bad parameters.
+. "$TS_SRC/tests/cli/lib.sh"
+
+# jcheck "what" RESULTS.jsonl 'PYTHON': runs PYTHON with R (result id -> parsed result), V(id)
+# (data.value as a float array), T (the demo's truth, when truth.json exists), the scorers
+# below and np; it must not raise.
+cat >"$T/jcheck.py" <<'EOF'
+import json, os, sys
+import numpy as np
+R = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    R[r["id"]] = r
+def V(i):
+    return np.array(R[i]["data"]["value"], dtype=float)
+T = json.load(open("truth.json")) if os.path.exists("truth.json") else None
+
+def centres(i):
+    # A pitch frame's estimate describes its centre: (i*step + block/2) / rate.
+    f = R[i]["frames"]
+    return (np.arange(len(V(i))) * f["step"] + f["block"] / 2) / f["rate"]
+
+def melody(i="pitch.f0"):
+    # mir_eval.melody: reference f0 at each estimate time (the note sounding there, else
+    # unvoiced); voicing recall = voiced estimates over voiced reference frames; raw pitch
+    # accuracy = reference-voiced frames whose estimate is within 50 cents (an unvoiced
+    # estimate, f0 0, counts as wrong); voicing false alarm over unvoiced reference frames.
+    t, f = centres(i), V(i)
+    ref = np.zeros(len(t))
+    for n in T["notes"]:
+        ref[(t >= n["onset"]) & (t < n["onset"] + n["duration"])] = n["frequency"]
+    rv, ev = ref > 0, f > 0
+    cents = np.full(len(f), np.inf)
+    both = rv & ev
+    cents[both] = 1200 * np.abs(np.log2(f[both] / ref[both]))
+    return (cents[rv] <= 50).mean(), ev[rv].mean(), ev[~rv].mean()
+
+def transcription(i="notes", pitch=True, offset=False):
+    # mir_eval.transcription: a reference and an estimated note match when their onsets are
+    # within 50 ms, (pitch) their pitches within 50 cents, (offset) their offsets within
+    # max(50 ms, 0.2 x the reference's duration); one-to-one, greedily by onset distance
+    # (the notes are far apart, so this is the maximum matching). Returns P, R, F.
+    r = R[i]["data"]
+    est = list(zip(r["time"], r["duration"], r["value"]))
+    ref = [(n["onset"], n["duration"], n["midi"]) for n in T["notes"]]
+    pairs = []
+    for a, (ro, rd, rm) in enumerate(ref):
+        for b, (eo, ed, em) in enumerate(est):
+            ok = abs(eo - ro) <= 0.05
+            ok = ok and (not pitch or abs(em - rm) * 100 <= 50)
+            ok = ok and (not offset or abs(eo + ed - ro - rd) <= max(0.05, 0.2 * rd))
+            if ok:
+                pairs.append((abs(eo - ro), a, b))
+    used_r, used_e = set(), set()
+    for _, a, b in sorted(pairs):
+        if a not in used_r and b not in used_e:
+            used_r.add(a); used_e.add(b)
+    m = len(used_r)
+    p, rc = m / max(len(est), 1), m / max(len(ref), 1)
+    return p, rc, (2 * p * rc / (p + rc) if m else 0.0)
+
+exec(sys.argv[2])
+EOF
+jcheck() {
+    local what=$1 file=$2 code=$3
+    if out=$("$PY" "$T/jcheck.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
+}
+
+# --- sines: every frame voiced and within 0.5 % ----------------------------------------
+for m in yin yinfft; do
+    for f in 55 82.41 110 220 440 1000 1500 2000; do
+        ts-gen sine --frequency $f --duration 1 -o s.pcm
+        check "$m on a $f Hz sine" ts-analyze -a pitch -p pitch.method=$m -o s.jsonl s.pcm
+        jcheck "$m: f0 of a $f Hz sine" s.jsonl "
+f = V('pitch.f0')
+assert len(f) == (44100 - 2048) // 256 + 1, len(f)
+assert np.all(V('pitch.voiced') == 1), V('pitch.voiced').min()
+err = np.abs(f / $f - 1)
+assert err.max() < 0.005, (f.min(), f.max())
+# yinfft's ear weighting (-37 dB at 50 Hz) leaves a low pure tone less periodic in d'.
+assert V('pitch.confidence').min() > (0.9 if '$m' == 'yin' or $f >= 220 else 0.5), V('pitch.confidence').min()
+"
+    done
+done
+jcheck "pitch results: ids, units, framing, params" s.jsonl "
+assert list(R) == ['pitch.f0', 'pitch.confidence', 'pitch.voiced'], list(R)
+assert R['pitch.f0']['unit'] == 'Hz' and R['pitch.f0']['time_mode'] == 'framewise'
+assert R['pitch.f0']['frames'] == {'rate': 44100, 'block': 2048, 'step': 256}
+p = R['pitch.f0']['params']
+assert p['method'] == 'yinfft' and p['fmin'] == 50 and p['fmax'] == 2500, p
+"
+# Above 2 kHz (fmax raised): a period between lags leaves a multiple of it lowest in d';
+# yinfft's refinement takes the sub-multiple (aubio reads 1000 Hz for 3 kHz).
+for m in yin yinfft; do
+    for f in 2500 3000 4000; do
+        ts-gen sine --frequency $f --duration 0.5 -o hi.pcm
+        check "$m on a $f Hz sine" ts-analyze -a pitch.f0 -p pitch.method=$m -p pitch.fmax=5000 -o hi.jsonl hi.pcm
+        jcheck "$m: f0 of a $f Hz sine" hi.jsonl "
+f = V('pitch.f0'); assert np.abs(f / $f - 1).max() < 0.005, (f.min(), f.max())"
+    done
+done
+# The lag range: at 96 kHz a block of 2048 reaches down to 94 Hz only (lag 1022), a block of
+# 4096 to 47 Hz; fmax below a sine keeps f0 under it.
+ts-gen sine --frequency 55 --rate 96000 --duration 1 -o s96.pcm
+check "yin at 96 kHz, block 4096" ts-analyze -a pitch -p pitch.method=yin -p pitch.block=4096 -o s96.jsonl s96.pcm
+jcheck "55 Hz at 96 kHz" s96.jsonl "
+f = V('pitch.f0'); assert np.abs(f / 55 - 1).max() < 0.005, (f.min(), f.max())"
+check "a 1 kHz sine with fmax 500" ts-analyze -a pitch -p pitch.fmax=500 -p pitch.method=yin -o lo.jsonl s.pcm
+jcheck "fmax bounds the f0" lo.jsonl "f = V('pitch.f0'); assert np.all(f <= 1000 / 2 * 1.01), f.max()"
+
+# Only the outputs asked for.
+check "-a pitch.f0" ts-analyze -a pitch.f0 -o f0.jsonl s.pcm
+jcheck "pitch.f0 alone" f0.jsonl "assert list(R) == ['pitch.f0'], list(R)"
+
+# --- the demo's melody ----------------------------------------------------------------
+# The demo mixes the lead with bass, chords' roots and drums: both trackers are scored on the
+# mix itself (aubio's yinfft scores 0.99 on it too, see bench/pitch.sh).
+ts-gen demo --truth truth.json -o demo.pcm
+check "pitch of the demo (yinfft)" ts-analyze -a pitch -o demo.jsonl demo.pcm
+jcheck "yinfft: raw pitch accuracy >= 95 %, voicing recall >= 90 %" demo.jsonl "
+rpa, vr, vfa = melody(); print('yinfft RPA %.4f VR %.4f VFA %.4f' % (rpa, vr, vfa))
+assert rpa >= 0.95 and vr >= 0.90, (rpa, vr)
+"
+# Plain YIN has no ear weighting: in the frames where a lead note starts (the window still
+# half in the 50 ms gap before it) it finds the bass; its scores are lower (0.886 and 0.945
+# with its default threshold 0.15, aubio's yin 0.888 and 0.998).
+check "pitch of the demo (yin)" ts-analyze -a pitch -p pitch.method=yin -o demo-yin.jsonl demo.pcm
+jcheck "yin: raw pitch accuracy >= 85 %, voicing recall >= 90 %" demo-yin.jsonl "
+rpa, vr, vfa = melody(); print('yin RPA %.4f VR %.4f VFA %.4f' % (rpa, vr, vfa))
+assert rpa >= 0.85 and vr >= 0.90, (rpa, vr)
+"
+jcheck "the demo's silent gap (20-22 s) is unvoiced" demo.jsonl "
+t = centres('pitch.f0'); gap = (t > 20.05) & (t < 21.95)
+assert np.all(V('pitch.f0')[gap] == 0) and np.all(V('pitch.voiced')[gap] == 0)
+assert np.all(V('pitch.confidence')[gap] == 0)
+"
+
+# --- notes ----------------------------------------------------------------------------
+check "notes of the demo" ts-analyze -a notes -o notes.jsonl demo.pcm
+jcheck "notes: onset F >= 0.9, with pitch F >= 0.9" notes.jsonl "
+r = R['notes']; assert r['time_mode'] == 'segment' and r['unit'] == 'MIDI'
+po, ro, fo = transcription(pitch=False)
+pp, rp, fp = transcription()
+_, _, ff = transcription(offset=True)
+print('notes: onset P %.3f R %.3f F %.3f; onset+pitch F %.3f; onset+pitch+offset F %.3f' % (po, ro, fo, fp, ff))
+assert fo >= 0.9 and fp >= 0.9, (fo, fp)
+assert len(r['data']['time']) == len(r['data']['duration']) == len(r['data']['value'])
+assert all(d > 0 for d in r['data']['duration'])
+"
+# A note repeated at the same pitch (76 at 11.5 s and at 12.0 s) is two notes; a kick drum
+# on a held note (69 from 6.0 to 7.95 s, kick at 7.0 s) does not split it.
+jcheck "notes: repeated pitch split, held note whole" notes.jsonl "
+d = R['notes']['data']; t, v = np.array(d['time']), np.array(d['value'])
+assert np.sum((np.abs(t - 11.5) < 0.05) & (v == 76)) == 1 and np.sum((np.abs(t - 12.0) < 0.05) & (v == 76)) == 1, t
+held = np.where(np.abs(t - 6.0) < 0.05)[0]; assert len(held) == 1 and v[held[0]] == 69
+assert d['duration'][held[0]] > 1.8 and not np.any((t > 6.1) & (t < 7.9)), t
+"
+check "notes with onset_db=0 (pitch changes only)" ts-analyze -a notes -p notes.onset_db=0 -o notes0.jsonl demo.pcm
+jcheck "without energy onsets the repeated 76 is still split by the bass in the gap" notes0.jsonl "
+_, _, fp = transcription(); assert fp >= 0.9, fp"
+
+# --- silence, short input -------------------------------------------------------------
+ts-gen silence --duration 2 -o silence.pcm
+check "pitch of silence" ts-analyze -a pitch,notes -o sil.jsonl silence.pcm
+jcheck "silence: all unvoiced, f0 0, no notes" sil.jsonl "
+f = V('pitch.f0'); assert len(f) == (88200 - 2048) // 256 + 1
+assert np.all(f == 0) and np.all(V('pitch.voiced') == 0) and np.all(V('pitch.confidence') == 0)
+assert R['notes']['data']['time'] == []
+"
+ts-gen sine --frequency 440 --duration 0.04 -o short.pcm # 1764 frames < one block
+check "pitch of a too-short input" ts-analyze -a pitch,notes -o short.jsonl short.pcm
+jcheck "too short: empty results" short.jsonl "
+assert all(len(V(i)) == 0 for i in ['pitch.f0', 'pitch.confidence', 'pitch.voiced'])
+assert R['notes']['data']['time'] == [] and R['notes']['data']['value'] == []
+"
+# Quiet noise: below the silence level, unvoiced.
+ts-gen noise --amplitude -70 --duration 1 -o quiet.pcm
+check "pitch of noise at -70 dBFS" ts-analyze -a pitch -o quiet.jsonl quiet.pcm
+jcheck "noise under the silence level is unvoiced" quiet.jsonl "assert np.all(V('pitch.f0') == 0)"
+
+# NaN and infinite samples: the frames holding one are unvoiced, the others tracked.
+"$PY" - <<'PYEOF'
+import numpy as np
+x = (0.1 * np.sin(2 * np.pi * 440 * np.arange(44100) / 44100)).astype("<f4")
+x[10000], x[30000] = np.nan, np.inf
+with open("nan.pcm", "wb") as f:
+    f.write(b"TSPCM 1\nrate: 44100\nchannels: 1\nformat: f32le\nframes: %d\nEND\n" % len(x))
+    f.write(x.tobytes())
+PYEOF
+for m in yin yinfft; do
+    check "$m on NaN and Inf samples" ts-analyze -a pitch,notes -p pitch.method=$m -p notes.method=$m -o nan.jsonl nan.pcm
+    jcheck "$m: frames with NaN or Inf unvoiced, the rest at 440 Hz" nan.jsonl "
+f = V('pitch.f0'); start = np.arange(len(f)) * 256
+bad = ((start <= 10000) & (start + 2048 > 10000)) | ((start <= 30000) & (start + 2048 > 30000))
+assert np.all(f[bad] == 0) and np.all(np.abs(f[~bad] / 440 - 1) < 0.005), f
+assert np.all(np.isfinite(V('pitch.confidence')))
+n = V('notes'); assert 1 <= len(n) <= 3 and np.all(n == 69), n
+"
+done
+
+# --- bad parameters -------------------------------------------------------------------
+expect_fail "unknown method" 2 "pitch.method" ts-analyze -a pitch -p pitch.method=pyin s.pcm
+expect_fail "odd block" 2 "pitch.block" ts-analyze -a pitch -p pitch.block=2047 s.pcm
+expect_fail "block too small" 2 "pitch.block" ts-analyze -a pitch -p pitch.block=8 s.pcm
+expect_fail "step 0" 2 "pitch.step" ts-analyze -a pitch -p pitch.step=0 s.pcm
+expect_fail "fmin 0" 2 "pitch.fmin" ts-analyze -a pitch -p pitch.fmin=0 s.pcm
+expect_fail "fmax not above fmin" 2 "pitch.fmax" ts-analyze -a pitch -p pitch.fmin=500 -p pitch.fmax=400 s.pcm
+expect_fail "fmax equal to fmin" 2 "notes.fmax" ts-analyze -a notes -p notes.fmin=300 -p notes.fmax=300 s.pcm
+expect_fail "threshold above 1" 2 "pitch.threshold" ts-analyze -a pitch -p pitch.threshold=1.5 s.pcm
+expect_fail "silence above 0 dBFS" 2 "pitch.silence" ts-analyze -a pitch -p pitch.silence=3 s.pcm
+expect_fail "notes split 0" 2 "notes.split" ts-analyze -a notes -p notes.split=0 s.pcm
+expect_fail "notes min_duration negative" 2 "notes.min_duration" ts-analyze -a notes -p notes.min_duration=-1 s.pcm
+expect_fail "unknown output" 2 "pitch" ts-analyze -a pitch.pitch s.pcm
+
+finish
