@@ -21,5 +21,10 @@ Definition onsets_definition();
 Definition tempo_definition();
 Definition pitch_definition();
 Definition notes_definition();
+Definition key_definition();
+Definition tuning_definition();
+Definition silence_definition();
+Definition speech_definition();
+Definition structure_definition();
 
 } // namespace ts::analyze

@@ -23,6 +23,11 @@ const std::vector<Definition> &registry() {
         tempo_definition(),
         pitch_definition(),
         notes_definition(),
+        key_definition(),
+        tuning_definition(),
+        silence_definition(),
+        speech_definition(),
+        structure_definition(),
     };
     return table;
 }

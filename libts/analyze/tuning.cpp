@@ -1,0 +1,125 @@
+// tuning: the reference frequency of A4 that the spectral peaks of the input sit on, from the
+// power-weighted circular mean of their deviations from the equal-tempered grid.
+#include "analyze/analyzers.hpp"
+#include "analyze/stft_params.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace ts::analyze {
+namespace {
+
+class Tuning : public Analyzer {
+  public:
+    Tuning(int n_fft, int step, double fmin, double fmax, double range_db)
+        : n_fft_(n_fft), step_(step), fmin_(fmin), fmax_(fmax), range_db_(range_db) {}
+
+    void setup(Context &ctx) override {
+        rate_ = ctx.rate();
+        ctx.on_spectrum(n_fft_, step_, dsp::Window::hann,
+                        [this](const Spectrum &s, std::int64_t) { add(s); });
+    }
+
+    std::vector<result::Result> finish(std::int64_t) override {
+        result::Result r = output("");
+        r.scalar = true;
+        // No peak, or deviations cancelling out exactly: no tuning (null).
+        const double len = std::hypot(re_, im_);
+        if (weight_ <= 0 || len <= 1e-12 * weight_) {
+            r.value = {std::nan("")};
+        } else {
+            const double cents = std::atan2(im_, re_) / (2 * std::numbers::pi) * 100.0;
+            r.value = {440.0 * std::pow(2.0, cents / 1200.0)};
+        }
+        r.extra["coherence"] = weight_ > 0 ? len / weight_ : 0.0;
+        return {std::move(r)};
+    }
+
+  private:
+    void add(const Spectrum &s) {
+        const float *m = s.magnitude;
+        float top = 0;
+        const int k0 = std::max(2, static_cast<int>(std::ceil(fmin_ * n_fft_ / s.rate)));
+        const int k1 = std::min(s.size - 3, static_cast<int>(std::floor(fmax_ * n_fft_ / s.rate)));
+        for (int k = k0; k <= k1; ++k)
+            top = std::max(top, m[k]);
+        if (top <= 0)
+            return;
+        const float floor = top * static_cast<float>(std::pow(10.0, -range_db_ / 20.0));
+        for (int k = k0; k <= k1; ++k) {
+            if (!(m[k] > floor && m[k] > m[k - 1] && m[k] >= m[k + 1]))
+                continue;
+            // Grandke's interpolation, exact for one sine under a hann window.
+            const bool right = m[k + 1] > m[k - 1];
+            const double a = (right ? m[k + 1] : m[k - 1]) / m[k];
+            const double delta = (right ? 1 : -1) * (2 * a - 1) / (a + 1);
+            const double f = (k + delta) * s.rate / n_fft_;
+            if (f <= 0)
+                continue;
+            const double semis = 12.0 * std::log2(f / 440.0);
+            const double dev = semis - std::round(semis); // semitones in [-0.5, 0.5]
+            const double w = static_cast<double>(m[k]) * m[k];
+            re_ += w * std::cos(2 * std::numbers::pi * dev);
+            im_ += w * std::sin(2 * std::numbers::pi * dev);
+            weight_ += w;
+        }
+    }
+
+    int n_fft_, step_;
+    double fmin_, fmax_, range_db_;
+    int rate_ = 0;
+    double re_ = 0, im_ = 0, weight_ = 0;
+};
+
+} // namespace
+
+Definition tuning_definition() {
+    Definition d;
+    d.id = "tuning";
+    d.name = "Tuning";
+    d.description =
+        "Reference frequency of A4 the input is tuned to. From the STFT of the mono signal "
+        "(hann window, n_fft and step as set; the default equals chroma's so they share one), "
+        "every frame's spectral peaks are taken: bins k with fmin <= f_k <= fmax whose "
+        "magnitude exceeds both neighbours (>= the right one) and lies within range dB of the "
+        "frame's largest in that band. Each peak's frequency is refined by Grandke's "
+        "interpolation for the hann window, exact for a lone sine: with a = |X_{k+1}| / |X_k| "
+        "when |X_{k+1}| > |X_{k-1}|, f = (k + (2a - 1)/(a + 1)) rate / n_fft, and the mirror "
+        "image with |X_{k-1}| otherwise. Its deviation d = s - round(s), s = 12 log2(f / 440), "
+        "in semitones, is an angle 2 pi d; the angles of all peaks of all frames are averaged "
+        "as unit vectors weighted by the peak power |X_k|^2 (a circular mean, so -0.5 and 0.5 "
+        "agree), and the mean angle phi gives the tuning 440 * 2^(phi / (2 pi) / 12) Hz. The "
+        "result lies in [427.5, 452.9) Hz (within half a semitone of 440): a tuning a "
+        "semitone away, such as 415.3 Hz, reads as 440.";
+    d.params = {
+        {"n_fft", ParamType::integer, "4096", 16, 65536, {}, "FFT size in samples, even"},
+        {"step", ParamType::integer, "512", 1, 1048576, {}, "hop between frame starts, samples"},
+        {"fmin", ParamType::number, "60", 0, 1e6, {}, "lowest peak frequency used, Hz"},
+        {"fmax", ParamType::number, "5000", 1, 1e6, {}, "highest peak frequency used, Hz"},
+        {"range",
+         ParamType::number,
+         "60",
+         1,
+         200,
+         {},
+         "peaks kept within this many dB of the frame's largest"},
+    };
+    d.outputs = {
+        {"", "Tuning", "Hz", result::TimeMode::global, result::DataMode::value,
+         "Frequency of A4 in Hz; null when there is no peak (silence, an input shorter than "
+         "n_fft). data.coherence: the length of the mean vector, 0..1 (1: every peak on the "
+         "same grid; near 0: no common tuning, the value is then meaningless)."},
+    };
+    d.make = [](const Params &p, const std::vector<std::string> &) {
+        const long n = p.integer("n_fft");
+        if (n % 2 != 0)
+            throw UsageError("-p tuning.n_fft=" + std::to_string(n) + ": must be even");
+        if (p.number("fmax") <= p.number("fmin"))
+            throw UsageError("-p tuning.fmax: must be above fmin");
+        return std::make_unique<Tuning>(static_cast<int>(n), static_cast<int>(p.integer("step")),
+                                        p.number("fmin"), p.number("fmax"), p.number("range"));
+    };
+    return d;
+}
+
+} // namespace ts::analyze
