@@ -1,27 +1,79 @@
-// --list and --list --json, both read from the registry.
+// --list and --list --json, read from the registry and the installed VAMP plugins; the
+// manual, from the registry and the paragraphs on vamp: and exec:.
 #include "analyze/catalog.hpp"
 
+#include "analyze/exec.hpp"
 #include "analyze/registry.hpp"
+#include "analyze/vamp.hpp"
+
+#include <cstdio>
 
 namespace ts::analyze {
+namespace {
+
+std::string output_id(const Definition &d, const OutputSpec &o) {
+    return o.id.empty() ? d.id : d.id + "." + o.id;
+}
+
+void list_one(const Definition &d, std::string &out) {
+    out += d.id + " - " + d.name + "\n";
+    for (const auto &o : d.outputs) {
+        std::string line = "    " + output_id(d, o);
+        line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
+        out += line + result::time_mode_name(o.time_mode) + (o.unit.empty() ? "" : ", " + o.unit) + "\n";
+    }
+    for (const auto &p : d.params) {
+        std::string line = "    -p " + d.id + "." + p.key + "=" + p.default_value;
+        line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
+        out += line + p.description + "\n";
+    }
+}
+
+nlohmann::json json_one(const Definition &d) {
+    nlohmann::json a;
+    a["id"] = d.id;
+    a["name"] = d.name;
+    a["description"] = d.description;
+    a["channels"] = d.all_channels ? "all" : "mono";
+    a["outputs"] = nlohmann::json::array();
+    for (const auto &o : d.outputs)
+        a["outputs"].push_back({{"id", output_id(d, o)},
+                                {"name", o.name},
+                                {"unit", o.unit},
+                                {"time_mode", result::time_mode_name(o.time_mode)},
+                                {"data_mode", result::data_mode_name(o.data_mode)},
+                                {"description", o.description}});
+    a["params"] = nlohmann::json::array();
+    for (const auto &p : d.params) {
+        nlohmann::json j = {{"key", p.key},
+                            {"type", param_type_name(p.type)},
+                            {"default", p.default_value},
+                            {"description", p.description}};
+        if (p.type == ParamType::integer || p.type == ParamType::number)
+            j["range"] = {p.min, p.max};
+        if (!p.choices.empty())
+            j["choices"] = p.choices;
+        a["params"].push_back(j);
+    }
+    return a;
+}
+
+} // namespace
 
 std::string list_text() {
     std::string out;
-    for (const auto &d : registry()) {
-        out += d.id + " - " + d.name + "\n";
-        for (const auto &o : d.outputs) {
-            std::string id = o.id.empty() ? d.id : d.id + "." + o.id;
-            std::string line = "    " + id;
-            line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
-            out += line + result::time_mode_name(o.time_mode) +
-                   (o.unit.empty() ? "" : ", " + o.unit) + "\n";
-        }
-        for (const auto &p : d.params) {
-            std::string line = "    -p " + d.id + "." + p.key + "=" + p.default_value;
-            line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
-            out += line + p.description + "\n";
-        }
-    }
+    for (const auto &d : registry())
+        list_one(d, out);
+    std::string path;
+    for (const auto &dir : vamp::search_path())
+        path += (path.empty() ? "" : ":") + dir;
+    auto plugins = vamp::installed();
+    out += "\nVAMP plugins (-a vamp:LIBRARY:PLUGIN[:OUTPUT]; searched in " + path + "): " +
+           (plugins.empty() ? "none installed\n" : std::to_string(plugins.size()) + "\n");
+    for (const auto &d : plugins)
+        list_one(*d, out);
+    out += "\nexec:PROGRAM [ARGS] - a program of yours: it reads TSPCM on stdin and prints "
+           "ts-result lines (see ts-analyze --help)\n";
     return out;
 }
 
@@ -31,8 +83,7 @@ std::string manual_text() {
         out += d.id + " - " + d.name + ". " + d.description +
                (d.all_channels ? " Reads every channel." : "") + "\n\n";
         for (const auto &o : d.outputs) {
-            std::string id = o.id.empty() ? d.id : d.id + "." + o.id;
-            out += "Output " + id + " (" + result::time_mode_name(o.time_mode) +
+            out += "Output " + output_id(d, o) + " (" + result::time_mode_name(o.time_mode) +
                    (o.unit.empty() ? "" : ", " + o.unit) + "): " + o.description + "\n\n";
         }
         for (const auto &p : d.params) {
@@ -53,38 +104,19 @@ std::string manual_text() {
             out += "): " + p.description + "\n\n";
         }
     }
+    out += std::string("vamp:LIBRARY:PLUGIN[:OUTPUT] - VAMP plugins. ") + vamp::about + "\n\n";
+    out += std::string("exec:PROGRAM [ARGS] - programs of yours. ") + exec::about + "\n\n";
     return out;
 }
 
 nlohmann::json list_json() {
     nlohmann::json all = nlohmann::json::array();
-    for (const auto &d : registry()) {
-        nlohmann::json a;
-        a["id"] = d.id;
-        a["name"] = d.name;
-        a["description"] = d.description;
-        a["channels"] = d.all_channels ? "all" : "mono";
-        a["outputs"] = nlohmann::json::array();
-        for (const auto &o : d.outputs)
-            a["outputs"].push_back({{"id", o.id.empty() ? d.id : d.id + "." + o.id},
-                                    {"name", o.name},
-                                    {"unit", o.unit},
-                                    {"time_mode", result::time_mode_name(o.time_mode)},
-                                    {"data_mode", result::data_mode_name(o.data_mode)},
-                                    {"description", o.description}});
-        a["params"] = nlohmann::json::array();
-        for (const auto &p : d.params) {
-            nlohmann::json j = {{"key", p.key},
-                                {"type", param_type_name(p.type)},
-                                {"default", p.default_value},
-                                {"description", p.description}};
-            if (p.type == ParamType::integer || p.type == ParamType::number)
-                j["range"] = {p.min, p.max};
-            if (!p.choices.empty())
-                j["choices"] = p.choices;
-            a["params"].push_back(j);
-        }
-        all.push_back(a);
+    for (const auto &d : registry())
+        all.push_back(json_one(d));
+    for (const auto &d : vamp::installed()) {
+        auto j = json_one(*d);
+        j["plugin"] = "vamp";
+        all.push_back(j);
     }
     return all;
 }

@@ -2,7 +2,9 @@
 // shared by every analyzer that subscribes to the same shape.
 #include "analyze/engine.hpp"
 
+#include "analyze/exec.hpp"
 #include "analyze/registry.hpp"
+#include "analyze/vamp.hpp"
 #include "core/error.hpp"
 #include "core/signals.hpp"
 #include "dsp/fft.hpp"
@@ -15,16 +17,6 @@
 
 namespace ts::analyze {
 namespace {
-
-std::vector<std::string> split(const std::string &s, char sep) {
-    std::vector<std::string> out;
-    std::string item;
-    std::istringstream in(s);
-    while (std::getline(in, item, sep))
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
 
 std::vector<std::string> analyzer_ids() {
     std::vector<std::string> ids;
@@ -104,9 +96,11 @@ class Stft {
 };
 
 // One mono stream and everything fed from it.
-class Lane : public Context {
+class Lane : public Context, public StreamFacts {
   public:
-    Lane(int rate, int channels) : rate_(rate), channels_(channels) {}
+    Lane(int rate, int channels, const pcm::Header &header)
+        : rate_(rate), channels_(channels), header_(header) {}
+    const pcm::Header &stream_header() const override { return header_; }
     int rate() const override { return rate_; }
     int channels() const override { return channels_; }
     void on_blocks(BlockFn fn) override { blocks_.push_back(std::move(fn)); }
@@ -146,9 +140,11 @@ class Lane : public Context {
 
     std::vector<std::pair<const Definition *, std::unique_ptr<Analyzer>>> analyzers;
     std::vector<Params> params;
+    std::vector<bool> dynamic; // vamp: and exec: analyzers fill in their results' metadata
 
   private:
     int rate_, channels_;
+    const pcm::Header &header_;
     std::vector<BlockFn> blocks_, mono_;
     std::map<std::pair<int, int>, std::unique_ptr<Framer>> framers_;
     std::map<std::tuple<int, int, int>, std::unique_ptr<Stft>> stfts_;
@@ -159,6 +155,32 @@ std::vector<std::string> output_ids(const Definition &d) {
     for (const auto &o : d.outputs)
         ids.push_back(o.id);
     return ids;
+}
+
+const Definition &definition_of(const Request &r) {
+    return r.definition ? *r.definition : lookup(r.analyzer);
+}
+
+// The items of one -a value: split at commas, except that "exec:" takes the rest verbatim.
+std::vector<std::string> items(const std::string &arg) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < arg.size()) {
+        while (pos < arg.size() && (arg[pos] == ' ' || arg[pos] == '\t'))
+            ++pos;
+        if (exec::is_exec(arg.substr(pos, 5))) {
+            out.push_back(arg.substr(pos));
+            break;
+        }
+        std::size_t comma = arg.find(',', pos);
+        std::string item = arg.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        if (!item.empty())
+            out.push_back(item);
+        if (comma == std::string::npos)
+            break;
+        pos = comma + 1;
+    }
+    return out;
 }
 
 } // namespace
@@ -184,11 +206,30 @@ std::vector<Request> make_requests(const std::vector<std::string> &analyzers,
         for (auto &r : out)
             if (r.analyzer == id)
                 return r;
-        out.push_back(Request{id, {}, {}});
+        out.push_back(Request{id, {}, {}, nullptr});
         return out.back();
     };
     for (const auto &arg : analyzers)
-        for (const auto &item : split(arg, ',')) {
+        for (const auto &item : items(arg)) {
+            if (exec::is_exec(item)) {
+                auto def = exec::definition(item.substr(5));
+                Request &r = request_for(def->id);
+                r.definition = def;
+                continue;
+            }
+            if (vamp::is_vamp(item)) {
+                auto name = vamp::parse_name(item);
+                Request &r = request_for(name.id());
+                r.definition = vamp::definition(name);
+                if (name.output.empty()) {
+                    r.outputs.clear();
+                    r.outputs.push_back("*");
+                } else if (std::find(r.outputs.begin(), r.outputs.end(), "*") == r.outputs.end() &&
+                           std::find(r.outputs.begin(), r.outputs.end(), name.output) == r.outputs.end()) {
+                    r.outputs.push_back(name.output);
+                }
+                continue;
+            }
             auto dot = item.find('.');
             std::string id = item.substr(0, dot);
             const Definition &d = lookup(id);
@@ -211,20 +252,26 @@ std::vector<Request> make_requests(const std::vector<std::string> &analyzers,
         }
     for (const auto &p : params) {
         auto eq = p.find('=');
-        auto dot = p.find('.');
-        if (eq == std::string::npos || dot == std::string::npos || dot > eq)
+        auto dot = eq == std::string::npos ? std::string::npos : p.rfind('.', eq);
+        if (eq == std::string::npos || dot == std::string::npos)
             throw UsageError("-p " + p + ": expected NAME.KEY=VALUE");
         std::string id = p.substr(0, dot), key = p.substr(dot + 1, eq - dot - 1);
-        lookup(id);
+        if (vamp::is_vamp(id))
+            id = vamp::parse_name(id).id();
+        else if (!exec::is_exec(id))
+            lookup(id);
         bool asked = std::any_of(out.begin(), out.end(),
                                  [&](const Request &r) { return r.analyzer == id; });
         if (!asked)
             throw UsageError("-p " + p + ": analyzer '" + id + "' is not asked for (-a " + id + ")");
         request_for(id).params[key] = p.substr(eq + 1);
     }
-    for (auto &r : out)
+    for (auto &r : out) {
         if (!r.outputs.empty() && r.outputs.front() == "*")
             r.outputs.clear();
+        const Definition &d = definition_of(r);
+        Params(d.id, d.params, r.params); // a bad value is a usage error before any input
+    }
     return out;
 }
 
@@ -235,15 +282,16 @@ std::vector<result::Result> run(decode::Source &source, const std::vector<Reques
     const int lanes_n = options.each_channel ? channels : 1;
     std::vector<std::unique_ptr<Lane>> lanes;
     for (int l = 0; l < lanes_n; ++l) {
-        auto lane = std::make_unique<Lane>(h.rate, options.each_channel ? 1 : channels);
+        auto lane = std::make_unique<Lane>(h.rate, options.each_channel ? 1 : channels, h);
         for (const auto &req : requests) {
-            const Definition &d = lookup(req.analyzer);
+            const Definition &d = definition_of(req);
             Params p(d.id, d.params, req.params);
             auto outputs = req.outputs.empty() ? output_ids(d) : req.outputs;
             auto a = d.make(p, outputs);
             a->setup(*lane);
             lane->analyzers.emplace_back(&d, std::move(a));
             lane->params.push_back(std::move(p));
+            lane->dynamic.push_back(req.definition != nullptr);
         }
         lanes.push_back(std::move(lane));
     }
@@ -298,6 +346,14 @@ std::vector<result::Result> run(decode::Source &source, const std::vector<Reques
         for (std::size_t i = 0; i < lane.analyzers.size(); ++i) {
             const Definition &d = *lane.analyzers[i].first;
             for (auto &r : lane.analyzers[i].second->finish(total)) {
+                if (lane.dynamic[i]) {
+                    r.audio = audio;
+                    r.audio.mix = options.each_channel ? "each" : (d.all_channels ? "all" : "mono");
+                    if (options.each_channel)
+                        r.audio.channel = l;
+                    results.push_back(std::move(r));
+                    continue;
+                }
                 auto spec = std::find_if(d.outputs.begin(), d.outputs.end(),
                                          [&](const OutputSpec &o) { return o.id == r.id; });
                 if (spec == d.outputs.end())

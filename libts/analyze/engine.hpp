@@ -6,6 +6,7 @@
 #include "decode/source.hpp"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,28 @@ struct Request {
     std::string analyzer;
     std::vector<std::string> outputs; // empty: all
     std::map<std::string, std::string> params;
+    // The definition of a dynamic analyzer (vamp:, exec:), made when the request is parsed;
+    // null for the registry's. A dynamic analyzer fills in its results' metadata itself
+    // (id, names, modes, params): the engine adds only the audio facts.
+    std::shared_ptr<const Definition> definition;
 };
 
 // Parses "-a" values (comma lists of NAME or NAME.OUTPUT) and "-p NAME.KEY=VALUE" values into
 // requests, merging repeats; unknown names, outputs and keys are usage errors with a "did
-// you mean". Parameters for an analyzer not asked for are an error too.
+// you mean". Parameters for an analyzer not asked for are an error too, and every request's
+// parameters are validated here. "vamp:LIBRARY:PLUGIN[:OUTPUT]" names a VAMP plugin;
+// "exec:COMMAND" takes the rest of its -a value verbatim, commas included. In -p, the
+// analyzer name is everything before the last '.' ahead of the '=' (keys have no dots).
 std::vector<Request> make_requests(const std::vector<std::string> &analyzers,
                                    const std::vector<std::string> &params);
+
+// What an analyzer that passes the audio on (exec:) needs beyond Context: the stream's
+// TSPCM header (source, frames, tags). The engine's Context implements it.
+class StreamFacts {
+  public:
+    virtual ~StreamFacts() = default;
+    virtual const pcm::Header &stream_header() const = 0;
+};
 
 struct RunStats {
     std::int64_t frames = 0;     // frames read from the source

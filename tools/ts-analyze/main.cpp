@@ -34,6 +34,11 @@ ts::cli::Spec spec() {
         "Every result carries its parameters, defaults included, in params. ts-analyze --list "
         "shows the analyzers, their outputs and parameters; --list --json gives the same for "
         "programs.\n\n"
+        "Two doors let analyzers of your own in (see ANALYZERS in ts-analyze(1)): -a "
+        "vamp:LIBRARY:PLUGIN[:OUTPUT] runs an installed VAMP plugin (--list shows those found "
+        "in $VAMP_PATH and the usual folders), and -a 'exec:PROGRAM [ARGS]' runs a program that "
+        "reads the audio as TSPCM on its stdin and prints ts-result lines (the rest of the -a "
+        "value is the command, commas included).\n\n"
         "Framewise results: frame i covers the samples [i*step, i*step + block) and its time "
         "is its start, audio.start + i*step/rate. Only whole frames are analyzed: an input "
         "shorter than one block gives empty framewise arrays (waveform is the exception: it "
@@ -53,6 +58,11 @@ ts::cli::Spec spec() {
          {"ts-decode song.mp3 | ts-analyze -a spectral.centroid -p spectral.n_fft=4096",
           "the spectral centroid with a longer FFT"},
          {"ts-analyze --preset music *.flac > results.jsonl", "the music preset over many files"},
+         {"ts-analyze -a vamp:vamp-example-plugins:percussiononsets:onsets "
+          "-p vamp:vamp-example-plugins:percussiononsets.threshold=6 drums.wav",
+          "onsets by a VAMP plugin, with one of its parameters set"},
+         {"ts-analyze -a 'exec:python3 examples/analyzers/crest_factor.py --block 4096' song.flac",
+          "an analyzer of your own, in Python"},
          {"ts-analyze --list --json | jq '.[].id'", "the analyzers, for programs"}},
         {},
         "ts-decode(1), ts-result(5), ts-pcm(5)",
@@ -149,7 +159,7 @@ int main(int argc, char **argv) {
     app.add_option("INPUT", o.inputs, "media files, URLs, or - for stdin (the default)");
     const char *g = "Analysis";
     app.add_option("-a,--analyzers", o.analyzers,
-                   "analyzers to run: NAME or NAME.OUTPUT, comma-separated; repeatable")
+                   "analyzers to run: NAME or NAME.OUTPUT, comma-separated (exec: takes the rest); repeatable")
         ->type_name("LIST")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
