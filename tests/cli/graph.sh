@@ -133,6 +133,42 @@ img "transparent background" tr.png 'assert a[50, 60, 3] == 0, a[50, 60]'
 check "axes and title" ts-graph spectrogram --title "A title" -W 400 -H 200 sine.tspcm -o axes.png
 img "axes leave a white margin with labels" axes.png 'assert lum[:, :40].min() < 100 and lum[:, :40].mean() > 200'
 
+# --- plot: ts-result lanes on one time axis
+cat >seg.jsonl <<'EOF2'
+{"schema":"ts-result/1","id":"seg.parts","analyzer":"seg","name":"Parts","unit":"","time_mode":"segment","data_mode":"label","audio":{"source":"x","rate":44100,"channels":1,"start":0,"duration":30},"data":{"time":[0,10,20],"duration":[10,10,10],"label":["intro","verse","intro"]}}
+{"schema":"ts-result/1","id":"ev.onsets","analyzer":"ev","name":"Onsets","unit":"s","time_mode":"event","data_mode":"value","audio":{"source":"x","rate":44100,"channels":1,"start":0,"duration":30},"data":{"time":[1,2,3,15]}}
+EOF2
+check "plot segments and events" ts-graph plot --no-axes -W 300 -H 200 seg.jsonl -o plot.png
+img "segments span their times, coloured by label" plot.png '
+px = lambda x: tuple(int(v) for v in a[50, x, :3])
+assert px(50) == px(250) == px(95), (px(50), px(250))
+assert px(105) == px(150) == px(195) != px(50), (px(105), px(50))
+assert px(95) != px(105)'
+img "events at 1, 2, 3 and 15 s" plot.png '
+red = (a[150, :, 0] > 150) & (a[150, :, 1] < 120)
+xs = [int(x) for x in np.nonzero(red)[0]]
+for want in (10, 20, 30, 150):
+    assert any(abs(x - want) <= 1 for x in xs), (want, xs)
+assert all(any(abs(x - w) <= 1 for w in (10, 20, 30, 150)) for x in xs), xs'
+ts-analyze -a rms,level,mfcc half.tspcm >half.jsonl
+check "plot a curve" ts-graph plot --no-axes --id rms -W 400 -H 100 half.jsonl -o curve.png
+img "rms low on the left, high on the right" curve.png '
+ink = (lum < 160)[:99]  # row 99: the grey line under the lane
+rows = lambda x0, x1: np.nonzero(ink[:, x0:x1].any(axis=1))[0]
+assert rows(40, 180).min() > 90 and rows(220, 330).max() < 10, (rows(40, 180), rows(220, 330))'
+check "plot with the audio" ts-graph plot --audio half.tspcm half.jsonl -o full.png
+img "lanes: audio, rms, mfcc (120 px each + 44)" full.png 'assert a.shape[:2] == (3 * 120 + 44, 1200), a.shape'
+check "plot with a spectrogram lane, svg" ts-graph plot --audio half.tspcm --audio-view spectrogram --id mfcc half.jsonl -o full.svg
+check "plot svg renders" rsvg-convert full.svg -o full-svg.png
+check "plot from stdin, pdf" bash -c 'cat seg.jsonl | ts-graph plot -f pdf - >p.pdf && pdfinfo p.pdf >/dev/null'
+grep '"level' half.jsonl >global.jsonl
+expect_fail "no drawable result" 1 "no drawable result" ts-graph plot global.jsonl -o bad-plot.png
+check "no file left (plot)" test ! -e bad-plot.png
+expect_fail "--id matching nothing" 1 "no drawable result" ts-graph plot --id nosuch half.jsonl
+echo '{"id": broken' >broken.jsonl
+expect_fail "malformed line" 1 "line 1" ts-graph plot broken.jsonl
+expect_fail "missing results" 1 nosuch.jsonl ts-graph plot nosuch.jsonl
+
 # --- bad input: nothing on stdout, no output file left behind
 expect_fail "missing input" 1 nosuch.wav ts-graph waveform nosuch.wav
 expect_fail "missing input with -o" 1 nosuch.wav ts-graph spectrogram nosuch.wav -o bad1.png

@@ -294,7 +294,10 @@ void add_options(CLI::App &app, Options &o) {
         ->capture_default_str();
     p->add_option("--id", o.ids, "draw only these results or analyzers; comma-separated")
         ->type_name("LIST")
-        ->delimiter(',');
+        ->delimiter(',')
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
     p->add_option("--audio", o.audio, "add a lane of this audio (media file, URL, TSPCM) on top")
         ->type_name("INPUT");
     p->add_option("--audio-view", o.audio_view, "the audio lane: waveform or spectrogram")
