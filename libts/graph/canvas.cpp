@@ -20,7 +20,8 @@ Format choose_format(const std::string &format, const std::string &output) {
         auto dot = output.rfind('.');
         auto slash = output.rfind('/');
         if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
-            throw UsageError("-o " + output + ": no extension to choose the format by; add "
+            throw UsageError("-o " + output +
+                             ": no extension to choose the format by; add "
                              ".png, .svg or .pdf, or give -f");
         name = output.substr(dot + 1);
         for (auto &c : name)
@@ -68,8 +69,8 @@ Canvas::Canvas(Format format, int width, int height, io::Output &out)
     }
     if (cairo_surface_status(surface_) != CAIRO_STATUS_SUCCESS)
         throw Error(std::string("cannot make a ") + std::to_string(width) + "x" +
-                    std::to_string(height) + " image: " +
-                    cairo_status_to_string(cairo_surface_status(surface_)));
+                    std::to_string(height) +
+                    " image: " + cairo_status_to_string(cairo_surface_status(surface_)));
     cr_ = cairo_create(surface_);
 }
 
@@ -113,7 +114,9 @@ void Canvas::finish() {
     }
 }
 
-void set_color(cairo_t *cr, const Rgba &c) { cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a); }
+void set_color(cairo_t *cr, const Rgba &c) {
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
 
 Area plot_area(int width, int height, bool axes) {
     if (!axes)

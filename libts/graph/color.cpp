@@ -32,8 +32,9 @@ const std::vector<Named> &table() {
     static const std::vector<Named> t = {
         // TimeSide's default colour scheme (timeside.core.grapher): black, slate, blue-grey,
         // green, yellow, red, white.
-        {"timeside", "TimeSide's default look: black through blue-grey, green, yellow and red "
-                     "to white",
+        {"timeside",
+         "TimeSide's default look: black through blue-grey, green, yellow and red "
+         "to white",
          stops({0x000000, 0x0e1110, 0x28324c, 0x5ab464, 0xe0e02c, 0xff3c1e, 0xffffff})},
         {"viridis", "perceptually uniform: dark blue through green to yellow (matplotlib)",
          stops({0x440154, 0x482173, 0x433e85, 0x3b528b, 0x345f8d, 0x2c728e, 0x287d8e, 0x21918c,
@@ -83,9 +84,9 @@ int hexdigit(char c) {
 
 Rgba parse_color(std::string_view text, const std::string &what) {
     static const std::pair<const char *, unsigned> names[] = {
-        {"black", 0x000000}, {"white", 0xffffff}, {"red", 0xff0000},   {"green", 0x008000},
-        {"blue", 0x0000ff},  {"grey", 0x808080},  {"gray", 0x808080},  {"orange", 0xffa500},
-        {"yellow", 0xffff00}, {"navy", 0x000080}, {"steelblue", 0x4682b4}};
+        {"black", 0x000000},  {"white", 0xffffff}, {"red", 0xff0000},      {"green", 0x008000},
+        {"blue", 0x0000ff},   {"grey", 0x808080},  {"gray", 0x808080},     {"orange", 0xffa500},
+        {"yellow", 0xffff00}, {"navy", 0x000080},  {"steelblue", 0x4682b4}};
     if (text == "transparent" || text == "none")
         return {0, 0, 0, 0};
     for (const auto &[n, v] : names)

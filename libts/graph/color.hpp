@@ -20,7 +20,7 @@ class Palette {
   public:
     Palette() = default;
     explicit Palette(std::vector<Rgba> stops) : stops_(std::move(stops)) {}
-    Rgba at(double t) const;                 // t clamped to [0, 1]
+    Rgba at(double t) const;                       // t clamped to [0, 1]
     void at(double t, unsigned char rgb[3]) const; // 8-bit, for images
   private:
     std::vector<Rgba> stops_;

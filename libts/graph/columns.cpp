@@ -7,7 +7,8 @@
 namespace ts::graph {
 
 Columns::Columns(int width, std::int64_t frames, std::vector<Combine> ops, std::size_t limit)
-    : width_(width), frames_(frames), ops_(std::move(ops)), limit_(std::max<std::size_t>(limit, 2)) {
+    : width_(width), frames_(frames), ops_(std::move(ops)),
+      limit_(std::max<std::size_t>(limit, 2)) {
     std::size_t count = frames_ >= 0 ? static_cast<std::size_t>(width_) : 0;
     data_.resize(count * ops_.size());
     used_.assign(count, 0);
@@ -52,7 +53,8 @@ float *Columns::record_at(std::int64_t position, std::int64_t &end) {
     const std::size_t n = ops_.size();
     std::size_t i;
     if (frames_ >= 0) {
-        std::int64_t p = std::clamp<std::int64_t>(position, 0, std::max<std::int64_t>(frames_ - 1, 0));
+        std::int64_t p =
+            std::clamp<std::int64_t>(position, 0, std::max<std::int64_t>(frames_ - 1, 0));
         i = frames_ > 0 ? static_cast<std::size_t>(p * width_ / frames_) : 0;
         // the first p' with p' * width / frames >= i + 1
         end = frames_ > 0 ? ((static_cast<std::int64_t>(i) + 1) * frames_ + width_ - 1) / width_

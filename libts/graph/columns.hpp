@@ -42,7 +42,7 @@ class Columns {
     std::int64_t frames_;
     std::vector<Combine> ops_;
     std::size_t limit_;
-    std::int64_t bucket_ = 1;      // frames per bucket (unknown length)
+    std::int64_t bucket_ = 1; // frames per bucket (unknown length)
     std::vector<float> data_;
     std::vector<char> used_;
 };

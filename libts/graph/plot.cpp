@@ -18,9 +18,12 @@ namespace {
 using nlohmann::json;
 constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
 
-float number(const json &v) { return v.is_number() ? v.get<float>() : nan_f; }
+float number(const json &v) {
+    return v.is_number() ? v.get<float>() : nan_f;
+}
 
-bool wanted(const std::vector<std::string> &ids, const std::string &id, const std::string &analyzer) {
+bool wanted(const std::vector<std::string> &ids, const std::string &id,
+            const std::string &analyzer) {
     return ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end() ||
            std::find(ids.begin(), ids.end(), analyzer) != ids.end();
 }
@@ -170,7 +173,8 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
             } else { // min/max envelope per pixel column
                 for (int c = 0; c < W; ++c) {
                     std::int64_t f0 = std::max<std::int64_t>(first_frame(c), 0),
-                                 f1 = std::min<std::int64_t>(first_frame(c + 1), static_cast<std::int64_t>(frames));
+                                 f1 = std::min<std::int64_t>(first_frame(c + 1),
+                                                             static_cast<std::int64_t>(frames));
                     float mn = std::numeric_limits<float>::infinity(), mx = -mn;
                     for (std::int64_t i = f0; i < f1; ++i)
                         if (std::isfinite(l.values[static_cast<std::size_t>(i)]))
@@ -197,13 +201,16 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
             for (int c = 0; c < W; ++c) {
                 std::int64_t f0 = first_frame(c), f1 = first_frame(c + 1);
                 if (f1 <= f0) // fewer frames than pixels: the frame covering the column
-                    f0 = static_cast<std::int64_t>(std::floor((t0 + span * (c + 0.5) / W - l.t0) / l.dt)), f1 = f0 + 1;
+                    f0 = static_cast<std::int64_t>(
+                        std::floor((t0 + span * (c + 0.5) / W - l.t0) / l.dt)),
+                    f1 = f0 + 1;
                 f0 = std::max<std::int64_t>(f0, 0);
                 f1 = std::min<std::int64_t>(f1, static_cast<std::int64_t>(frames));
                 if (f1 <= f0)
                     continue;
                 for (int r = 0; r < H; ++r) {
-                    std::size_t k = static_cast<std::size_t>((H - 1 - r) * static_cast<double>(l.width) / H);
+                    std::size_t k =
+                        static_cast<std::size_t>((H - 1 - r) * static_cast<double>(l.width) / H);
                     float m = -std::numeric_limits<float>::infinity();
                     for (std::int64_t i = f0; i < f1; ++i)
                         m = std::max(m, l.values[static_cast<std::size_t>(i) * l.width + k]);

@@ -32,7 +32,7 @@ struct Lane {
 std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids);
 
 // Draws a lane in its area over [t0, t1] seconds.
-void draw_lane(cairo_t *cr, const Area &a, const Lane &lane, double t0, double t1,
-               const Rgba &ink, const Palette &palette);
+void draw_lane(cairo_t *cr, const Area &a, const Lane &lane, double t0, double t1, const Rgba &ink,
+               const Palette &palette);
 
 } // namespace ts::graph

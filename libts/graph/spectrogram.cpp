@@ -25,7 +25,8 @@ SpectrogramData measure_spectrogram(decode::Source &source, int columns,
     // bins (max or sum) + the frame count
     std::vector<Combine> ops(bins, o.mean ? Combine::sum : Combine::max);
     ops.push_back(Combine::sum);
-    Columns cols(columns, h.frames, ops, std::max<std::size_t>(2 * static_cast<std::size_t>(columns), 256));
+    Columns cols(columns, h.frames, ops,
+                 std::max<std::size_t>(2 * static_cast<std::size_t>(columns), 256));
     std::vector<float> rec(bins + 1);
     Stft stft(o.n_fft, o.step, o.window, [&](std::int64_t start, const float *p) {
         std::copy(p, p + bins, rec.begin());
@@ -60,7 +61,9 @@ SpectrogramData measure_spectrogram(decode::Source &source, int columns,
         const float *r = &values[c * (bins + 1)];
         float count = r[bins];
         for (std::size_t k = 0; k < bins; ++k)
-            d.power[c * bins + k] = !d.filled[c] ? 0.0f : o.mean ? r[k] / std::max(count, 1.0f) : r[k];
+            d.power[c * bins + k] = !d.filled[c] ? 0.0f
+                                    : o.mean     ? r[k] / std::max(count, 1.0f)
+                                                 : r[k];
     }
     return d;
 }
@@ -88,7 +91,8 @@ double FreqAxis::to_unit(double hz) const {
     case FreqScale::log:
         return std::log(std::max(hz, 1e-9) / fmin) / std::log(fmax / fmin);
     case FreqScale::mel: {
-        double lo = dsp::hz_to_mel(fmin, dsp::MelScale::htk), hi = dsp::hz_to_mel(fmax, dsp::MelScale::htk);
+        double lo = dsp::hz_to_mel(fmin, dsp::MelScale::htk),
+               hi = dsp::hz_to_mel(fmax, dsp::MelScale::htk);
         return (dsp::hz_to_mel(hz, dsp::MelScale::htk) - lo) / (hi - lo);
     }
     }
@@ -102,7 +106,8 @@ double FreqAxis::from_unit(double u) const {
     case FreqScale::log:
         return fmin * std::pow(fmax / fmin, u);
     case FreqScale::mel: {
-        double lo = dsp::hz_to_mel(fmin, dsp::MelScale::htk), hi = dsp::hz_to_mel(fmax, dsp::MelScale::htk);
+        double lo = dsp::hz_to_mel(fmin, dsp::MelScale::htk),
+               hi = dsp::hz_to_mel(fmax, dsp::MelScale::htk);
         return dsp::mel_to_hz(lo + u * (hi - lo), dsp::MelScale::htk);
     }
     }
@@ -117,12 +122,13 @@ void draw_spectrogram(cairo_t *cr, const Area &a, const SpectrogramData &d,
     // Row r (0 at the top) spans [from_unit((H-r-1)/H), from_unit((H-r)/H)] Hz: it takes the
     // largest bin inside that band, or, when no bin falls inside, interpolates at its centre.
     struct Row {
-        int k0, k1;    // max over bins [k0, k1], or k1 < k0: interpolate k0 .. k0+1
+        int k0, k1; // max over bins [k0, k1], or k1 < k0: interpolate k0 .. k0+1
         float frac;
     };
     std::vector<Row> rows(static_cast<std::size_t>(H));
     for (int r = 0; r < H; ++r) {
-        double lo = axis.from_unit((H - r - 1.0) / H) / bin_hz, hi = axis.from_unit((H - r - 0.0) / H) / bin_hz;
+        double lo = axis.from_unit((H - r - 1.0) / H) / bin_hz,
+               hi = axis.from_unit((H - r - 0.0) / H) / bin_hz;
         int k0 = static_cast<int>(std::ceil(lo)), k1 = static_cast<int>(std::floor(hi));
         if (k1 >= k0) {
             rows[static_cast<std::size_t>(r)] = {std::max(k0, 0), std::min(k1, d.bins - 1), 0};

@@ -18,17 +18,17 @@ struct SpectrogramOptions {
     int n_fft = 2048, step = 512;
     dsp::Window window = dsp::Window::hann;
     FreqScale scale = FreqScale::log;
-    double fmin = -1, fmax = -1;   // -1: defaults (0, or 20 Hz on log; rate/2)
-    double db_floor = -90;         // the palette's bottom
-    double db_range = 90;          // the palette spans [floor, floor + range]
-    bool mean = false;             // per column: the mean power of its frames, else the max
+    double fmin = -1, fmax = -1; // -1: defaults (0, or 20 Hz on log; rate/2)
+    double db_floor = -90;       // the palette's bottom
+    double db_range = 90;        // the palette spans [floor, floor + range]
+    bool mean = false;           // per column: the mean power of its frames, else the max
     Palette palette;
 };
 
 struct SpectrogramData {
     int columns = 0, bins = 0, rate = 0, n_fft = 0;
     std::int64_t frames = 0;
-    std::vector<float> power;      // columns x bins
+    std::vector<float> power; // columns x bins
     std::vector<char> filled;
 };
 

@@ -32,7 +32,8 @@ WaveformData measure_waveform(decode::Source &source, int columns, const Wavefor
     for (std::size_t l = 0; l < lanes; ++l)
         ops.insert(ops.end(), {Combine::min, Combine::max, Combine::sum, Combine::sum});
     ops.insert(ops.end(), {Combine::sum, Combine::sum});
-    Columns cols(columns, h.frames, ops, std::max<std::size_t>(8 * static_cast<std::size_t>(columns), 4096));
+    Columns cols(columns, h.frames, ops,
+                 std::max<std::size_t>(8 * static_cast<std::size_t>(columns), 4096));
 
     std::optional<Stft> stft;
     std::vector<float> freqs;
@@ -154,11 +155,13 @@ void draw_waveform(cairo_t *cr, const Area &a, const WaveformData &d, const Wave
                 if (prev < 0 && c < W)
                     centroid[k] = centroid[c];
                 else if (c == W)
-                    centroid[k] = prev < 0 ? centroid_low : centroid[static_cast<std::size_t>(prev)];
+                    centroid[k] =
+                        prev < 0 ? centroid_low : centroid[static_cast<std::size_t>(prev)];
                 else {
                     double f = static_cast<double>(k - static_cast<std::size_t>(prev)) /
                                static_cast<double>(c - static_cast<std::size_t>(prev));
-                    centroid[k] = centroid[static_cast<std::size_t>(prev)] * (1 - f) + centroid[c] * f;
+                    centroid[k] =
+                        centroid[static_cast<std::size_t>(prev)] * (1 - f) + centroid[c] * f;
                 }
             }
             prev = static_cast<std::ptrdiff_t>(c);

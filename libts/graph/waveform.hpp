@@ -17,11 +17,11 @@ enum class AmpScale { linear, db, zoom };
 struct WaveformOptions {
     WaveStyle style = WaveStyle::peaks;
     AmpScale scale = AmpScale::linear;
-    double db_range = 48;   // AmpScale::db: the level at the centre line, below 0 dBFS
-    bool split = false;     // one lane per channel, else the mean of the channels
+    double db_range = 48; // AmpScale::db: the level at the centre line, below 0 dBFS
+    bool split = false;   // one lane per channel, else the mean of the channels
     int bar_width = 3, bar_gap = 1;
     bool rounded = true;
-    Palette palette;        // centroid colours
+    Palette palette; // centroid colours
 };
 
 // What a waveform drawing needs, per column: for each lane min, max, sum of squares and

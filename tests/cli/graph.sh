@@ -181,6 +181,13 @@ check "no file left (truncated)" test ! -e bad3.png
 check "no temporary file left" bash -c '! ls -a | grep -q "^\.bad"'
 head -c 5000 /dev/urandom >noise.bin
 expect_fail "random bytes" 1 noise.bin ts-graph spectrogram noise.bin -o bad4.png
+: >empty.wav
+expect_fail "an empty file" 1 empty.wav ts-graph waveform empty.wav -o bad7.png
+check "no file left (empty)" test ! -e bad7.png
+ts-gen sine --duration 0 -o zero.tspcm
+expect_fail "no samples" 1 "no audio" ts-graph spectrogram zero.tspcm
+printf 'TSPCM 1\nrate: 44100\nchannels: 1\n' >cut.tspcm
+expect_fail "a header cut before END" 1 cut.tspcm ts-graph waveform cut.tspcm
 expect_fail "unknown option" 2 --nope ts-graph waveform --nope sine.tspcm
 expect_fail "no command" 2 ts-graph ts-graph
 expect_fail "-W 0" 2 width ts-graph waveform -W 0 sine.tspcm -o bad5.png

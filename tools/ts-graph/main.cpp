@@ -23,7 +23,8 @@ ts::cli::Spec spec() {
          "plot [OPTIONS] [--audio INPUT] RESULTS.jsonl"},
         "Reads INPUT (a media file, an http(s) URL, or - for stdin, the default: a TSPCM stream "
         "or media bytes) once and draws it: waveform draws the peaks (minimum and maximum of "
-        "the samples in each pixel column), spectrogram the short-time spectrum. The image is "
+        "the samples in each pixel column), spectrogram the short-time spectrum; plot draws "
+        "ts-result JSON Lines (see ts-result(5) and Plots below). The image is "
         "written to -o FILE (atomically: the file appears only when complete) in the format "
         "of its extension (.png, .svg, .pdf) or of -f; on stdout (the default) it is PNG "
         "unless -f says otherwise, and a terminal is refused.\n\n"
@@ -144,8 +145,8 @@ int run(Options &o, const CLI::App &app) {
     const bool wave = mode == "waveform";
     const int width = o.width.value_or(1200), height = o.height.value_or(wave ? 300 : 400);
     const auto format = ts::graph::choose_format(o.format, o.output);
-    const auto bg = ts::graph::parse_color(o.transparent ? "transparent" : o.background,
-                                           "--background");
+    const auto bg =
+        ts::graph::parse_color(o.transparent ? "transparent" : o.background, "--background");
     const auto fg = ts::graph::parse_color(o.foreground, "--foreground");
     const auto pal = ts::graph::palette(o.palette.empty() ? "timeside" : o.palette);
     if (o.start && o.end && *o.end <= *o.start)
@@ -168,8 +169,8 @@ int run(Options &o, const CLI::App &app) {
     ts::graph::WaveformOptions wo;
     ts::graph::SpectrogramOptions so;
     if (wave) {
-        wo.style = o.style == "bars"      ? ts::graph::WaveStyle::bars
-                   : o.style == "contour" ? ts::graph::WaveStyle::contour
+        wo.style = o.style == "bars"       ? ts::graph::WaveStyle::bars
+                   : o.style == "contour"  ? ts::graph::WaveStyle::contour
                    : o.style == "centroid" ? ts::graph::WaveStyle::centroid
                                            : ts::graph::WaveStyle::peaks;
         wo.scale = o.amplitude == "db"     ? ts::graph::AmpScale::db
@@ -242,8 +243,10 @@ void add_options(CLI::App &app, Options &o) {
         ->check(CLI::Range(16, 16384).description(""))
         ->type_name("PX")
         ->group(img);
-    app.add_option("-H,--height", o.height,
-                   "image height in pixels [default: 300 waveform, 400 spectrogram]")
+    app.add_option(
+           "-H,--height", o.height,
+           "image height in pixels [default: 300 waveform, 400 spectrogram, plot 120 per lane "
+           "+ 44]")
         ->check(CLI::Range(16, 16384).description(""))
         ->type_name("PX")
         ->group(img);
@@ -309,8 +312,9 @@ void add_options(CLI::App &app, Options &o) {
     w->add_option("--amplitude", o.amplitude, "amplitude scale: linear, db or zoom")
         ->check(CLI::IsMember({"linear", "db", "zoom"}))
         ->capture_default_str();
-    w->add_option("--db-range", o.db_range, "with --amplitude db: dB below full scale at the "
-                                            "centre line [default: 48]")
+    w->add_option("--db-range", o.db_range,
+                  "with --amplitude db: dB below full scale at the "
+                  "centre line [default: 48]")
         ->check(CLI::Range(1.0, 200.0).description(""))
         ->type_name("DB");
     w->add_flag("--split-channels", o.split, "one lane per channel instead of their mean");
@@ -361,8 +365,8 @@ void add_options(CLI::App &app, Options &o) {
 int run_plot(Options &o) {
     const int width = o.width.value_or(1200);
     const auto format = ts::graph::choose_format(o.format, o.output);
-    const auto bg = ts::graph::parse_color(o.transparent ? "transparent" : o.background,
-                                           "--background");
+    const auto bg =
+        ts::graph::parse_color(o.transparent ? "transparent" : o.background, "--background");
     const auto fg = ts::graph::parse_color(o.foreground, "--foreground");
     const auto pal = ts::graph::palette(o.palette.empty() ? "viridis" : o.palette);
     if (o.start && o.end && *o.end <= *o.start)
@@ -373,8 +377,8 @@ int run_plot(Options &o) {
     for (const auto &l : lanes)
         t1 = std::max(t1, l.end);
     const std::size_t count = lanes.size() + (o.audio.empty() ? 0 : 1);
-    const int height = o.height.value_or(
-        std::min(16384, 120 * static_cast<int>(count) + (o.no_axes ? 0 : 44)));
+    const int height =
+        o.height.value_or(std::min(16384, 120 * static_cast<int>(count) + (o.no_axes ? 0 : 44)));
     const ts::graph::Area area = ts::graph::plot_area(width, height, !o.no_axes);
     const double lane_h = area.h / static_cast<double>(count);
 
@@ -388,13 +392,14 @@ int run_plot(Options &o) {
         ts::decode::quiet_ffmpeg_logs();
         auto source = ts::decode::open(o.audio, {o.raw, -1, false});
         const bool spec = o.audio_view == "spectrogram";
-        source = ts::decode::shape(std::move(source),
-                                   {0, spec ? 1 : 0, t0, o.end ? *o.end - t0 : -1.0});
+        source =
+            ts::decode::shape(std::move(source), {0, spec ? 1 : 0, t0, o.end ? *o.end - t0 : -1.0});
         const int columns = static_cast<int>(area.w);
         if (spec)
             sd = ts::graph::measure_spectrogram(*source, columns, so, o.verbosity.progress_bar());
         else
-            wd = ts::graph::measure_waveform(*source, columns, wo, false, o.verbosity.progress_bar());
+            wd = ts::graph::measure_waveform(*source, columns, wo, false,
+                                             o.verbosity.progress_bar());
         const std::int64_t frames = wd ? wd->frames : sd->frames;
         audio_seconds = static_cast<double>(frames) / source->header().rate;
         t1 = std::max(t1, t0 + audio_seconds);
