@@ -6,6 +6,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 
 #include <cmath>
 #include <cstdio>
@@ -112,6 +113,11 @@ void Canvas::finish() {
         cairo_surface_finish(surface_);
         check("writing the image");
     }
+}
+
+void release_static_data() {
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 void set_color(cairo_t *cr, const Rgba &c) {

@@ -448,5 +448,7 @@ int main(int argc, char **argv) {
     ts::cli::Tool tool(spec());
     Options o;
     add_options(tool.app(), o);
-    return tool.run(argc, argv, [&] { return run(o, tool.app()); });
+    int status = tool.run(argc, argv, [&] { return run(o, tool.app()); });
+    ts::graph::release_static_data();
+    return status;
 }
