@@ -133,7 +133,7 @@ std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::str
 }
 
 void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, const Rgba &ink,
-               const Palette &palette) {
+               const Palette &palette, bool per_row) {
     const double span = t1 - t0;
     auto x_of = [&](double t) { return a.x + (t - t0) / span * a.w; };
     cairo_save(cr);
@@ -198,6 +198,21 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
             unsigned char *px = cairo_image_surface_get_data(img);
             const int stride = cairo_image_surface_get_stride(img);
             std::fill(px, px + static_cast<std::size_t>(stride) * static_cast<std::size_t>(H), 0);
+            // the colour range: the whole matrix's, or each matrix column's (per_row)
+            std::vector<float> row_lo(l.width, lo), row_hi(l.width, hi);
+            if (per_row) {
+                std::fill(row_lo.begin(), row_lo.end(), std::numeric_limits<float>::infinity());
+                std::fill(row_hi.begin(), row_hi.end(), -std::numeric_limits<float>::infinity());
+                for (std::size_t i = 0; i < l.values.size(); ++i)
+                    if (std::isfinite(l.values[i])) {
+                        std::size_t k = i % l.width;
+                        row_lo[k] = std::min(row_lo[k], l.values[i]);
+                        row_hi[k] = std::max(row_hi[k], l.values[i]);
+                    }
+                for (std::size_t k = 0; k < l.width; ++k)
+                    if (!(row_hi[k] > row_lo[k]))
+                        row_hi[k] = row_lo[k] + 1;
+            }
             for (int c = 0; c < W; ++c) {
                 std::int64_t f0 = first_frame(c), f1 = first_frame(c + 1);
                 if (f1 <= f0) // fewer frames than pixels: the frame covering the column
@@ -217,7 +232,7 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
                     if (!std::isfinite(m))
                         continue;
                     unsigned char rgb[3];
-                    palette.at((m - lo) / (hi - lo), rgb);
+                    palette.at((m - row_lo[k]) / (row_hi[k] - row_lo[k]), rgb);
                     unsigned char *q = px + r * stride + c * 4;
                     q[0] = rgb[2], q[1] = rgb[1], q[2] = rgb[0], q[3] = 255;
                 }

@@ -31,8 +31,9 @@ struct Lane {
 // ts::Error naming the file and line; no drawable result throws ts::Error too.
 std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids);
 
-// Draws a lane in its area over [t0, t1] seconds.
+// Draws a lane in its area over [t0, t1] seconds. Matrices are coloured from their minimum to
+// their maximum, or with `per_row` from each row's (each coefficient or band) own.
 void draw_lane(cairo_t *cr, const Area &a, const Lane &lane, double t0, double t1, const Rgba &ink,
-               const Palette &palette);
+               const Palette &palette, bool per_row = false);
 
 } // namespace ts::graph

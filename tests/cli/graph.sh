@@ -161,6 +161,18 @@ img "lanes: audio, rms, mfcc (120 px each + 44)" full.png 'assert a.shape[:2] ==
 check "plot with a spectrogram lane, svg" ts-graph plot --audio half.tspcm --audio-view spectrogram --id mfcc half.jsonl -o full.svg
 check "plot svg renders" rsvg-convert full.svg -o full-svg.png
 check "plot from stdin, pdf" bash -c 'cat seg.jsonl | ts-graph plot -f pdf - >p.pdf && pdfinfo p.pdf >/dev/null'
+# a 4-frame, 2-row matrix: row 0 holds 0 or 1, row 1 holds 1000 or 2000
+echo '{"schema":"ts-result/1","id":"m","analyzer":"m","name":"M","unit":"","time_mode":"framewise","data_mode":"value","audio":{"source":"x","rate":10,"channels":1,"start":0,"duration":0.4},"frames":{"rate":10,"block":1,"step":1},"data":{"value":[[0,1000],[1,1000],[0,2000],[1,2000]]}}' >m.jsonl
+check "plot a matrix" ts-graph plot --no-axes -W 400 -H 100 m.jsonl -o m-global.png
+check "plot a matrix, --matrix-scale row" ts-graph plot --no-axes --matrix-scale row -W 400 -H 100 m.jsonl -o m-row.png
+img "matrix, global range: frames in columns, rows bottom up" m-global.png '
+px = lambda x, y: tuple(int(v) for v in a[y, x, :3])
+assert px(50, 75) == px(150, 75) == (68, 1, 84), (px(50, 75), px(150, 75))  # 0 and 1 of 0..2000
+assert px(350, 25) == (253, 231, 37) and px(50, 25) != px(350, 25), (px(50, 25), px(350, 25))'
+img "matrix, per-row range" m-row.png '
+px = lambda x, y: tuple(int(v) for v in a[y, x, :3])
+assert px(50, 75) == (68, 1, 84) and px(150, 75) == (253, 231, 37), (px(50, 75), px(150, 75))
+assert px(50, 25) == (68, 1, 84) and px(350, 25) == (253, 231, 37)'
 grep '"level' half.jsonl >global.jsonl
 expect_fail "no drawable result" 1 "no drawable result" ts-graph plot global.jsonl -o bad-plot.png
 check "no file left (plot)" test ! -e bad-plot.png

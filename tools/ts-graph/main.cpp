@@ -79,7 +79,8 @@ ts::cli::Spec spec() {
           "scaled from their minimum (bottom) to their maximum (top), both written at the right; "
           "null values leave gaps. Framewise matrices (spectrogram, mel, mfcc, chroma) are "
           "images, the first column at the bottom, the maximum of the frames per pixel column, "
-          "coloured by --palette (default viridis) from their minimum to their maximum. Events "
+          "coloured by --palette (default viridis) from their minimum to their maximum (or, with "
+          "--matrix-scale row, each row from its own). Events "
           "are vertical red markers; segments are spans coloured by label (Tableau 10 "
           "colours, in order of appearance) with a legend at the lane's top right. --audio "
           "INPUT adds a lane of the audio on top: its waveform peaks, or its spectrogram with "
@@ -129,7 +130,7 @@ struct Options {
     std::optional<double> fmin, fmax;
     // plot
     std::vector<std::string> ids;
-    std::string audio, audio_view = "waveform";
+    std::string audio, audio_view = "waveform", matrix_scale = "global";
     ts::cli::RawInput raw;
     ts::cli::Verbosity verbosity;
 };
@@ -303,6 +304,11 @@ void add_options(CLI::App &app, Options &o) {
         ->allow_extra_args(false);
     p->add_option("--audio", o.audio, "add a lane of this audio (media file, URL, TSPCM) on top")
         ->type_name("INPUT");
+    p->add_option("--matrix-scale", o.matrix_scale,
+                  "colour matrices from their global range, or each row from its own (row: "
+                  "for MFCCs, whose first coefficient dwarfs the others)")
+        ->check(CLI::IsMember({"global", "row"}))
+        ->capture_default_str();
     p->add_option("--audio-view", o.audio_view, "the audio lane: waveform or spectrogram")
         ->check(CLI::IsMember({"waveform", "spectrogram"}))
         ->capture_default_str();
@@ -429,7 +435,8 @@ int run_plot(Options &o) {
         y += lane_h;
     }
     for (const auto &l : lanes) {
-        ts::graph::draw_lane(canvas.cr(), {area.x, y, area.w, lane_h}, l, t0, t1, ink, pal);
+        ts::graph::draw_lane(canvas.cr(), {area.x, y, area.w, lane_h}, l, t0, t1, ink, pal,
+                             o.matrix_scale == "row");
         y += lane_h;
     }
     if (!o.no_axes) {
