@@ -44,17 +44,18 @@ ts::cli::Spec spec() {
         "--start and --end select a time range (seconds from the beginning); the time axis "
         "keeps the input's times.",
         {{"Waveform styles",
-          "  peaks      min/max of each column as a vertical bar, antialiased (default)\n"
-          "  bars       bars of --bar-width pixels every --bar-width + --bar-gap, as high as the "
-          "largest peak under them, --bar-shape rounded (default) or square\n"
-          "  contour    the peak envelope smoothed by a moving average (about width/120 "
-          "columns), filled\n"
-          "  centroid   peaks coloured by the spectral centroid of the mono mix (2048-point "
-          "hann frames every 1024 samples, energy-weighted per column), on a log scale from 60 "
-          "Hz to 12 kHz mapped to 30% to 90% of --palette (default timeside): dark is dull, "
-          "bright is brilliant\n\n"
+          "peaks (the default): the min/max of each column as a vertical bar, antialiased.\n\n"
+          "bars: bars of --bar-width pixels every --bar-width + --bar-gap, as high as the "
+          "largest peak under them, with --bar-shape rounded (the default) or square ends.\n\n"
+          "contour: the peak envelope smoothed by a moving average over about width/120 "
+          "columns, filled.\n\n"
+          "centroid: the peaks coloured by the spectral centroid of the mono mix (2048-point "
+          "hann frames every 1024 samples, energy-weighted per column, interpolated between "
+          "frames), on a log scale from 60 Hz to 12 kHz mapped to 30% to 90% of --palette "
+          "(default timeside): dark is dull, bright is brilliant.\n\n"
           "Amplitude (--amplitude): linear (full scale fills the lane), db (the centre line is "
-          "-db-range dBFS, the edges 0 dBFS; default range 48 dB), or zoom (linear, scaled so "
+          "--db-range dB below full scale, the edges 0 dBFS; default range 48 dB), or zoom "
+          "(linear, scaled so "
           "the largest peak reaches the edges). --split-channels draws one lane per channel "
           "from top to bottom; otherwise the mean of the channels is drawn."},
          {"Spectrograms",
