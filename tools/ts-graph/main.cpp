@@ -1,16 +1,10 @@
-// ts-graph: draw audio (waveform, spectrogram) as PNG, SVG or PDF.
+// ts-graph: draw audio (waveform, spectrogram) and ts-result files (plot) as PNG, SVG or PDF.
 #include "cli/groups.hpp"
 #include "cli/tool.hpp"
 #include "core/error.hpp"
-#include "core/log.hpp"
-#include "decode/ffmpeg_source.hpp"
-#include "graph/canvas.hpp"
-#include "graph/plot.hpp"
-#include "graph/spectrogram.hpp"
-#include "graph/waveform.hpp"
+#include "graph/render.hpp"
 #include "io/output.hpp"
 
-#include <cmath>
 #include <optional>
 
 namespace {
@@ -43,59 +37,7 @@ ts::cli::Spec spec() {
         "exact to within one bucket (at most 1/4 of a column, 1 for spectrograms).\n\n"
         "--start and --end select a time range (seconds from the beginning); the time axis "
         "keeps the input's times.",
-        {{"Waveform styles",
-          "peaks (the default): the min/max of each column as a vertical bar, antialiased.\n\n"
-          "bars: bars of --bar-width pixels every --bar-width + --bar-gap, as high as the "
-          "largest peak under them, with --bar-shape rounded (the default) or square ends.\n\n"
-          "contour: the peak envelope smoothed by a moving average over about width/120 "
-          "columns, filled.\n\n"
-          "centroid: the peaks coloured by the spectral centroid of the mono mix (2048-point "
-          "hann frames every 1024 samples, energy-weighted per column, interpolated between "
-          "frames), on a log scale from 60 Hz to 12 kHz mapped to 30% to 90% of --palette "
-          "(default timeside): dark is dull, bright is brilliant.\n\n"
-          "Amplitude (--amplitude): linear (full scale fills the lane), db (the centre line is "
-          "--db-range dB below full scale, the edges 0 dBFS; default range 48 dB), or zoom "
-          "(linear, scaled so "
-          "the largest peak reaches the edges). --split-channels draws one lane per channel "
-          "from top to bottom; otherwise the mean of the channels is drawn."},
-         {"Spectrograms",
-          "Frames of --n-fft samples (default 2048) every --step samples (default 512), "
-          "windowed (--window, default hann), of the mean of the channels; the power of each bin "
-          "is normalised so a full-scale sine reads 0 dB. Each pixel column shows the maximum "
-          "(--column max, the default: transients stay visible) or the mean power of the "
-          "frames whose centre falls in it; a column that no frame centre falls in (more "
-          "columns than frames) repeats its nearest neighbour. Each pixel row covers a band of "
-          "the frequency axis (--scale linear, log or mel, the HTK formula 2595 log10(1 + "
-          "f/700); default log) from --fmin (default 0, 20 Hz on log) to --fmax (default rate/2) "
-          "and shows the largest bin in its band, or interpolates between the two nearest bins "
-          "when the band holds none. Levels from --db-floor (default -90 dB) to --db-floor + "
-          "--db-range (default 90 dB) span the palette."},
-         {"Plots",
-          "ts-graph plot RESULTS.jsonl (or - for stdin) draws every framewise, event and "
-          "segment result of the file (global results are skipped; --id LIST keeps the results "
-          "or analyzers named), one lane each, stacked top to bottom on one time axis from 0 (or "
-          "--start) to the end of the longest result (or --end). Framewise curves are drawn "
-          "through their frames (frame i at audio.start + i*step/rate, its start) or, with more "
-          "frames than pixels, as the min/max envelope of the frames in each pixel column, "
-          "scaled from their minimum (bottom) to their maximum (top), both written at the right; "
-          "null values leave gaps. Framewise matrices (spectrogram, mel, mfcc, chroma) are "
-          "images, the first column at the bottom, the maximum of the frames per pixel column, "
-          "coloured by --palette (default viridis) from their minimum to their maximum (or, with "
-          "--matrix-scale row, each row from its own). Events "
-          "are vertical red markers; segments are spans coloured by label (Tableau 10 "
-          "colours, in order of appearance) with a legend at the lane's top right. --audio "
-          "INPUT adds a lane of the audio on top: its waveform peaks, or its spectrogram with "
-          "--audio-view spectrogram. The height defaults to 120 px per lane plus the margins. "
-          "A file with no drawable result is an error (exit status 1)."},
-         {"Palettes", ts::graph::palette_help() +
-                          "\nThe spectrogram and the centroid style default to timeside; viridis, "
-                          "magma and inferno are perceptually uniform (equal steps look equal and "
-                          "they print well in grey)."},
-         {"Colours",
-          "--background and --foreground take #rgb, #rrggbb, #rrggbbaa, a name (black, white, "
-          "grey, red, green, blue, navy, steelblue, orange, yellow) or transparent. Defaults: "
-          "white background, steelblue waveform, black text. --transparent is --background "
-          "transparent."}},
+        {},
         {{"ts-graph waveform song.flac -o song.png", "a 1200x300 waveform with axes"},
          {"ts-graph waveform --style bars --no-axes -W 800 -H 120 song.mp3 -o bars.svg",
           "a bare bar waveform for a web player"},
@@ -136,41 +78,42 @@ struct Options {
     ts::cli::Verbosity verbosity;
 };
 
-int run_plot(Options &o);
-
 int run(Options &o, const CLI::App &app) {
     o.verbosity.apply();
     ts::cli::check_raw_input(o.raw);
     const std::string mode = app.get_subcommands().front()->get_name();
-    if (mode == "plot")
-        return run_plot(o);
-    const bool wave = mode == "waveform";
-    const int width = o.width.value_or(1200), height = o.height.value_or(wave ? 300 : 400);
-    const auto format = ts::graph::choose_format(o.format, o.output);
-    const auto bg =
+    ts::graph::Frame f;
+    f.width = o.width.value_or(1200);
+    f.height = o.height;
+    f.axes = !o.no_axes;
+    f.title = o.title;
+    f.format = ts::graph::choose_format(o.format, o.output);
+    f.background =
         ts::graph::parse_color(o.transparent ? "transparent" : o.background, "--background");
-    const auto fg = ts::graph::parse_color(o.foreground, "--foreground");
-    const auto pal = ts::graph::palette(o.palette.empty() ? "timeside" : o.palette);
+    f.foreground = ts::graph::parse_color(o.foreground, "--foreground");
+    f.start = o.start.value_or(0.0);
+    f.end = o.end;
+    f.raw = o.raw;
+    f.progress = o.verbosity.progress_bar();
     if (o.start && o.end && *o.end <= *o.start)
         throw ts::UsageError("--end must be after --start");
     if (o.n_fft < 16 || o.n_fft % 2 || o.step < 1 || o.step > o.n_fft)
         throw ts::UsageError("--n-fft must be even and at least 16, --step from 1 to --n-fft");
-    const ts::graph::Area area = ts::graph::plot_area(width, height, !o.no_axes);
-    const int columns = static_cast<int>(area.w);
+
+    ts::graph::SpectrogramOptions so;
+    so.n_fft = o.n_fft, so.step = o.step;
+    so.window = *ts::dsp::parse_window(o.window);
+    so.scale = o.scale == "linear" ? ts::graph::FreqScale::linear
+               : o.scale == "mel"  ? ts::graph::FreqScale::mel
+                                   : ts::graph::FreqScale::log;
+    so.fmin = o.fmin.value_or(-1), so.fmax = o.fmax.value_or(-1);
+    so.db_floor = o.db_floor, so.db_range = o.db_range.value_or(90);
+    so.mean = o.column == "mean";
+    so.palette = ts::graph::palette(o.palette.empty() ? "timeside" : o.palette);
 
     ts::io::Output out(o.output, true); // refuses a terminal before any work
-    ts::decode::quiet_ffmpeg_logs();
-    auto source = ts::decode::open(o.input, {o.raw, -1, false});
-    const double start = o.start.value_or(0.0);
-    ts::decode::Shape shape{0, wave ? 0 : 1, start, o.end ? *o.end - start : -1.0};
-    source = ts::decode::shape(std::move(source), shape);
-    const int rate = source->header().rate;
-
-    std::optional<ts::graph::WaveformData> wd;
-    std::optional<ts::graph::SpectrogramData> sd;
-    ts::graph::WaveformOptions wo;
-    ts::graph::SpectrogramOptions so;
-    if (wave) {
+    if (mode == "waveform") {
+        ts::graph::WaveformOptions wo;
         wo.style = o.style == "bars"       ? ts::graph::WaveStyle::bars
                    : o.style == "contour"  ? ts::graph::WaveStyle::contour
                    : o.style == "centroid" ? ts::graph::WaveStyle::centroid
@@ -181,61 +124,21 @@ int run(Options &o, const CLI::App &app) {
         wo.db_range = o.db_range.value_or(48);
         wo.split = o.split;
         wo.bar_width = o.bar_width, wo.bar_gap = o.bar_gap, wo.rounded = o.bar_shape == "rounded";
-        wo.palette = pal;
-        wd = ts::graph::measure_waveform(*source, columns, wo,
-                                         wo.style == ts::graph::WaveStyle::centroid,
-                                         o.verbosity.progress_bar());
+        wo.palette = so.palette;
+        ts::graph::render_waveform(o.input, f, wo, out);
+    } else if (mode == "spectrogram") {
+        ts::graph::render_spectrogram(o.input, f, so, out);
     } else {
-        so.n_fft = o.n_fft, so.step = o.step;
-        so.window = *ts::dsp::parse_window(o.window);
-        so.scale = o.scale == "linear" ? ts::graph::FreqScale::linear
-                   : o.scale == "mel"  ? ts::graph::FreqScale::mel
-                                       : ts::graph::FreqScale::log;
-        so.fmin = o.fmin.value_or(-1), so.fmax = o.fmax.value_or(-1);
-        so.db_floor = o.db_floor, so.db_range = o.db_range.value_or(90);
-        so.mean = o.column == "mean";
-        so.palette = pal;
-        ts::graph::freq_axis(so, rate); // checks --fmin and --fmax before the long read
-        sd = ts::graph::measure_spectrogram(*source, columns, so, o.verbosity.progress_bar());
+        ts::graph::PlotOptions po;
+        po.ids = o.ids;
+        po.palette = ts::graph::palette(o.palette.empty() ? "viridis" : o.palette);
+        po.per_row = o.matrix_scale == "row";
+        po.audio = o.audio;
+        po.audio_spectrogram = o.audio_view == "spectrogram";
+        po.spectrogram = so;
+        ts::graph::render_plot(o.input, f, po, out);
     }
-    const std::int64_t frames = wd ? wd->frames : sd->frames;
-    if (frames == 0)
-        throw ts::Error(source->name() + ": no audio to draw" +
-                        (o.start ? " (is --start past the end?)" : ""));
-
-    // Everything is read: only now does the image start, so a bad input leaves no output.
-    ts::graph::Canvas canvas(format, width, height, out);
-    canvas.fill(bg);
-    const ts::graph::Rgba ink = bg.a > 0.5 && bg.r + bg.g + bg.b < 1.2
-                                    ? ts::graph::Rgba{0.9, 0.9, 0.9, 1}
-                                    : ts::graph::Rgba{0, 0, 0, 1};
-    if (wd)
-        ts::graph::draw_waveform(canvas.cr(), area, *wd, wo, fg);
-    else
-        ts::graph::draw_spectrogram(canvas.cr(), area, *sd, so);
-    if (!o.no_axes) {
-        const double t0 = start;
-        ts::graph::draw_time_axis(canvas.cr(), area, t0, t0 + static_cast<double>(frames) / rate,
-                                  ink);
-        if (sd) {
-            auto axis = ts::graph::freq_axis(so, rate);
-            ts::graph::draw_frequency_axis(
-                canvas.cr(), area, axis.fmin, axis.fmax, so.scale == ts::graph::FreqScale::linear,
-                [&](double f) { return axis.to_unit(f); }, ink);
-        }
-        std::string title = o.title;
-        if (title.empty()) {
-            title = source->header().source.empty() ? source->name() : source->header().source;
-            auto slash = title.rfind('/');
-            if (slash != std::string::npos)
-                title = title.substr(slash + 1);
-        }
-        ts::graph::draw_title(canvas.cr(), area, title, ink);
-    }
-    canvas.finish();
     out.commit();
-    ts::log::verbose(source->name() + ": " + std::to_string(frames) + " frames drawn in " +
-                     std::to_string(columns) + " columns");
     return ts::exit_ok;
 }
 
@@ -369,91 +272,12 @@ void add_options(CLI::App &app, Options &o) {
     app.require_subcommand(1);
 }
 
-int run_plot(Options &o) {
-    const int width = o.width.value_or(1200);
-    const auto format = ts::graph::choose_format(o.format, o.output);
-    const auto bg =
-        ts::graph::parse_color(o.transparent ? "transparent" : o.background, "--background");
-    const auto fg = ts::graph::parse_color(o.foreground, "--foreground");
-    const auto pal = ts::graph::palette(o.palette.empty() ? "viridis" : o.palette);
-    if (o.start && o.end && *o.end <= *o.start)
-        throw ts::UsageError("--end must be after --start");
-    ts::io::Output out(o.output, true);
-    auto lanes = ts::graph::read_lanes(o.input, o.ids);
-    double t0 = o.start.value_or(0.0), t1 = 0;
-    for (const auto &l : lanes)
-        t1 = std::max(t1, l.end);
-    const std::size_t count = lanes.size() + (o.audio.empty() ? 0 : 1);
-    const int height =
-        o.height.value_or(std::min(16384, 120 * static_cast<int>(count) + (o.no_axes ? 0 : 44)));
-    const ts::graph::Area area = ts::graph::plot_area(width, height, !o.no_axes);
-    const double lane_h = area.h / static_cast<double>(count);
-
-    std::optional<ts::graph::WaveformData> wd;
-    std::optional<ts::graph::SpectrogramData> sd;
-    ts::graph::WaveformOptions wo;
-    ts::graph::SpectrogramOptions so;
-    so.palette = ts::graph::palette(o.palette.empty() ? "timeside" : o.palette);
-    double audio_seconds = 0;
-    if (!o.audio.empty()) {
-        ts::decode::quiet_ffmpeg_logs();
-        auto source = ts::decode::open(o.audio, {o.raw, -1, false});
-        const bool spec = o.audio_view == "spectrogram";
-        source =
-            ts::decode::shape(std::move(source), {0, spec ? 1 : 0, t0, o.end ? *o.end - t0 : -1.0});
-        const int columns = static_cast<int>(area.w);
-        if (spec)
-            sd = ts::graph::measure_spectrogram(*source, columns, so, o.verbosity.progress_bar());
-        else
-            wd = ts::graph::measure_waveform(*source, columns, wo, false,
-                                             o.verbosity.progress_bar());
-        const std::int64_t frames = wd ? wd->frames : sd->frames;
-        audio_seconds = static_cast<double>(frames) / source->header().rate;
-        t1 = std::max(t1, t0 + audio_seconds);
-    }
-    if (o.end)
-        t1 = *o.end;
-    if (!(t1 > t0))
-        throw ts::Error(o.input + ": the results end before --start");
-
-    ts::graph::Canvas canvas(format, width, height, out);
-    canvas.fill(bg);
-    const ts::graph::Rgba ink{0, 0, 0, 1};
-    double y = area.y;
-    if (wd || sd) {
-        // the audio covers [t0, t0 + audio_seconds] of the lane's width
-        ts::graph::Area a{area.x, y, area.w, lane_h};
-        cairo_t *cr = canvas.cr();
-        cairo_save(cr);
-        cairo_translate(cr, a.x, a.y);
-        cairo_scale(cr, audio_seconds / (t1 - t0), 1.0);
-        ts::graph::Area local{0, 0, area.w, lane_h};
-        if (wd)
-            ts::graph::draw_waveform(cr, local, *wd, wo, fg);
-        else
-            ts::graph::draw_spectrogram(cr, local, *sd, so);
-        cairo_restore(cr);
-        y += lane_h;
-    }
-    for (const auto &l : lanes) {
-        ts::graph::draw_lane(canvas.cr(), {area.x, y, area.w, lane_h}, l, t0, t1, ink, pal,
-                             o.matrix_scale == "row");
-        y += lane_h;
-    }
-    if (!o.no_axes) {
-        ts::graph::draw_time_axis(canvas.cr(), area, t0, t1, ink);
-        std::string title = o.title.empty() ? (o.input == "-" ? "stdin" : o.input) : o.title;
-        ts::graph::draw_title(canvas.cr(), area, title, ink);
-    }
-    canvas.finish();
-    out.commit();
-    return ts::exit_ok;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
-    ts::cli::Tool tool(spec());
+    ts::cli::Spec s = spec();
+    s.sections = ts::graph::manual_sections();
+    ts::cli::Tool tool(std::move(s));
     Options o;
     add_options(tool.app(), o);
     int status = tool.run(argc, argv, [&] { return run(o, tool.app()); });
