@@ -1,7 +1,7 @@
-// libts/graph: per-column accumulation (known and unknown length), palettes and colours.
+// libts/render: per-column accumulation (known and unknown length), palettes and colours.
 #include "core/error.hpp"
-#include "graph/color.hpp"
-#include "graph/columns.hpp"
+#include "render/color.hpp"
+#include "render/columns.hpp"
 
 #include <doctest/doctest.h>
 

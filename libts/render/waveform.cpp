@@ -1,9 +1,9 @@
 // Waveform measurement (one pass, bounded memory) and drawing.
-#include "graph/waveform.hpp"
+#include "render/waveform.hpp"
 
 #include "core/signals.hpp"
-#include "graph/columns.hpp"
-#include "graph/stft.hpp"
+#include "render/columns.hpp"
+#include "render/stft.hpp"
 #include "io/progress.hpp"
 
 #include <algorithm>

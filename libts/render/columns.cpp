@@ -1,5 +1,5 @@
 // Per-column accumulation: direct mapping for a known length, pair-merged buckets otherwise.
-#include "graph/columns.hpp"
+#include "render/columns.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,5 +1,5 @@
 // Reading drawable results and drawing them in lanes.
-#include "graph/plot.hpp"
+#include "render/plot.hpp"
 
 #include "core/error.hpp"
 

@@ -1,11 +1,11 @@
 // Whole images: read and measure the input, then draw and write the image.
-#include "graph/render.hpp"
+#include "render/render.hpp"
 
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "decode/ffmpeg_source.hpp"
 #include "decode/source.hpp"
-#include "graph/plot.hpp"
+#include "render/plot.hpp"
 #include "io/output.hpp"
 
 #include <algorithm>
