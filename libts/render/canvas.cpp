@@ -1,0 +1,255 @@
+// Cairo surfaces written to an io::Output, and axes.
+#include "render/canvas.hpp"
+
+#include "core/error.hpp"
+#include "io/output.hpp"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace ts::graph {
+
+Format choose_format(const std::string &format, const std::string &output) {
+    std::string name = format;
+    if (name.empty()) {
+        if (output.empty() || output == "-")
+            return Format::png;
+        auto dot = output.rfind('.');
+        auto slash = output.rfind('/');
+        if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+            throw UsageError("-o " + output +
+                             ": no extension to choose the format by; add "
+                             ".png, .svg or .pdf, or give -f");
+        name = output.substr(dot + 1);
+        for (auto &c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (name == "png")
+        return Format::png;
+    if (name == "svg")
+        return Format::svg;
+    if (name == "pdf")
+        return Format::pdf;
+    throw UsageError((format.empty() ? "-o " + output + ": unknown image format '" + name + "'"
+                                     : "-f: unknown format '" + name + "'") +
+                     "; choose png, svg or pdf");
+}
+
+cairo_status_t Canvas::write(void *closure, const unsigned char *data, unsigned int length) {
+    auto *self = static_cast<Canvas *>(closure);
+    if (self->error_)
+        return CAIRO_STATUS_WRITE_ERROR;
+    try {
+        self->out_.write(data, length);
+    } catch (...) {
+        self->error_ = std::current_exception();
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+Canvas::Canvas(Format format, int width, int height, io::Output &out)
+    : format_(format), width_(width), height_(height), out_(out) {
+    switch (format) {
+    case Format::png:
+        surface_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+        break;
+    case Format::svg:
+        surface_ = cairo_svg_surface_create_for_stream(write, this, width, height);
+        // pixels, not points, so that viewers show the size asked for
+        cairo_svg_surface_set_document_unit(surface_, CAIRO_SVG_UNIT_PX);
+        break;
+    case Format::pdf:
+        surface_ = cairo_pdf_surface_create_for_stream(write, this, width, height);
+        cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_CREATOR, "ts-graph (timeside)");
+        break;
+    }
+    if (cairo_surface_status(surface_) != CAIRO_STATUS_SUCCESS)
+        throw Error(std::string("cannot make a ") + std::to_string(width) + "x" +
+                    std::to_string(height) +
+                    " image: " + cairo_status_to_string(cairo_surface_status(surface_)));
+    cr_ = cairo_create(surface_);
+}
+
+Canvas::~Canvas() {
+    if (cr_)
+        cairo_destroy(cr_);
+    if (surface_)
+        cairo_surface_destroy(surface_);
+}
+
+void Canvas::check(const char *what) {
+    if (error_)
+        std::rethrow_exception(error_);
+    cairo_status_t s = cairo_status(cr_);
+    if (s == CAIRO_STATUS_SUCCESS)
+        s = cairo_surface_status(surface_);
+    if (s != CAIRO_STATUS_SUCCESS)
+        throw Error(std::string(what) + ": " + cairo_status_to_string(s));
+}
+
+void Canvas::fill(const Rgba &c) {
+    cairo_save(cr_);
+    cairo_set_operator(cr_, CAIRO_OPERATOR_SOURCE);
+    set_color(cr_, c);
+    cairo_paint(cr_);
+    cairo_restore(cr_);
+}
+
+void Canvas::finish() {
+    check("drawing");
+    cairo_surface_flush(surface_);
+    if (format_ == Format::png) {
+        cairo_status_t s = cairo_surface_write_to_png_stream(surface_, write, this);
+        if (error_)
+            std::rethrow_exception(error_);
+        if (s != CAIRO_STATUS_SUCCESS)
+            throw Error(std::string("writing the PNG: ") + cairo_status_to_string(s));
+    } else {
+        cairo_surface_finish(surface_);
+        check("writing the image");
+    }
+}
+
+void release_static_data() {
+    cairo_debug_reset_static_data();
+    FcFini();
+}
+
+void set_color(cairo_t *cr, const Rgba &c) {
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+Area plot_area(int width, int height, bool axes) {
+    if (!axes)
+        return {0, 0, static_cast<double>(width), static_cast<double>(height)};
+    const double left = 52, right = 10, top = 22, bottom = 22;
+    return {left, top, std::max(1.0, width - left - right), std::max(1.0, height - top - bottom)};
+}
+
+namespace {
+
+// The smallest of 1, 2, 5 x 10^k (or the minute steps for times) at least `raw`.
+double nice_step(double raw, bool time) {
+    if (time && raw > 30) {
+        for (double s : {60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0})
+            if (s >= raw)
+                return s;
+        return std::ceil(raw / 3600) * 3600;
+    }
+    double p = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * p >= raw * 0.999)
+            return m * p;
+    return 10 * p;
+}
+
+void text_at(cairo_t *cr, double x, double y, std::string_view text, double ax, double ay,
+             double size) {
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    std::string s(text);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s.c_str(), &e);
+    cairo_move_to(cr, x - e.x_advance * ax, y + e.height * ay);
+    cairo_show_text(cr, s.c_str());
+}
+
+std::string format_hz(double f) {
+    char b[32];
+    if (f >= 1000)
+        std::snprintf(b, sizeof b, "%gk", f / 1000);
+    else
+        std::snprintf(b, sizeof b, "%g", f);
+    return b;
+}
+
+} // namespace
+
+std::string format_time(double t, double step) {
+    char b[48];
+    if (step >= 60 || t >= 60) {
+        long s = std::lround(t);
+        if (s >= 3600)
+            std::snprintf(b, sizeof b, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+        else if (step >= 1)
+            std::snprintf(b, sizeof b, "%ld:%02ld", s / 60, s % 60);
+        else
+            std::snprintf(b, sizeof b, "%ld:%04.1f", static_cast<long>(t) / 60, std::fmod(t, 60));
+        return b;
+    }
+    int digits = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+    std::snprintf(b, sizeof b, "%.*f s", digits, t);
+    return b;
+}
+
+void draw_time_axis(cairo_t *cr, const Area &a, double t0, double t1, const Rgba &ink) {
+    if (!(t1 > t0))
+        return;
+    cairo_save(cr);
+    set_color(cr, ink);
+    cairo_set_line_width(cr, 1);
+    double step = nice_step((t1 - t0) * 90.0 / a.w, true);
+    for (double k = std::ceil(t0 / step - 1e-9); k * step <= t1 + 1e-9; ++k) {
+        const double t = k * step + 0.0; // + 0.0: never "-0"
+        double x = std::round(a.x + (t - t0) / (t1 - t0) * a.w) + 0.5;
+        cairo_move_to(cr, x, a.y + a.h);
+        cairo_line_to(cr, x, a.y + a.h + 4);
+        cairo_stroke(cr);
+        double anchor = x < a.x + 20 ? 0.0 : x > a.x + a.w - 20 ? 1.0 : 0.5;
+        text_at(cr, x, a.y + a.h + 7, format_time(t, step), anchor, 1.0, 10);
+    }
+    cairo_restore(cr);
+}
+
+void draw_frequency_axis(cairo_t *cr, const Area &a, double fmin, double fmax, bool linear,
+                         const std::function<double(double)> &to_y, const Rgba &ink) {
+    cairo_save(cr);
+    set_color(cr, ink);
+    cairo_set_line_width(cr, 1);
+    std::vector<double> ticks;
+    if (linear) {
+        double step = nice_step((fmax - fmin) * 40.0 / a.h, false);
+        for (double f = std::ceil(fmin / step) * step; f <= fmax; f += step)
+            ticks.push_back(f);
+    } else {
+        for (double p = 1; p <= 1e5; p *= 10)
+            for (double m : {1.0, 2.0, 5.0})
+                if (m * p >= fmin && m * p <= fmax)
+                    ticks.push_back(m * p);
+    }
+    double last = 1e9;
+    for (double f : ticks) {
+        double y = std::round(a.y + a.h - to_y(f) * a.h) + 0.5;
+        if (std::abs(last - y) < 14)
+            continue; // too close to the previous label
+        last = y;
+        cairo_move_to(cr, a.x - 4, y);
+        cairo_line_to(cr, a.x, y);
+        cairo_stroke(cr);
+        text_at(cr, a.x - 6, y, format_hz(f), 1.0, 0.5, 10);
+    }
+    text_at(cr, a.x - 6, a.y - 6, "Hz", 1.0, 0.0, 10);
+    cairo_restore(cr);
+}
+
+void draw_label(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
+                double size) {
+    cairo_save(cr);
+    set_color(cr, ink);
+    text_at(cr, x, y, text, 0.0, 1.0, size);
+    cairo_restore(cr);
+}
+
+void draw_title(cairo_t *cr, const Area &a, std::string_view title, const Rgba &ink) {
+    cairo_save(cr);
+    set_color(cr, ink);
+    text_at(cr, a.x, 5, title, 0.0, 1.0, 12);
+    cairo_restore(cr);
+}
+
+} // namespace ts::graph

@@ -1,0 +1,290 @@
+// Reading drawable results and drawing them in lanes.
+#include "render/plot.hpp"
+
+#include "core/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <map>
+
+namespace ts::graph {
+namespace {
+
+using nlohmann::json;
+constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
+
+float number(const json &v) {
+    return v.is_number() ? v.get<float>() : nan_f;
+}
+
+bool wanted(const std::vector<std::string> &ids, const std::string &id,
+            const std::string &analyzer) {
+    return ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end() ||
+           std::find(ids.begin(), ids.end(), analyzer) != ids.end();
+}
+
+Lane lane_of(const json &r) {
+    Lane l;
+    l.id = r.value("id", "");
+    l.name = r.value("name", l.id);
+    l.unit = r.value("unit", "");
+    const json &audio = r.at("audio");
+    const double start = audio.value("start", 0.0);
+    l.end = start + audio.value("duration", 0.0);
+    const json &data = r.at("data");
+    const std::string mode = r.at("time_mode").get<std::string>();
+    if (mode == "framewise") {
+        const json &f = r.at("frames");
+        const double rate = f.at("rate").get<double>();
+        l.t0 = start;
+        l.dt = f.at("step").get<double>() / rate;
+        l.frame_length = f.at("block").get<double>() / rate;
+        const json &v = data.at("value");
+        if (!v.is_array())
+            throw Error("data.value is not an array");
+        if (!v.empty() && v[0].is_array()) {
+            l.kind = Lane::matrix;
+            l.width = v[0].size();
+            l.values.reserve(v.size() * l.width);
+            for (const auto &row : v) {
+                if (!row.is_array() || row.size() != l.width)
+                    throw Error("data.value rows of unequal length");
+                for (const auto &x : row)
+                    l.values.push_back(number(x));
+            }
+        } else {
+            for (const auto &x : v)
+                l.values.push_back(number(x));
+        }
+        l.end = std::max(l.end, l.t0 + l.dt * static_cast<double>(l.values.size() / l.width));
+    } else {
+        l.kind = mode == "event" ? Lane::events : Lane::segments;
+        for (const auto &t : data.at("time"))
+            l.time.push_back(t.get<double>());
+        if (l.kind == Lane::segments)
+            for (const auto &d : data.at("duration"))
+                l.duration.push_back(d.get<double>());
+        if (l.kind == Lane::segments && l.duration.size() != l.time.size())
+            throw Error("data.time and data.duration differ in length");
+        if (data.contains("label"))
+            for (const auto &s : data.at("label"))
+                l.labels.push_back(s.is_string() ? s.get<std::string>() : s.dump());
+        else if (data.contains("value"))
+            for (const auto &s : data.at("value"))
+                l.labels.push_back(s.dump());
+        for (std::size_t i = 0; i < l.time.size(); ++i)
+            l.end = std::max(l.end, l.time[i] + (i < l.duration.size() ? l.duration[i] : 0.0));
+    }
+    return l;
+}
+
+// Categorical colours for segment labels (Tableau 10).
+Rgba category(std::size_t i) {
+    static const unsigned c[] = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
+                                 0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac};
+    unsigned v = c[i % 10];
+    return {((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0, 1.0};
+}
+
+} // namespace
+
+std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids) {
+    std::ifstream file;
+    std::istream *in = &std::cin;
+    const std::string name = path == "-" ? "stdin" : path;
+    if (path != "-") {
+        file.open(path);
+        if (!file)
+            throw Error(path + ": cannot open: " + std::strerror(errno));
+        in = &file;
+    }
+    std::vector<Lane> lanes;
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(*in, line)) {
+        ++n;
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        try {
+            json r = json::parse(line);
+            if (!r.is_object() || !r.contains("time_mode"))
+                throw Error("not a ts-result object");
+            const std::string mode = r.at("time_mode").get<std::string>();
+            if (mode == "global" || !wanted(ids, r.value("id", ""), r.value("analyzer", "")))
+                continue;
+            lanes.push_back(lane_of(r));
+        } catch (const json::exception &e) {
+            throw Error(name + ": line " + std::to_string(n) + ": not a ts-result: " + e.what());
+        } catch (const Error &e) {
+            throw Error(name + ": line " + std::to_string(n) + ": " + e.what());
+        }
+    }
+    if (in->bad())
+        throw Error(name + ": read error");
+    if (lanes.empty())
+        throw Error(name + ": no drawable result (framewise, event or segment)" +
+                    std::string(ids.empty() ? "" : " among those asked for with --id"));
+    return lanes;
+}
+
+void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, const Rgba &ink,
+               const Palette &palette, bool per_row) {
+    const double span = t1 - t0;
+    auto x_of = [&](double t) { return a.x + (t - t0) / span * a.w; };
+    cairo_save(cr);
+    cairo_rectangle(cr, a.x, a.y, a.w, a.h);
+    cairo_clip(cr);
+    const std::size_t frames = l.width ? l.values.size() / l.width : 0;
+    const int W = static_cast<int>(a.w);
+    if (l.kind == Lane::curve || l.kind == Lane::matrix) {
+        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+        for (float v : l.values)
+            if (std::isfinite(v))
+                lo = std::min(lo, v), hi = std::max(hi, v);
+        if (!(hi > lo))
+            hi = lo + 1;
+        // the frames whose time falls in pixel column c
+        auto first_frame = [&](int c) {
+            double t = t0 + span * c / W;
+            return static_cast<std::int64_t>(std::ceil((t - l.t0) / l.dt - 1e-9));
+        };
+        if (l.kind == Lane::curve) {
+            auto y_of = [&](double v) { return a.y + a.h - 2 - (v - lo) / (hi - lo) * (a.h - 4); };
+            set_color(cr, ink);
+            cairo_set_line_width(cr, 1.2);
+            if (frames <= static_cast<std::size_t>(W)) { // a polyline through the frames
+                bool pen = false;
+                for (std::size_t i = 0; i < frames; ++i) {
+                    float v = l.values[i];
+                    if (!std::isfinite(v)) {
+                        pen = false;
+                        continue;
+                    }
+                    double x = x_of(l.t0 + l.dt * static_cast<double>(i));
+                    pen ? cairo_line_to(cr, x, y_of(v)) : cairo_move_to(cr, x, y_of(v));
+                    pen = true;
+                }
+                cairo_stroke(cr);
+            } else { // min/max envelope per pixel column
+                for (int c = 0; c < W; ++c) {
+                    std::int64_t f0 = std::max<std::int64_t>(first_frame(c), 0),
+                                 f1 = std::min<std::int64_t>(first_frame(c + 1),
+                                                             static_cast<std::int64_t>(frames));
+                    float mn = std::numeric_limits<float>::infinity(), mx = -mn;
+                    for (std::int64_t i = f0; i < f1; ++i)
+                        if (std::isfinite(l.values[static_cast<std::size_t>(i)]))
+                            mn = std::min(mn, l.values[static_cast<std::size_t>(i)]),
+                            mx = std::max(mx, l.values[static_cast<std::size_t>(i)]);
+                    if (mx < mn)
+                        continue;
+                    double y0 = y_of(mx), y1 = y_of(mn);
+                    cairo_rectangle(cr, a.x + c, y0 - 0.6, 1, y1 - y0 + 1.2);
+                }
+                cairo_fill(cr);
+            }
+            char b[64];
+            std::snprintf(b, sizeof b, "%.4g", static_cast<double>(hi));
+            draw_label(cr, a.x + a.w - 60, a.y + 2, b, ink, 9);
+            std::snprintf(b, sizeof b, "%.4g", static_cast<double>(lo));
+            draw_label(cr, a.x + a.w - 60, a.y + a.h - 12, b, ink, 9);
+        } else {
+            const int H = std::max(1, static_cast<int>(a.h));
+            cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
+            unsigned char *px = cairo_image_surface_get_data(img);
+            const int stride = cairo_image_surface_get_stride(img);
+            std::fill(px, px + static_cast<std::size_t>(stride) * static_cast<std::size_t>(H), 0);
+            // the colour range: the whole matrix's, or each matrix column's (per_row)
+            std::vector<float> row_lo(l.width, lo), row_hi(l.width, hi);
+            if (per_row) {
+                std::fill(row_lo.begin(), row_lo.end(), std::numeric_limits<float>::infinity());
+                std::fill(row_hi.begin(), row_hi.end(), -std::numeric_limits<float>::infinity());
+                for (std::size_t i = 0; i < l.values.size(); ++i)
+                    if (std::isfinite(l.values[i])) {
+                        std::size_t k = i % l.width;
+                        row_lo[k] = std::min(row_lo[k], l.values[i]);
+                        row_hi[k] = std::max(row_hi[k], l.values[i]);
+                    }
+                for (std::size_t k = 0; k < l.width; ++k)
+                    if (!(row_hi[k] > row_lo[k]))
+                        row_hi[k] = row_lo[k] + 1;
+            }
+            for (int c = 0; c < W; ++c) {
+                std::int64_t f0 = first_frame(c), f1 = first_frame(c + 1);
+                if (f1 <= f0) // fewer frames than pixels: the frame covering the column
+                    f0 = static_cast<std::int64_t>(
+                        std::floor((t0 + span * (c + 0.5) / W - l.t0) / l.dt)),
+                    f1 = f0 + 1;
+                f0 = std::max<std::int64_t>(f0, 0);
+                f1 = std::min<std::int64_t>(f1, static_cast<std::int64_t>(frames));
+                if (f1 <= f0)
+                    continue;
+                for (int r = 0; r < H; ++r) {
+                    std::size_t k =
+                        static_cast<std::size_t>((H - 1 - r) * static_cast<double>(l.width) / H);
+                    float m = -std::numeric_limits<float>::infinity();
+                    for (std::int64_t i = f0; i < f1; ++i)
+                        m = std::max(m, l.values[static_cast<std::size_t>(i) * l.width + k]);
+                    if (!std::isfinite(m))
+                        continue;
+                    unsigned char rgb[3];
+                    palette.at((m - row_lo[k]) / (row_hi[k] - row_lo[k]), rgb);
+                    unsigned char *q = px + r * stride + c * 4;
+                    q[0] = rgb[2], q[1] = rgb[1], q[2] = rgb[0], q[3] = 255;
+                }
+            }
+            cairo_surface_mark_dirty(img);
+            cairo_set_source_surface(cr, img, a.x, a.y);
+            cairo_paint(cr);
+            cairo_surface_destroy(img);
+        }
+    } else if (l.kind == Lane::events) {
+        set_color(cr, {0.85, 0.2, 0.15, 1});
+        cairo_set_line_width(cr, 1.5);
+        for (double t : l.time) {
+            double x = std::round(x_of(t)) + 0.5;
+            cairo_move_to(cr, x, a.y);
+            cairo_line_to(cr, x, a.y + a.h);
+        }
+        cairo_stroke(cr);
+    } else {
+        std::map<std::string, std::size_t> colours; // label -> category, in order of appearance
+        for (std::size_t i = 0; i < l.time.size(); ++i) {
+            std::string label = i < l.labels.size() ? l.labels[i] : "";
+            auto it = colours.emplace(label, colours.size()).first;
+            Rgba c = category(it->second);
+            c.a = 0.75;
+            set_color(cr, c);
+            double x0 = x_of(l.time[i]), x1 = x_of(l.time[i] + l.duration[i]);
+            cairo_rectangle(cr, x0, a.y + 14, x1 - x0, a.h - 14);
+            cairo_fill(cr);
+        }
+        // the legend along the lane's top, in order of appearance
+        std::vector<std::pair<std::size_t, std::string>> order;
+        for (const auto &[label, i] : colours)
+            order.emplace_back(i, label);
+        std::sort(order.begin(), order.end());
+        double x = a.x + a.w - 8;
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            double w = 14 + 6.5 * static_cast<double>(it->second.size());
+            x -= w + 8;
+            set_color(cr, category(it->first));
+            cairo_rectangle(cr, x, a.y + 3, 9, 9);
+            cairo_fill(cr);
+            draw_label(cr, x + 12, a.y + 2, it->second, ink, 9);
+        }
+    }
+    cairo_restore(cr);
+    draw_label(cr, a.x + 3, a.y + 2, l.unit.empty() ? l.id : l.id + " (" + l.unit + ")", ink, 10);
+    set_color(cr, {0.5, 0.5, 0.5, 1});
+    cairo_set_line_width(cr, 1);
+    cairo_move_to(cr, a.x, std::round(a.y + a.h) - 0.5);
+    cairo_line_to(cr, a.x + a.w, std::round(a.y + a.h) - 0.5);
+    cairo_stroke(cr);
+}
+
+} // namespace ts::graph

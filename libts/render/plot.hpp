@@ -1,0 +1,39 @@
+// Plots of ts-result JSON Lines: framewise curves and matrices, events and segments, each in a
+// lane of its own, all sharing one time axis.
+#pragma once
+
+#include "render/canvas.hpp"
+#include "render/color.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ts::graph {
+
+// One drawable result (the others, global results, are skipped when read).
+struct Lane {
+    std::string id, name, unit;
+    enum Kind { curve, matrix, events, segments } kind = curve;
+    // curve: values (NaN for null) at times t0 + i * dt; matrix: rows of `width` values.
+    std::vector<float> values;
+    std::size_t width = 1;
+    double t0 = 0, dt = 0, frame_length = 0;
+    // events and segments
+    std::vector<double> time, duration;
+    std::vector<std::string> labels;
+    double end = 0; // the time the result reaches (audio.start + audio.duration)
+};
+
+// Reads the drawable results of a JSON Lines file ("-": stdin); `ids`, when not empty, keeps
+// only those (a result id, or an analyzer name for all its outputs). Malformed lines throw
+// ts::Error naming the file and line; no drawable result throws ts::Error too.
+std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids);
+
+// Draws a lane in its area over [t0, t1] seconds. Matrices are coloured from their minimum to
+// their maximum, or with `per_row` from each row's (each coefficient or band) own.
+void draw_lane(cairo_t *cr, const Area &a, const Lane &lane, double t0, double t1, const Rgba &ink,
+               const Palette &palette, bool per_row = false);
+
+} // namespace ts::graph

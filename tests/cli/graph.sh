@@ -1,0 +1,228 @@
+#!/bin/bash
+# ts-graph: image sizes and formats, where the content lands (a 1 kHz sine on the spectrogram's
+# rows, silence then a full-scale sine on the waveform's columns, --start/--end), the bounded
+# memory path for inputs of unknown length, and bad input.
+. "$TS_SRC/tests/cli/lib.sh"
+
+# img "what" FILE.png 'PYTHON': runs PYTHON with `a` (the image as a numpy array, rows x
+# columns x RGBA, uint8), `lum` (luminance, rows x columns, float) and np; must not raise.
+cat >"$T/img.py" <<'EOF2'
+import sys
+import numpy as np
+from PIL import Image
+im = Image.open(sys.argv[1])
+im.load()
+a = np.asarray(im.convert("RGBA"))
+lum = a[..., :3].astype(float).mean(axis=2)
+exec(sys.argv[2])
+EOF2
+img() {
+    local what=$1 file=$2 code=$3
+    if out=$("$PY" "$T/img.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
+}
+
+ts-gen sine --frequency 1000 --amplitude 0 --duration 2 -o sine.tspcm
+ts-gen sine --frequency 1000 --amplitude -20 --duration 2 -o quiet.tspcm
+# 1 s of silence then 1 s of a full-scale 1 kHz sine: as headerless samples (length unknown
+# to the reader) and as a TSPCM file (length known).
+{ ts-gen silence --duration 1 --raw; ts-gen sine --frequency 1000 --amplitude 0 --duration 1 --raw; } >half.f32
+ts-decode --input-raw --input-rate 44100 --input-channels 1 half.f32 -o half.tspcm
+RAW=(--input-raw --input-rate 44100 --input-channels 1)
+
+# --- sizes and formats
+check "waveform default" ts-graph waveform sine.tspcm -o w.png
+img "waveform is 1200x300" w.png 'assert a.shape[:2] == (300, 1200), a.shape'
+check "spectrogram default" ts-graph spectrogram sine.tspcm -o s.png
+img "spectrogram is 1200x400" s.png 'assert a.shape[:2] == (400, 1200), a.shape'
+check "-W -H" ts-graph waveform -W 640 -H 200 sine.tspcm -o small.png
+img "640x200" small.png 'assert a.shape[:2] == (200, 640), a.shape'
+ts-graph waveform -W 320 -H 100 sine.tspcm >stdout.png 2>/dev/null
+img "PNG on stdout" stdout.png 'assert a.shape[:2] == (100, 320), a.shape'
+check "svg by extension" ts-graph spectrogram -W 300 -H 200 sine.tspcm -o s.svg
+check "svg parses as XML" "$PY" -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert r.tag.endswith("svg"), r.tag' s.svg
+check "rsvg-convert renders the svg" rsvg-convert s.svg -o s-svg.png
+img "the rendered svg is 300x200" s-svg.png 'assert a.shape[:2] == (200, 300), a.shape'
+check "waveform svg" ts-graph waveform --style bars sine.tspcm -o w.svg
+check "waveform svg parses" "$PY" -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' w.svg
+check "pdf by extension" ts-graph waveform -W 500 -H 250 sine.tspcm -o w.pdf
+check "pdfinfo reads the pdf" pdfinfo w.pdf
+check "pdf page is 500x250" grep -q "Page size: *500 x 250 pts" <(pdfinfo w.pdf)
+ts-graph spectrogram -f svg -W 100 -H 50 sine.tspcm >fmt.svg 2>/dev/null
+check "-f svg on stdout" "$PY" -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' fmt.svg
+check "from a pipe" bash -c 'ts-gen sine --duration 1 | ts-graph spectrogram -W 200 -H 100 -o pipe.png'
+img "pipe image" pipe.png 'assert a.shape[:2] == (100, 200)'
+
+# --- spectrogram: the 1 kHz sine is on the row of 1 kHz, on every axis. Row r covers the
+# band [f((H-r-1)/H), f((H-r)/H)], f the axis from 0..1 to Hz, so 1 kHz is on row
+# H - 1 - floor(u(1000) * H).
+spec_row() {
+    local scale=$1 u=$2
+    check "spectrogram --scale $scale" ts-graph spectrogram --no-axes --scale "$scale" --palette grey -W 200 -H 400 sine.tspcm -o "row-$scale.png"
+    img "1 kHz on its row ($scale)" "row-$scale.png" "
+import math
+u = $u
+want = 400 - 1 - math.floor(u * 400)
+rows = lum.mean(axis=1)
+got = int(rows.argmax())
+assert abs(got - want) <= 1, (got, want)
+assert rows[got] > 240 and np.median(rows) < 60, (rows[got], np.median(rows))"
+}
+spec_row linear '1000 / 22050'
+spec_row log 'math.log(1000 / 20) / math.log(22050 / 20)'
+spec_row mel 'math.log10(1 + 1000 / 700) / math.log10(1 + 22050 / 700)'
+check "--fmin --fmax" ts-graph spectrogram --no-axes --scale linear --fmin 500 --fmax 1500 --palette grey -W 100 -H 100 sine.tspcm -o band.png
+img "1 kHz mid-height on 500-1500 Hz" band.png 'r = int(lum.mean(axis=1).argmax()); assert abs(r - 49.5) <= 1.5, r'
+check "viridis, magma, inferno" bash -c 'for p in viridis magma inferno timeside grey-inverted; do ts-graph spectrogram --no-axes --palette $p -W 100 -H 60 sine.tspcm -o p-$p.png || exit 1; done'
+# the floor of each palette where nothing sounds (the bottom row: below 20 Hz)
+img "viridis floor" p-viridis.png 'assert tuple(a[59, 50, :3]) == (68, 1, 84), a[59, 50]'
+img "magma floor" p-magma.png 'assert tuple(a[59, 50, :3]) == (0, 0, 4), a[59, 50]'
+img "grey-inverted floor" p-grey-inverted.png 'assert tuple(a[59, 50, :3]) == (255, 255, 255), a[59, 50]'
+img "viridis top at 1 kHz" p-viridis.png 'r = int(lum.mean(axis=1).argmax()); assert np.abs(a[r, 50, :3].astype(int) - (253, 231, 37)).max() <= 10, a[r, 50]'
+check "--column mean --window blackman" ts-graph spectrogram --column mean --window blackman --n-fft 4096 --step 1024 -W 100 -H 60 sine.tspcm -o mean.png
+
+# --- waveform: silence on the left half, a full-scale sine reaching the top and bottom
+# rows on the right half; with the length known (TSPCM file) and unknown (raw stream).
+half_check() {
+    img "$1" "$2" '
+H, W = lum.shape
+ink = lum < 128
+left = ink[:, :int(W * 0.49)]
+right = ink[:, int(W * 0.51):]
+assert not left.any(), "left half has ink in columns %s" % np.nonzero(left.any(axis=0))[0][:5]
+assert right[0].all() and right[-1].all(), (right[0].mean(), right[-1].mean())'
+}
+check "waveform, length known" ts-graph waveform --no-axes --foreground black -W 400 -H 100 half.tspcm -o half-known.png
+half_check "silence then sine (known length)" half-known.png
+check "waveform, length unknown" ts-graph waveform --no-axes --foreground black -W 400 -H 100 "${RAW[@]}" half.f32 -o half-raw.png
+half_check "silence then sine (unknown length, merged buckets)" half-raw.png
+check "waveform of a pipe" bash -c 'cat half.f32 | ts-graph waveform --no-axes --foreground black -W 400 -H 100 --input-raw --input-rate 44100 --input-channels 1 - -o half-pipe.png'
+half_check "silence then sine (pipe)" half-pipe.png
+check "--start 0.5 --end 1.5" ts-graph waveform --no-axes --foreground black -W 400 -H 100 --start 0.5 --end 1.5 half.tspcm -o crop.png
+half_check "crop keeps the boundary in the middle" crop.png
+check "--start 1" ts-graph waveform --no-axes --foreground black -W 400 -H 100 --start 1 half.tspcm -o late.png
+img "--start 1: all sine" late.png 'ink = lum < 128; assert ink[0].all() and ink[-1].all()'
+check "--end 1" ts-graph waveform --no-axes --foreground black -W 400 -H 100 --end 1 half.tspcm -o early.png
+img "--end 1: all silence" early.png 'assert not (lum < 128).any()'
+check "spectrogram --start" ts-graph spectrogram --no-axes --palette grey -W 400 -H 100 --start 0.5 --end 1.5 "${RAW[@]}" half.f32 -o spec-crop.png
+img "spectrogram: dark left, 1 kHz right" spec-crop.png '
+cols = lum.max(axis=0)
+assert cols[:190].max() < 30 and cols[210:].min() > 200, (cols[:190].max(), cols[210:].min())'
+
+# styles, scales, lanes
+for style in bars contour centroid; do
+    check "--style $style" ts-graph waveform --style $style --no-axes --foreground black -W 400 -H 100 half.tspcm -o "st-$style.png"
+    img "$style: empty left, reaches the edges right" "st-$style.png" '
+ink = a[..., :3].astype(int).sum(axis=2) < 600
+assert not ink[:, :190].any()
+assert ink[1, 210:].mean() > 0.5 and ink[-2, 210:].mean() > 0.5, (ink[1, 210:].mean(), ink[-2, 210:].mean())'
+done
+img "centroid is coloured" st-centroid.png 'px = a[50, 300, :3].astype(int); assert px.max() - px.min() > 40, px'
+check "--bar-shape square --bar-width 6 --bar-gap 2" ts-graph waveform --style bars --bar-shape square --bar-width 6 --bar-gap 2 --no-axes --foreground black -W 400 -H 100 half.tspcm -o sq.png
+img "square bars: 6 on, 2 off" sq.png 'row = lum[50, 208:400] < 128; start = 208 + 8 - 208 % 8; assert (lum[50, 208:208+8] < 128).sum() == 6, lum[50, 208:216]'
+check "--amplitude db" ts-graph waveform --amplitude db --db-range 40 --no-axes --foreground black -W 200 -H 200 quiet.tspcm -o db.png
+img "-20 dBFS at half height on a 40 dB scale" db.png 'top = int(np.nonzero((lum < 128).any(axis=1))[0][0]); assert abs(top - 50) <= 2, top'
+check "--amplitude linear" ts-graph waveform --no-axes --foreground black -W 200 -H 200 quiet.tspcm -o lin.png
+img "-20 dBFS at 1/10 of the half height" lin.png 'top = int(np.nonzero((lum < 128).any(axis=1))[0][0]); assert abs(top - 90) <= 1, top'
+check "--amplitude zoom" ts-graph waveform --amplitude zoom --no-axes --foreground black -W 200 -H 200 quiet.tspcm -o zoom.png
+img "zoom reaches the edges" zoom.png 'ink = lum < 128; assert ink[0].mean() > 0.9 and ink[-1].mean() > 0.9'
+ts-gen sine --amplitude 0 --channels 2 --duration 1 -o stereo.tspcm
+check "--split-channels" ts-graph waveform --split-channels --no-axes --foreground black -W 200 -H 200 stereo.tspcm -o split.png
+img "two lanes, each full" split.png 'ink = lum < 128; assert ink[0].all() and ink[99].all() and ink[100].all() and ink[199].all()'
+check "--transparent" ts-graph waveform --transparent -W 200 -H 100 half.tspcm -o tr.png
+img "transparent background" tr.png 'assert a[50, 60, 3] == 0, a[50, 60]'
+check "axes and title" ts-graph spectrogram --title "A title" -W 400 -H 200 sine.tspcm -o axes.png
+img "axes leave a white margin with labels" axes.png 'assert lum[:, :40].min() < 100 and lum[:, :40].mean() > 200'
+
+# --- plot: ts-result lanes on one time axis
+cat >seg.jsonl <<'EOF2'
+{"schema":"ts-result/1","id":"seg.parts","analyzer":"seg","name":"Parts","unit":"","time_mode":"segment","data_mode":"label","audio":{"source":"x","rate":44100,"channels":1,"start":0,"duration":30},"data":{"time":[0,10,20],"duration":[10,10,10],"label":["intro","verse","intro"]}}
+{"schema":"ts-result/1","id":"ev.onsets","analyzer":"ev","name":"Onsets","unit":"s","time_mode":"event","data_mode":"value","audio":{"source":"x","rate":44100,"channels":1,"start":0,"duration":30},"data":{"time":[1,2,3,15]}}
+EOF2
+check "plot segments and events" ts-graph plot --no-axes -W 300 -H 200 seg.jsonl -o plot.png
+img "segments span their times, coloured by label" plot.png '
+px = lambda x: tuple(int(v) for v in a[50, x, :3])
+assert px(50) == px(250) == px(95), (px(50), px(250))
+assert px(105) == px(150) == px(195) != px(50), (px(105), px(50))
+assert px(95) != px(105)'
+img "events at 1, 2, 3 and 15 s" plot.png '
+red = (a[150, :, 0] > 150) & (a[150, :, 1] < 120)
+xs = [int(x) for x in np.nonzero(red)[0]]
+for want in (10, 20, 30, 150):
+    assert any(abs(x - want) <= 1 for x in xs), (want, xs)
+assert all(any(abs(x - w) <= 1 for w in (10, 20, 30, 150)) for x in xs), xs'
+ts-analyze -a rms,level,mfcc half.tspcm >half.jsonl
+check "plot a curve" ts-graph plot --no-axes --id rms -W 400 -H 100 half.jsonl -o curve.png
+img "rms low on the left, high on the right" curve.png '
+ink = (lum < 160)[:99]  # row 99: the grey line under the lane
+rows = lambda x0, x1: np.nonzero(ink[:, x0:x1].any(axis=1))[0]
+assert rows(40, 180).min() > 90 and rows(220, 330).max() < 10, (rows(40, 180), rows(220, 330))'
+check "plot with the audio" ts-graph plot --audio half.tspcm half.jsonl -o full.png
+img "lanes: audio, rms, mfcc (120 px each + 44)" full.png 'assert a.shape[:2] == (3 * 120 + 44, 1200), a.shape'
+check "plot with a spectrogram lane, svg" ts-graph plot --audio half.tspcm --audio-view spectrogram --id mfcc half.jsonl -o full.svg
+check "plot svg renders" rsvg-convert full.svg -o full-svg.png
+check "plot from stdin, pdf" bash -c 'cat seg.jsonl | ts-graph plot -f pdf - >p.pdf && pdfinfo p.pdf >/dev/null'
+# a 4-frame, 2-row matrix: row 0 holds 0 or 1, row 1 holds 1000 or 2000
+echo '{"schema":"ts-result/1","id":"m","analyzer":"m","name":"M","unit":"","time_mode":"framewise","data_mode":"value","audio":{"source":"x","rate":10,"channels":1,"start":0,"duration":0.4},"frames":{"rate":10,"block":1,"step":1},"data":{"value":[[0,1000],[1,1000],[0,2000],[1,2000]]}}' >m.jsonl
+check "plot a matrix" ts-graph plot --no-axes -W 400 -H 100 m.jsonl -o m-global.png
+check "plot a matrix, --matrix-scale row" ts-graph plot --no-axes --matrix-scale row -W 400 -H 100 m.jsonl -o m-row.png
+img "matrix, global range: frames in columns, rows bottom up" m-global.png '
+px = lambda x, y: tuple(int(v) for v in a[y, x, :3])
+assert px(50, 75) == px(150, 75) == (68, 1, 84), (px(50, 75), px(150, 75))  # 0 and 1 of 0..2000
+assert px(350, 25) == (253, 231, 37) and px(50, 25) != px(350, 25), (px(50, 25), px(350, 25))'
+img "matrix, per-row range" m-row.png '
+px = lambda x, y: tuple(int(v) for v in a[y, x, :3])
+assert px(50, 75) == (68, 1, 84) and px(150, 75) == (253, 231, 37), (px(50, 75), px(150, 75))
+assert px(50, 25) == (68, 1, 84) and px(350, 25) == (253, 231, 37)'
+grep '"level' half.jsonl >global.jsonl
+expect_fail "no drawable result" 1 "no drawable result" ts-graph plot global.jsonl -o bad-plot.png
+check "no file left (plot)" test ! -e bad-plot.png
+expect_fail "--id matching nothing" 1 "no drawable result" ts-graph plot --id nosuch half.jsonl
+echo '{"id": broken' >broken.jsonl
+expect_fail "malformed line" 1 "line 1" ts-graph plot broken.jsonl
+expect_fail "missing results" 1 nosuch.jsonl ts-graph plot nosuch.jsonl
+
+# --- bad input: nothing on stdout, no output file left behind
+expect_fail "missing input" 1 nosuch.wav ts-graph waveform nosuch.wav
+expect_fail "missing input with -o" 1 nosuch.wav ts-graph spectrogram nosuch.wav -o bad1.png
+check "no file left" test ! -e bad1.png
+expect_fail "a directory" 1 "$T" ts-graph waveform "$T" -o bad2.png
+check "no file left (directory)" test ! -e bad2.png
+head -c 1000 half.tspcm >trunc.tspcm
+expect_fail "truncated TSPCM" 1 trunc.tspcm ts-graph waveform trunc.tspcm -o bad3.png
+check "no file left (truncated)" test ! -e bad3.png
+check "no temporary file left" bash -c '! ls -a | grep -q "^\.bad"'
+head -c 5000 /dev/urandom >noise.bin
+expect_fail "random bytes" 1 noise.bin ts-graph spectrogram noise.bin -o bad4.png
+: >empty.wav
+expect_fail "an empty file" 1 empty.wav ts-graph waveform empty.wav -o bad7.png
+check "no file left (empty)" test ! -e bad7.png
+ts-gen sine --duration 0 -o zero.tspcm
+expect_fail "no samples" 1 "no audio" ts-graph spectrogram zero.tspcm
+printf 'TSPCM 1\nrate: 44100\nchannels: 1\n' >cut.tspcm
+expect_fail "a header cut before END" 1 cut.tspcm ts-graph waveform cut.tspcm
+expect_fail "unknown option" 2 --nope ts-graph waveform --nope sine.tspcm
+expect_fail "no command" 2 ts-graph ts-graph
+expect_fail "-W 0" 2 width ts-graph waveform -W 0 sine.tspcm -o bad5.png
+expect_fail "-W 100000000" 2 width ts-graph waveform -W 100000000 sine.tspcm
+expect_fail "-H 5" 2 height ts-graph spectrogram -H 5 sine.tspcm
+expect_fail "unknown palette" 2 "did you mean viridis" ts-graph spectrogram --palette viridys sine.tspcm -o bad6.png
+check "no file left (palette)" test ! -e bad6.png
+expect_fail "unknown style" 2 style ts-graph waveform --style wiggly sine.tspcm
+expect_fail "unknown extension" 2 bmp ts-graph waveform sine.tspcm -o x.bmp
+expect_fail "unknown -f" 2 jpeg ts-graph waveform -f jpeg sine.tspcm
+expect_fail "bad colour" 2 background ts-graph waveform --background '#12' sine.tspcm
+expect_fail "--end before --start" 2 "must be after" ts-graph waveform --start 2 --end 1 sine.tspcm
+expect_fail "--fmax above rate/2" 2 fmax ts-graph spectrogram --fmax 30000 sine.tspcm
+expect_fail "odd --n-fft" 2 n-fft ts-graph spectrogram --n-fft 1001 sine.tspcm
+expect_fail "--start past the end" 1 start ts-graph waveform --start 10 sine.tspcm
+# An image on a terminal is refused (a pseudo-terminal made by python).
+"$PY" - "$TS_BIN/ts-graph" "$T/sine.tspcm" <<'PY' && pass || fail "an image to a terminal is not refused"
+import os, pty, sys, subprocess
+master, slave = pty.openpty()
+p = subprocess.run([sys.argv[1], "waveform", sys.argv[2]], stdout=slave, stderr=subprocess.PIPE, timeout=20)
+os.close(slave)
+assert p.returncode == 2, p.returncode
+assert b"terminal" in p.stderr, p.stderr
+PY
+
+finish

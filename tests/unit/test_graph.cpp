@@ -1,0 +1,97 @@
+// libts/render: per-column accumulation (known and unknown length), palettes and colours.
+#include "core/error.hpp"
+#include "render/color.hpp"
+#include "render/columns.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+using namespace ts::graph;
+
+namespace {
+
+// Feeds samples 0..frames-1 with value = index into Columns one by one, slots (min, max, count).
+void feed(Columns &cols, std::int64_t frames) {
+    for (std::int64_t i = 0; i < frames; ++i) {
+        float rec[3] = {static_cast<float>(i), static_cast<float>(i), 1.0f};
+        cols.add(i, rec);
+    }
+}
+
+} // namespace
+
+TEST_CASE("columns: a known length maps sample i to column floor(i * width / frames)") {
+    Columns cols(10, 1000, {Combine::min, Combine::max, Combine::sum}, 64);
+    feed(cols, 1000);
+    std::vector<float> out;
+    std::vector<char> filled;
+    cols.finish(1000, out, filled);
+    for (int c = 0; c < 10; ++c) {
+        CHECK(filled[c]);
+        CHECK(out[c * 3] == doctest::Approx(c * 100));
+        CHECK(out[c * 3 + 1] == doctest::Approx(c * 100 + 99));
+        CHECK(out[c * 3 + 2] == doctest::Approx(100));
+    }
+}
+
+TEST_CASE("columns: record_at gives runs that end at the next column") {
+    Columns cols(3, 10, {Combine::sum}, 64);
+    std::int64_t end = 0;
+    cols.record_at(0, end);
+    CHECK(end == 4); // columns start at 0, 4 (ceil(10/3)), 7
+    cols.record_at(4, end);
+    CHECK(end == 7);
+    cols.record_at(7, end);
+    CHECK(end > 1000000);
+}
+
+TEST_CASE("columns: an unknown length merges buckets in pairs and stays bounded") {
+    // 100 columns, at most 400 buckets: 1 000 000 samples merge up to buckets of 4096.
+    Columns cols(100, -1, {Combine::min, Combine::max, Combine::sum}, 400);
+    feed(cols, 1000000);
+    std::vector<float> out;
+    std::vector<char> filled;
+    cols.finish(1000000, out, filled);
+    double total = 0;
+    for (int c = 0; c < 100; ++c) {
+        CHECK(filled[c]);
+        total += out[c * 3 + 2];
+        // column c holds about [c, c+1) * 10000, exact to within one bucket
+        CHECK(std::abs(out[c * 3] - c * 10000.0) <= 4096);
+        CHECK(std::abs(out[c * 3 + 1] - (c * 10000.0 + 9999)) <= 4096);
+    }
+    CHECK(total == doctest::Approx(1000000)); // every sample counted once
+}
+
+TEST_CASE("columns: an unknown length shorter than the width leaves gaps, not errors") {
+    Columns cols(100, -1, {Combine::sum}, 400);
+    for (int i = 0; i < 10; ++i) {
+        float one = 1;
+        cols.add(i, &one);
+    }
+    std::vector<float> out;
+    std::vector<char> filled;
+    cols.finish(10, out, filled);
+    int n = 0;
+    for (int c = 0; c < 100; ++c)
+        n += filled[c];
+    CHECK(n == 10);
+}
+
+TEST_CASE("palettes and colours") {
+    unsigned char rgb[3];
+    palette("viridis").at(0.0, rgb);
+    CHECK(rgb[0] == 68);
+    CHECK(rgb[1] == 1);
+    CHECK(rgb[2] == 84);
+    palette("grey").at(0.5, rgb);
+    CHECK(rgb[0] == 128);
+    CHECK_THROWS_AS(palette("viridys"), ts::UsageError);
+    Rgba c = parse_color("#ff000080", "--background");
+    CHECK(c.r == 1.0);
+    CHECK(c.a == doctest::Approx(128 / 255.0));
+    CHECK(parse_color("transparent", "--background").a == 0);
+    CHECK_THROWS_AS(parse_color("#12", "--background"), ts::UsageError);
+}
