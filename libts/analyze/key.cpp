@@ -1,6 +1,7 @@
 // key: the global key (tonic and mode) from a tuned, peak-based chroma of the whole input
 // correlated with the 24 rotations of a key profile (Krumhansl, Temperley or EDMA).
 #include "analyze/analyzers.hpp"
+#include "analyze/peaks.hpp"
 #include "analyze/stft_params.hpp"
 
 #include <array>
@@ -65,7 +66,7 @@ class Key : public Analyzer {
     std::vector<result::Result> finish(std::int64_t) override {
         result::Result r = output("");
         // Fold the fine histogram onto 12 classes centred on the input's own tuning.
-        const double dev = weight_ > 0 ? std::atan2(im_, re_) / (2 * std::numbers::pi) : 0.0;
+        const double dev = dev_.weight > 0 ? std::atan2(dev_.im, dev_.re) / (2 * std::numbers::pi) : 0.0;
         std::array<double, 12> chroma{};
         for (int j = 0; j < 12 * fine; ++j) {
             const double centre = (j + 0.5) / fine - dev;
@@ -103,41 +104,20 @@ class Key : public Analyzer {
 
   private:
     void add(const Spectrum &s) {
-        const float *m = s.magnitude;
-        float top = 0;
-        const int k0 = std::max(2, static_cast<int>(std::ceil(fmin_ * n_fft_ / s.rate)));
-        const int k1 = std::min(s.size - 3, static_cast<int>(std::floor(fmax_ * n_fft_ / s.rate)));
-        for (int k = k0; k <= k1; ++k)
-            top = std::max(top, m[k]);
-        if (top <= 0)
-            return;
-        const float floor = top * static_cast<float>(std::pow(10.0, -range_db_ / 20.0));
-        for (int k = k0; k <= k1; ++k) {
-            if (!(m[k] > floor && m[k] > m[k - 1] && m[k] >= m[k + 1]))
-                continue;
-            const bool right = m[k + 1] > m[k - 1];
-            const double a = (right ? m[k + 1] : m[k - 1]) / m[k];
-            const double delta = (right ? 1 : -1) * (2 * a - 1) / (a + 1);
-            const double f = (k + delta) * s.rate / n_fft_;
-            if (f <= 0)
-                continue;
+        for_each_peak(s, fmin_, fmax_, range_db_, [this](double f, double w) {
             const double semis = 12.0 * std::log2(f / 440.0);
-            const double w = static_cast<double>(m[k]) * m[k];
-            const double dev = semis - std::round(semis);
-            re_ += w * std::cos(2 * std::numbers::pi * dev);
-            im_ += w * std::sin(2 * std::numbers::pi * dev);
-            weight_ += w;
+            dev_.add(semis, w);
             // Position from C in semitones, [0, 12).
             const double c = std::fmod(std::fmod(semis + 9.0, 12.0) + 12.0, 12.0);
             const int j = std::min(12 * fine - 1, static_cast<int>(c * fine));
             hist_[static_cast<std::size_t>(j)] += w;
-        }
+        });
     }
 
     int n_fft_, step_;
     double fmin_, fmax_, range_db_;
     std::string profile_;
-    double re_ = 0, im_ = 0, weight_ = 0;
+    GridDeviation dev_;
     std::array<double, 12 * fine> hist_{};
 };
 

@@ -1,6 +1,7 @@
 // tuning: the reference frequency of A4 that the spectral peaks of the input sit on, from the
 // power-weighted circular mean of their deviations from the equal-tempered grid.
 #include "analyze/analyzers.hpp"
+#include "analyze/peaks.hpp"
 #include "analyze/stft_params.hpp"
 
 #include <cmath>
@@ -24,51 +25,28 @@ class Tuning : public Analyzer {
         result::Result r = output("");
         r.scalar = true;
         // No peak, or deviations cancelling out exactly: no tuning (null).
-        const double len = std::hypot(re_, im_);
-        if (weight_ <= 0 || len <= 1e-12 * weight_) {
+        const double len = std::hypot(dev_.re, dev_.im);
+        if (dev_.weight <= 0 || len <= 1e-12 * dev_.weight) {
             r.value = {std::nan("")};
         } else {
-            const double cents = std::atan2(im_, re_) / (2 * std::numbers::pi) * 100.0;
+            const double cents = std::atan2(dev_.im, dev_.re) / (2 * std::numbers::pi) * 100.0;
             r.value = {440.0 * std::pow(2.0, cents / 1200.0)};
         }
-        r.extra["coherence"] = weight_ > 0 ? len / weight_ : 0.0;
+        r.extra["coherence"] = dev_.weight > 0 ? len / dev_.weight : 0.0;
         return {std::move(r)};
     }
 
   private:
     void add(const Spectrum &s) {
-        const float *m = s.magnitude;
-        float top = 0;
-        const int k0 = std::max(2, static_cast<int>(std::ceil(fmin_ * n_fft_ / s.rate)));
-        const int k1 = std::min(s.size - 3, static_cast<int>(std::floor(fmax_ * n_fft_ / s.rate)));
-        for (int k = k0; k <= k1; ++k)
-            top = std::max(top, m[k]);
-        if (top <= 0)
-            return;
-        const float floor = top * static_cast<float>(std::pow(10.0, -range_db_ / 20.0));
-        for (int k = k0; k <= k1; ++k) {
-            if (!(m[k] > floor && m[k] > m[k - 1] && m[k] >= m[k + 1]))
-                continue;
-            // Grandke's interpolation, exact for one sine under a hann window.
-            const bool right = m[k + 1] > m[k - 1];
-            const double a = (right ? m[k + 1] : m[k - 1]) / m[k];
-            const double delta = (right ? 1 : -1) * (2 * a - 1) / (a + 1);
-            const double f = (k + delta) * s.rate / n_fft_;
-            if (f <= 0)
-                continue;
-            const double semis = 12.0 * std::log2(f / 440.0);
-            const double dev = semis - std::round(semis); // semitones in [-0.5, 0.5]
-            const double w = static_cast<double>(m[k]) * m[k];
-            re_ += w * std::cos(2 * std::numbers::pi * dev);
-            im_ += w * std::sin(2 * std::numbers::pi * dev);
-            weight_ += w;
-        }
+        for_each_peak(s, fmin_, fmax_, range_db_, [this](double f, double w) {
+            dev_.add(12.0 * std::log2(f / 440.0), w);
+        });
     }
 
     int n_fft_, step_;
     double fmin_, fmax_, range_db_;
     int rate_ = 0;
-    double re_ = 0, im_ = 0, weight_ = 0;
+    GridDeviation dev_;
 };
 
 } // namespace
