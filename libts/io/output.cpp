@@ -45,8 +45,21 @@ Output::Output(const std::string &path, bool binary) : path_(path) {
         return;
     }
     struct stat st {};
-    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    const bool exists = stat(path.c_str(), &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
         throw Error(path + ": is a directory");
+    if (exists && !S_ISREG(st.st_mode)) {
+        // A device or a named pipe (-o /dev/null, -o /dev/stdout, a FIFO): written in place.
+        // Renaming a temporary file over it would replace the device with a regular file.
+        fd_ = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd_ < 0)
+            throw Error(path + ": cannot open: " + std::strerror(errno));
+        if (binary)
+            refuse_terminal(fd_, "binary data");
+        in_place_ = true;
+        seekable_ = false;
+        return;
+    }
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
     std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -133,6 +146,10 @@ void Output::commit() {
         throw Error(path_ + ": write failed: " + std::strerror(errno));
     }
     fd_ = -1;
+    if (in_place_) {
+        committed_ = true;
+        return;
+    }
     if (rename(temp_.c_str(), path_.c_str()) != 0)
         throw Error(path_ + ": cannot rename into place: " + std::strerror(errno));
     committed_ = true;

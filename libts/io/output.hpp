@@ -13,7 +13,9 @@ class Output {
   public:
     // Opens "-" (stdout) or a path. A path is written to a temporary file in the same folder
     // and renamed over PATH only by commit(), so a failing, interrupted or killed run never
-    // leaves a partial file under the final name. When `binary`, a terminal is refused.
+    // leaves a partial file under the final name. A path naming an existing device or named
+    // pipe (/dev/null, /dev/stdout, a FIFO) is written in place instead, never replaced.
+    // When `binary`, a terminal is refused.
     Output(const std::string &path, bool binary);
     ~Output(); // removes the temporary file unless committed
     Output(const Output &) = delete;
@@ -44,6 +46,7 @@ class Output {
     int fd_ = -1;
     bool is_stdout_ = false;
     bool seekable_ = false;
+    bool in_place_ = false; // a device or FIFO, written directly (no temporary file)
     bool committed_ = false;
     std::uint64_t written_ = 0;
     std::vector<char> buffer_;

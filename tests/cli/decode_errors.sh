@@ -46,6 +46,19 @@ expect_fail "-o into a missing folder" 1 "no/such" ts-decode -o no/such/x.tspcm 
 expect_fail "a failing input with -o" 1 "truncated" ts-decode -o outdir/x.tspcm cut.tspcm
 [ -z "$(ls -A outdir)" ] && pass || fail "a failed run left $(ls -A outdir)"
 
+# -o naming a device or a named pipe writes into it and leaves it as it is (a temporary file
+# renamed over it would replace /dev/null with a regular file when run as root).
+mkfifo fifo
+cat fifo >from-fifo &
+reader=$!
+check "-o FIFO" ts-decode --no-history -o fifo sine.tspcm
+wait "$reader"
+ts-decode --no-history sine.tspcm >via-stdout.tspcm
+[ -p fifo ] && pass || fail "-o FIFO replaced the named pipe: $(ls -l fifo)"
+cmp -s from-fifo via-stdout.tspcm && pass || fail "-o FIFO: the bytes read from the pipe differ from stdout's"
+check "-o /dev/null" ts-decode -o /dev/null sine.tspcm
+[ -c /dev/null ] && pass || fail "-o /dev/null replaced /dev/null: $(ls -l /dev/null)"
+
 # Interrupted: SIGINT or SIGTERM while waiting on input → 130, and no output file.
 for sig in INT TERM; do
     { head -c 200 sine.tspcm; sleep 5; } | ts-decode -o "outdir/$sig.tspcm" 2>sig.err &
