@@ -153,9 +153,12 @@ void text_at(cairo_t *cr, double x, double y, std::string_view text, double ax, 
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
     std::string s(text);
-    cairo_text_extents_t e;
+    // Placed by the height of a digit rather than the text's own, so labels side by side
+    // share a baseline whatever their letters (descenders, parentheses).
+    cairo_text_extents_t e, digit;
     cairo_text_extents(cr, s.c_str(), &e);
-    cairo_move_to(cr, x - e.x_advance * ax, y + e.height * ay);
+    cairo_text_extents(cr, "0", &digit);
+    cairo_move_to(cr, x - e.x_advance * ax, y + digit.height * ay);
     cairo_show_text(cr, s.c_str());
 }
 
@@ -217,9 +220,12 @@ void draw_frequency_axis(cairo_t *cr, const Area &a, double fmin, double fmax, b
         for (double f = std::ceil(fmin / step) * step; f <= fmax; f += step)
             ticks.push_back(f);
     } else {
+        // a mel axis starts at 0 Hz: label it so, rather than with the 1 Hz tick sitting there
+        if (fmin <= 0)
+            ticks.push_back(0);
         for (double p = 1; p <= 1e5; p *= 10)
             for (double m : {1.0, 2.0, 5.0})
-                if (m * p >= fmin && m * p <= fmax)
+                if (m * p >= fmin && m * p <= fmax && m * p > 0)
                     ticks.push_back(m * p);
     }
     double last = 1e9;
@@ -238,10 +244,10 @@ void draw_frequency_axis(cairo_t *cr, const Area &a, double fmin, double fmax, b
 }
 
 void draw_label(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
-                double size) {
+                double size, double align) {
     cairo_save(cr);
     set_color(cr, ink);
-    text_at(cr, x, y, text, 0.0, 1.0, size);
+    text_at(cr, x, y, text, align, 1.0, size);
     cairo_restore(cr);
 }
 
