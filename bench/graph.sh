@@ -109,7 +109,7 @@ row() { awk -F'\t' -v id="$1" -v d="$2" -v what="$3" '$1 == id {
     row spec-3min-raw 180 "spectrogram, 3 min, length unknown"
     row spec-3h 10800 "spectrogram, 3 h, length unknown"
     echo
-    echo "ts-graph alone, as above, on the inputs of the side by side below (same image sizes):"
+    echo "ts-graph alone, as above, on the inputs of the side by side above (same image sizes):"
     echo
     echo "| run | input s | wall s | CPU s | peak MiB |"
     echo "|---|---:|---:|---:|---:|"
