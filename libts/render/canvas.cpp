@@ -7,11 +7,91 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <fontconfig/fontconfig.h>
+#include <png.h>
 
 #include <cmath>
+#include <csetjmp>
+#include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace ts::graph {
+
+namespace {
+
+// PNG is written with libpng rather than cairo_surface_write_to_png_stream, which leaves
+// zlib at its default level (6): on a large spectrogram that compression was 40% of the
+// time. Level 3 takes a third of that time for files of about the same size (a 1862x557
+// spectrogram: 1.20 MB against Cairo's 1.24 MB).
+constexpr int png_level = 3;
+
+struct PngSink {
+    cairo_write_func_t write;
+    void *closure;
+};
+
+void png_write_data(png_structp png, png_bytep data, size_t n) {
+    auto *sink = static_cast<PngSink *>(png_get_io_ptr(png));
+    if (sink->write(sink->closure, data, static_cast<unsigned int>(n)) != CAIRO_STATUS_SUCCESS)
+        png_error(png, "write error");
+}
+void png_flush_data(png_structp) {}
+void png_quiet(png_structp, png_const_charp) {} // errors are reported by the caller
+
+// Writes the ARGB32 image surface as an 8-bit RGB PNG, or RGBA (un-premultiplied) when any
+// pixel is not opaque. False on an error (libpng's, or a failed write).
+bool write_png(cairo_surface_t *surface, cairo_write_func_t write, void *closure) {
+    const int w = cairo_image_surface_get_width(surface),
+              h = cairo_image_surface_get_height(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    const unsigned char *data = cairo_image_surface_get_data(surface);
+    bool alpha = false;
+    for (int y = 0; y < h && !alpha; ++y) {
+        const auto *p = reinterpret_cast<const std::uint32_t *>(data + y * stride);
+        for (int x = 0; x < w; ++x)
+            if ((p[x] >> 24) != 255) {
+                alpha = true;
+                break;
+            }
+    }
+    const int channels = alpha ? 4 : 3;
+    std::vector<unsigned char> row(static_cast<std::size_t>(w) * channels);
+    PngSink sink{write, closure};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, png_quiet, png_quiet);
+    if (!png)
+        return false;
+    png_infop info = png_create_info_struct(png);
+    if (!info || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return false;
+    }
+    png_set_write_fn(png, &sink, png_write_data, png_flush_data);
+    png_set_compression_level(png, png_level);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(w), static_cast<png_uint_32>(h), 8,
+                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    for (int y = 0; y < h; ++y) {
+        const auto *p = reinterpret_cast<const std::uint32_t *>(data + y * stride);
+        unsigned char *q = row.data();
+        for (int x = 0; x < w; ++x, q += channels) {
+            const std::uint32_t v = p[x], a = v >> 24;
+            std::uint32_t r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+            if (alpha && a != 255 && a != 0) // Cairo stores premultiplied colours
+                r = (r * 255 + a / 2) / a, g = (g * 255 + a / 2) / a, b = (b * 255 + a / 2) / a;
+            q[0] = static_cast<unsigned char>(r), q[1] = static_cast<unsigned char>(g),
+            q[2] = static_cast<unsigned char>(b);
+            if (alpha)
+                q[3] = static_cast<unsigned char>(a);
+        }
+        png_write_row(png, row.data());
+    }
+    png_write_end(png, nullptr);
+    png_destroy_write_struct(&png, &info);
+    return true;
+}
+
+} // namespace
 
 Format choose_format(const std::string &format, const std::string &output) {
     std::string name = format;
@@ -104,11 +184,11 @@ void Canvas::finish() {
     check("drawing");
     cairo_surface_flush(surface_);
     if (format_ == Format::png) {
-        cairo_status_t s = cairo_surface_write_to_png_stream(surface_, write, this);
+        const bool ok = write_png(surface_, write, this);
         if (error_)
             std::rethrow_exception(error_);
-        if (s != CAIRO_STATUS_SUCCESS)
-            throw Error(std::string("writing the PNG: ") + cairo_status_to_string(s));
+        if (!ok)
+            throw Error("writing the PNG: libpng failed");
     } else {
         cairo_surface_finish(surface_);
         check("writing the image");
@@ -153,9 +233,12 @@ void text_at(cairo_t *cr, double x, double y, std::string_view text, double ax, 
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
     std::string s(text);
-    cairo_text_extents_t e;
+    // Placed by the height of a digit rather than the text's own, so labels side by side
+    // share a baseline whatever their letters (descenders, parentheses).
+    cairo_text_extents_t e, digit;
     cairo_text_extents(cr, s.c_str(), &e);
-    cairo_move_to(cr, x - e.x_advance * ax, y + e.height * ay);
+    cairo_text_extents(cr, "0", &digit);
+    cairo_move_to(cr, x - e.x_advance * ax, y + digit.height * ay);
     cairo_show_text(cr, s.c_str());
 }
 
@@ -217,9 +300,12 @@ void draw_frequency_axis(cairo_t *cr, const Area &a, double fmin, double fmax, b
         for (double f = std::ceil(fmin / step) * step; f <= fmax; f += step)
             ticks.push_back(f);
     } else {
+        // a mel axis starts at 0 Hz: label it so, rather than with the 1 Hz tick sitting there
+        if (fmin <= 0)
+            ticks.push_back(0);
         for (double p = 1; p <= 1e5; p *= 10)
             for (double m : {1.0, 2.0, 5.0})
-                if (m * p >= fmin && m * p <= fmax)
+                if (m * p >= fmin && m * p <= fmax && m * p > 0)
                     ticks.push_back(m * p);
     }
     double last = 1e9;
@@ -238,10 +324,10 @@ void draw_frequency_axis(cairo_t *cr, const Area &a, double fmin, double fmax, b
 }
 
 void draw_label(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
-                double size) {
+                double size, double align) {
     cairo_save(cr);
     set_color(cr, ink);
-    text_at(cr, x, y, text, 0.0, 1.0, size);
+    text_at(cr, x, y, text, align, 1.0, size);
     cairo_restore(cr);
 }
 

@@ -65,9 +65,9 @@ void draw_time_axis(cairo_t *cr, const Area &a, double t0, double t1, const Rgba
 // ticks are chosen among 1-2-5 steps (linear) or 1-2-5 per decade (log, mel).
 void draw_frequency_axis(cairo_t *cr, const Area &a, double fmin, double fmax, bool linear,
                          const std::function<double(double)> &to_y, const Rgba &ink);
-// A label at (x, y) in the left margin (lanes of plot).
+// A label whose top is at y, starting at x (align 0) or ending there (align 1).
 void draw_label(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
-                double size = 11);
+                double size = 11, double align = 0.0);
 void draw_title(cairo_t *cr, const Area &a, std::string_view title, const Rgba &ink);
 
 // Frees Cairo's and fontconfig's caches; call once at exit, after every Canvas is gone, so

@@ -91,6 +91,19 @@ Rgba category(std::size_t i) {
     return {((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0, 1.0};
 }
 
+// A curve's extreme for the band: 4 significant digits, no exponent from 0.001 to 10^7.
+std::string format_value(float v) {
+    char b[64];
+    const double d = v, m = std::fabs(d);
+    if (m >= 1000 && m < 1e7)
+        std::snprintf(b, sizeof b, "%.0f", d);
+    else if (m >= 0.001 && m < 1000)
+        std::snprintf(b, sizeof b, "%.4g", d);
+    else
+        std::snprintf(b, sizeof b, "%.3g", d);
+    return b;
+}
+
 } // namespace
 
 std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids) {
@@ -132,13 +145,18 @@ std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::str
     return lanes;
 }
 
-void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, const Rgba &ink,
+void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t1, const Rgba &ink,
                const Palette &palette, bool per_row) {
+    // The lane's name, a curve's range and a segment legend go in a band along its top, so
+    // they never sit on the data (where matrices made them unreadable); the data go below.
+    const double band = lane.h >= 40 ? 14 : 0;
+    const Area a{lane.x, lane.y + band, lane.w, lane.h - band};
     const double span = t1 - t0;
     auto x_of = [&](double t) { return a.x + (t - t0) / span * a.w; };
     cairo_save(cr);
-    cairo_rectangle(cr, a.x, a.y, a.w, a.h);
+    cairo_rectangle(cr, lane.x, lane.y, lane.w, lane.h);
     cairo_clip(cr);
+    std::string range; // a curve's minimum and maximum, written in the band
     const std::size_t frames = l.width ? l.values.size() / l.width : 0;
     const int W = static_cast<int>(a.w);
     if (l.kind == Lane::curve || l.kind == Lane::matrix) {
@@ -148,6 +166,8 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
                 lo = std::min(lo, v), hi = std::max(hi, v);
         if (!(hi > lo))
             hi = lo + 1;
+        if (std::isfinite(lo))
+            range = "from " + format_value(lo) + " to " + format_value(hi);
         // the frames whose time falls in pixel column c
         auto first_frame = [&](int c) {
             double t = t0 + span * c / W;
@@ -187,11 +207,6 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
                 }
                 cairo_fill(cr);
             }
-            char b[64];
-            std::snprintf(b, sizeof b, "%.4g", static_cast<double>(hi));
-            draw_label(cr, a.x + a.w - 60, a.y + 2, b, ink, 9);
-            std::snprintf(b, sizeof b, "%.4g", static_cast<double>(lo));
-            draw_label(cr, a.x + a.w - 60, a.y + a.h - 12, b, ink, 9);
         } else {
             const int H = std::max(1, static_cast<int>(a.h));
             cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
@@ -260,7 +275,7 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
             c.a = 0.75;
             set_color(cr, c);
             double x0 = x_of(l.time[i]), x1 = x_of(l.time[i] + l.duration[i]);
-            cairo_rectangle(cr, x0, a.y + 14, x1 - x0, a.h - 14);
+            cairo_rectangle(cr, x0, a.y, x1 - x0, a.h);
             cairo_fill(cr);
         }
         // the legend along the lane's top, in order of appearance
@@ -273,17 +288,20 @@ void draw_lane(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, 
             double w = 14 + 6.5 * static_cast<double>(it->second.size());
             x -= w + 8;
             set_color(cr, category(it->first));
-            cairo_rectangle(cr, x, a.y + 3, 9, 9);
+            cairo_rectangle(cr, x, lane.y + 3, 9, 9);
             cairo_fill(cr);
-            draw_label(cr, x + 12, a.y + 2, it->second, ink, 9);
+            draw_label(cr, x + 12, lane.y + 2, it->second, ink, 9);
         }
     }
     cairo_restore(cr);
-    draw_label(cr, a.x + 3, a.y + 2, l.unit.empty() ? l.id : l.id + " (" + l.unit + ")", ink, 10);
+    draw_label(cr, lane.x + 3, lane.y + 2, l.unit.empty() ? l.id : l.id + " (" + l.unit + ")", ink,
+               10);
+    if (l.kind == Lane::curve && !range.empty())
+        draw_label(cr, lane.x + lane.w - 3, lane.y + 2, range, ink, 9, 1.0);
     set_color(cr, {0.5, 0.5, 0.5, 1});
     cairo_set_line_width(cr, 1);
-    cairo_move_to(cr, a.x, std::round(a.y + a.h) - 0.5);
-    cairo_line_to(cr, a.x + a.w, std::round(a.y + a.h) - 0.5);
+    cairo_move_to(cr, lane.x, std::round(lane.y + lane.h) - 0.5);
+    cairo_line_to(cr, lane.x + lane.w, std::round(lane.y + lane.h) - 0.5);
     cairo_stroke(cr);
 }
 

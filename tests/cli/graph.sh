@@ -152,10 +152,11 @@ for want in (10, 20, 30, 150):
 assert all(any(abs(x - w) <= 1 for w in (10, 20, 30, 150)) for x in xs), xs'
 ts-analyze -a rms,level,mfcc half.tspcm >half.jsonl
 check "plot a curve" ts-graph plot --no-axes --id rms -W 400 -H 100 half.jsonl -o curve.png
-img "rms low on the left, high on the right" curve.png '
+img "rms low on the left, high on the right, below the band of labels" curve.png '
 ink = (lum < 160)[:99]  # row 99: the grey line under the lane
 rows = lambda x0, x1: np.nonzero(ink[:, x0:x1].any(axis=1))[0]
-assert rows(40, 180).min() > 90 and rows(220, 330).max() < 10, (rows(40, 180), rows(220, 330))'
+assert rows(40, 180).min() > 90 and 14 <= rows(220, 300).min() and rows(220, 300).max() < 20, (rows(40, 180), rows(220, 300))
+assert ink[:12, :30].any() and ink[:12, 330:].any(), "the name (left) and range (right) in the band"'
 check "plot with the audio" ts-graph plot --audio half.tspcm half.jsonl -o full.png
 img "lanes: audio, rms, mfcc (120 px each + 44)" full.png 'assert a.shape[:2] == (3 * 120 + 44, 1200), a.shape'
 check "plot with a spectrogram lane, svg" ts-graph plot --audio half.tspcm --audio-view spectrogram --id mfcc half.jsonl -o full.svg
