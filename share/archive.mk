@@ -1,0 +1,149 @@
+# archive.mk: TimeSide over a folder of recordings, incrementally, with make.
+#
+#   make -f /usr/local/share/timeside/archive.mk SRC=recordings OUT=analysis -j4 -k
+#
+# or `include` it from a Makefile of your own after setting the variables below. For every
+# audio file under SRC (wav flac mp3 ogg oga opus m4a mp4 aac aif aiff webm wv, any case of
+# the extension) it makes, under OUT, the outputs that OUTPUTS names, mirroring SRC's folders
+# and keeping the file's name, extension included (song.flac -> OUT/song.flac.jsonl), so that
+# song.flac and song.wav never collide:
+#
+#   results      NAME.jsonl            ts-analyze --preset $(PRESET) $(ANALYZE_OPTIONS)
+#   hdf5         NAME.h5               ts-serialize of NAME.jsonl
+#   waveform     NAME.waveform.png     ts-graph waveform $(WAVEFORM_OPTIONS)
+#   spectrogram  NAME.spectrogram.png  ts-graph spectrogram $(SPECTROGRAM_OPTIONS)
+#   dat          NAME.dat              audiowaveform data for peaks.js: ts-analyze -a waveform
+#                                      $(DAT_OPTIONS) -f dat
+#   opus         NAME.opus             ts-transcode -f opus $(OPUS_OPTIONS)
+#   info         NAME.info.json        ts-info, and OUT/catalog.jsonl: every file's facts
+#
+# Incremental: an output is remade when its input is newer, or when an option that shapes it
+# changed since the last run (each kind's options are kept in OUT/.timeside/KIND; changing
+# PRESET remakes the results and HDF5 files, and no image). Every tool writes its output to a
+# temporary file renamed when complete, so an interrupted or killed run never leaves a file
+# that make would take as up to date. `make -k` goes on past a file that fails; `-j N` runs N
+# jobs at once. TIMEOUT=SECONDS stops any one command after that long (coreutils timeout).
+#
+# File names: make cannot hold every name in a pattern rule (it expands [ ] * ? as globs and
+# reads % = : # specially), so this file writes one explicit rule per file and kind into
+# OUT/.timeside/rules.mk (regenerated at each run, rewritten only when it changes), with each
+# name escaped for make and single-quoted for the shell: spaces, quotes, brackets, = % # $ :
+# and non-ASCII names work. Names holding ';', '\' or a newline cannot be written in a make
+# rule at all: they are skipped and listed by `make ... unsupported` (rename them).
+#
+# Failures: a command that fails (or runs past TIMEOUT) leaves its messages in
+# OUT/.timeside/failed/NAME.KIND; that file and kind are then not tried again until the input
+# or the kind's options change (delete the marker to force a retry). `make ... failed` lists
+# them. So a second run over an unchanged archive starts no tool at all.
+#
+# Targets: all (the default: every kind in OUTPUTS), one per kind (results, waveform, ...),
+# catalog (after all: OUT/catalog.jsonl from the info files), failed, unsupported (names
+# skipped), clean-stale (removes outputs whose source is gone).
+
+SRC ?= .
+OUT ?= timeside-out
+OUTPUTS ?= results waveform spectrogram
+PRESET ?= music
+ANALYZE_OPTIONS ?=
+WAVEFORM_OPTIONS ?=
+SPECTROGRAM_OPTIONS ?=
+DAT_OPTIONS ?= -p waveform.pixels_per_second=100
+OPUS_OPTIONS ?=
+TIMEOUT ?=
+# The tools: from PATH unless TS_BIN names their folder.
+TS_BIN ?=
+# A command put before every tool's (ts-batch sets it to log each job).
+TS_JOB ?=
+
+ts_dir := $(dir $(lastword $(MAKEFILE_LIST)))
+ts_tool = $(if $(TS_BIN),$(TS_BIN)/$(1),$(1))
+TS_ANALYZE ?= $(call ts_tool,ts-analyze)
+TS_SERIALIZE ?= $(call ts_tool,ts-serialize)
+TS_GRAPH ?= $(call ts_tool,ts-graph)
+TS_TRANSCODE ?= $(call ts_tool,ts-transcode)
+TS_INFO ?= $(call ts_tool,ts-info)
+TS_ARCHIVE_RULES ?= $(ts_dir)archive-rules
+
+ts_q = '$(subst ','\'',$(1))'
+ts_empty :=
+ts_space := $(ts_empty) $(ts_empty)
+ts_eq := =
+ts_pct := %
+ts_state := $(OUT)/.timeside
+ts_state_mk := $(subst $(ts_space),\ ,$(ts_state))
+
+# The options of each kind, with what identifies the tools' build (path and date of each
+# binary), so that a new version of a tool remakes what it makes.
+ts_id = $(shell t=$$(command -v $(call ts_q,$(1)) 2>/dev/null) && ls -l --time-style=+%s "$$t" | cut -d' ' -f5-)
+ts_preset_id = $(if $(wildcard $(PRESET)),$(shell sha1sum < $(call ts_q,$(PRESET))))
+ts_opts_results = $(call ts_id,$(TS_ANALYZE)) --preset $(PRESET) $(ts_preset_id) $(ANALYZE_OPTIONS)
+ts_opts_hdf5 = $(call ts_id,$(TS_SERIALIZE))
+ts_opts_waveform = $(call ts_id,$(TS_GRAPH)) $(WAVEFORM_OPTIONS)
+ts_opts_spectrogram = $(call ts_id,$(TS_GRAPH)) $(SPECTROGRAM_OPTIONS)
+ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS)
+ts_opts_opus = $(call ts_id,$(TS_TRANSCODE)) $(OPUS_OPTIONS)
+ts_opts_info = $(call ts_id,$(TS_INFO))
+
+# Writes FILE with TEXT unless it already holds exactly that (its date then stays).
+ts_keep = $(shell mkdir -p $(call ts_q,$(ts_state)) && f=$(call ts_q,$(1)) && printf '%s\n' $(call ts_q,$(2)) | cmp -s - "$$f" 2>/dev/null || printf '%s\n' $(call ts_q,$(2)) >"$$f")
+ts_kinds := $(filter results hdf5 waveform spectrogram dat opus info,$(OUTPUTS))
+ifneq ($(filter-out $(ts_kinds),$(OUTPUTS)),)
+$(error archive.mk: OUTPUTS holds $(filter-out $(ts_kinds),$(OUTPUTS)); the kinds are results hdf5 waveform spectrogram dat opus info)
+endif
+# hdf5 is made from the results.
+ts_rule_kinds := $(sort $(ts_kinds) $(if $(filter hdf5,$(ts_kinds)),results))
+$(foreach k,$(ts_rule_kinds),$(call ts_keep,$(ts_state)/$(k),$(ts_opts_$(k))))
+$(foreach k,$(ts_rule_kinds),$(eval TS_STAMP_$(k) := $(ts_state_mk)/$(k)))
+
+# The rules of every file, regenerated at each run.
+ts_rules := $(ts_state)/rules.mk
+ts_gen := $(shell mkdir -p $(call ts_q,$(ts_state)) && $(call ts_q,$(TS_ARCHIVE_RULES)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(ts_rule_kinds) >$(call ts_q,$(ts_rules)).tmp && { cmp -s $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)) && rm -f $(call ts_q,$(ts_rules)).tmp || mv -f $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)); } || echo failed)
+ifneq ($(ts_gen),)
+$(error archive.mk: cannot list the audio files under $(SRC) into $(ts_rules))
+endif
+
+# The commands. $$in and $$out are the input and output paths, $$fail the failure marker, set
+# by each rule. A failure writes the command's messages into the marker (and on stderr); the
+# file is not retried until its input or the options change. Success removes the marker.
+ts_timeout = $(if $(TIMEOUT),timeout -k 5 $(TIMEOUT))
+ts_run = mkdir -p "$$(dirname "$$out")" && if err=$$($(TS_JOB) $(ts_timeout) $(1) 2>&1); then rm -f "$$fail"; \
+  else s=$$?; [ $$s = 124 ] && err="$$err$${err:+ }timed out after $(TIMEOUT) s"; mkdir -p "$$(dirname "$$fail")"; \
+  printf '%s\n' "$$err" >"$$fail"; printf '%s\n' "$$err" >&2; exit $$s; fi
+ts_recipe_results = $(call ts_run,$(TS_ANALYZE) --quiet --preset $(PRESET) $(ANALYZE_OPTIONS) "$$in" -o "$$out")
+ts_recipe_hdf5 = $(call ts_run,$(TS_SERIALIZE) --quiet "$$in" -o "$$out")
+ts_recipe_waveform = $(call ts_run,$(TS_GRAPH) waveform --quiet $(WAVEFORM_OPTIONS) "$$in" -o "$$out")
+ts_recipe_spectrogram = $(call ts_run,$(TS_GRAPH) spectrogram --quiet $(SPECTROGRAM_OPTIONS) "$$in" -o "$$out")
+ts_recipe_dat = $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f dat "$$in" -o "$$out")
+ts_recipe_opus = $(call ts_run,$(TS_TRANSCODE) --quiet -f opus $(OPUS_OPTIONS) "$$in" -o "$$out")
+ts_recipe_info = $(call ts_run,$(TS_INFO) "$$in" -o "$$out")
+
+.PHONY: all catalog unsupported failed clean-stale $(ts_rule_kinds)
+.DELETE_ON_ERROR:
+all: $(ts_kinds)
+
+include $(subst $(ts_space),\ ,$(ts_rules))
+
+$(foreach k,$(ts_rule_kinds),$(eval $(k): $$(TS_ALL_$(k))))
+ifneq ($(TS_FAILED),)
+$(warning archive.mk: $(words $(TS_FAILED)) output(s) failed before and are not retried until their input or options change; `make ... failed` lists them)
+endif
+
+# The catalog: every file's ts-info facts, one JSON line per file in the order of the names,
+# gathered from the NAME.info.json files there are (run `make ... catalog` after `make`: with
+# -k, a target whose prerequisites failed is not made). Rewritten only when it changes.
+catalog:
+	@out=$(call ts_q,$(OUT)); cd "$$out" && find . -path ./.timeside -prune -o -name '*.info.json' -type f -print0 | \
+	  LC_ALL=C sort -z | xargs -0r cat >.timeside/catalog.tmp && \
+	  { cmp -s .timeside/catalog.tmp catalog.jsonl && rm -f .timeside/catalog.tmp || mv -f .timeside/catalog.tmp catalog.jsonl; }
+
+# The (file, kind) pairs that failed and are not retried until their input or options change,
+# with the error.
+failed:
+	@cd $(call ts_q,$(ts_state)) 2>/dev/null && [ -d failed ] && find failed -type f -printf '%P\n' | LC_ALL=C sort | \
+	  while IFS= read -r f; do printf '%s: %s\n' "$$f" "$$(tail -n 1 "failed/$$f")"; done || true
+
+unsupported:
+	@printf '%s\n' $(if $(TS_UNSUPPORTED),$(foreach f,$(TS_UNSUPPORTED),$(call ts_q,$(f))),'(none)')
+
+clean-stale:
+	@src=$(call ts_q,$(SRC:%/=%)); out=$(call ts_q,$(OUT:%/=%)); cd "$$out" && find . -path ./.timeside -prune -o -type f \( -name '*.jsonl' -o -name '*.h5' -o -name '*.png' -o -name '*.dat' -o -name '*.opus' -o -name '*.info.json' \) -print | while IFS= read -r f; do s=$${f%.info.json}; s=$${s%.jsonl}; s=$${s%.h5}; s=$${s%.waveform.png}; s=$${s%.spectrogram.png}; s=$${s%.dat}; s=$${s%.opus}; [ "$$f" = ./catalog.jsonl ] || [ -e "$$src/$$s" ] || { rm -f "$$f" && echo "removed $$out/$${f#./}"; }; done
