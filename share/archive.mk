@@ -22,7 +22,9 @@
 # PRESET remakes the results and HDF5 files, and no image). Every tool writes its output to a
 # temporary file renamed when complete, so an interrupted or killed run never leaves a file
 # that make would take as up to date. `make -k` goes on past a file that fails; `-j N` runs N
-# jobs at once. TIMEOUT=SECONDS stops any one command after that long (coreutils timeout).
+# jobs at once. TIMEOUT=SECONDS stops any one command after that long (coreutils timeout, in
+# the foreground so that the command stays in make's process group: interrupting or killing
+# that group stops it too).
 #
 # File names: make cannot hold every name in a pattern rule (it expands [ ] * ? as globs and
 # reads % = : # specially), so this file writes one explicit rule per file and kind into
@@ -105,7 +107,7 @@ endif
 # The commands. $$in and $$out are the input and output paths, $$fail the failure marker, set
 # by each rule. A failure writes the command's messages into the marker (and on stderr); the
 # file is not retried until its input or the options change. Success removes the marker.
-ts_timeout = $(if $(TIMEOUT),timeout -k 5 $(TIMEOUT))
+ts_timeout = $(if $(TIMEOUT),timeout --foreground -k 5 $(TIMEOUT))
 ts_run = mkdir -p "$$(dirname "$$out")" && if err=$$($(TS_JOB) $(ts_timeout) $(1) 2>&1); then rm -f "$$fail"; \
   else s=$$?; [ $$s = 124 ] && err="$$err$${err:+ }timed out after $(TIMEOUT) s"; mkdir -p "$$(dirname "$$fail")"; \
   printf '%s\n' "$$err" >"$$fail"; printf '%s\n' "$$err" >&2; exit $$s; fi
