@@ -97,9 +97,12 @@ ts_rule_kinds := $(sort $(ts_kinds) $(if $(filter hdf5,$(ts_kinds)),results))
 $(foreach k,$(ts_rule_kinds),$(call ts_keep,$(ts_state)/$(k),$(ts_opts_$(k))))
 $(foreach k,$(ts_rule_kinds),$(eval TS_STAMP_$(k) := $(ts_state_mk)/$(k)))
 
-# The rules of every file, regenerated at each run.
-ts_rules := $(ts_state)/rules.mk
-ts_gen := $(shell mkdir -p $(call ts_q,$(ts_state)) && $(call ts_q,$(TS_ARCHIVE_RULES)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(ts_rule_kinds) >$(call ts_q,$(ts_rules)).tmp && { cmp -s $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)) && rm -f $(call ts_q,$(ts_rules)).tmp || mv -f $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)); } || echo failed)
+# The rules of every file, regenerated at each run (TS_RULES: elsewhere, for runs side by side
+# over parts of the archive, as Slurm tasks; TS_ONLY: a file listing the names of that part).
+TS_RULES ?= $(ts_state)/rules.mk
+TS_ONLY ?=
+ts_rules := $(TS_RULES)
+ts_gen := $(shell mkdir -p $(call ts_q,$(ts_state)) && TS_ONLY=$(call ts_q,$(TS_ONLY)) $(call ts_q,$(TS_ARCHIVE_RULES)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(ts_rule_kinds) >$(call ts_q,$(ts_rules)).tmp && { cmp -s $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)) && rm -f $(call ts_q,$(ts_rules)).tmp || mv -f $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)); } || echo failed)
 ifneq ($(ts_gen),)
 $(error archive.mk: cannot list the audio files under $(SRC) into $(ts_rules))
 endif
