@@ -1,0 +1,171 @@
+// ts-serialize: ts-result JSON Lines into the formats of the research and web ecosystems,
+// and the structured ones (json, yaml, hdf5, jams) back.
+#include "cli/groups.hpp"
+#include "cli/tool.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/version.hpp"
+#include "serialize/serialize.hpp"
+
+#include <fnmatch.h>
+
+namespace {
+
+std::string format_table() {
+    std::string s;
+    for (const auto &f : ts::serialize::formats()) {
+        std::string exts;
+        for (const auto &e : f.extensions)
+            exts += (exts.empty() ? "" : " ") + e;
+        s += "  " + f.name + std::string(f.name.size() < 19 ? 19 - f.name.size() : 1, ' ') + exts +
+             "\n      " + f.summary + (f.read ? "; read back" : "") + "\n";
+    }
+    return s;
+}
+
+ts::cli::Spec spec() {
+    return {
+        "ts-serialize",
+        "write analysis results in other formats, and read them back",
+        {"[OPTIONS] -f FORMAT [INPUT...]", "[OPTIONS] -o FILE.EXT [INPUT...]", "--list-formats"},
+        "Reads ts-result JSON Lines (see ts-result(5)) from each INPUT (a file, or - for stdin, "
+        "the default) or, by their extension or --from, results written earlier as json, yaml, "
+        "hdf5 or jams, and writes them in FORMAT: -f, or the extension of -o FILE. Results "
+        "are read and written one at a time, so memory holds one result, whatever the number "
+        "of results. --result ID keeps the results whose id matches ID, a shell pattern "
+        "(mfcc*, spectral.*); repeatable.\n\n"
+        "Formats that hold one result (csv, npy, audacity, sonic-visualiser, lab, dat, "
+        "audiowaveform-json, wavesurfer) refuse a second one: choose with --result, or give -o "
+        "DIR/ (a folder, with its final /) to write one file per result, named "
+        "DIR/STEM.ID.EXT (STEM the audio source's file name without its extension, stdin for a "
+        "pipe; a name met twice gets -2, -3, ...). -o FILE is written atomically: the file "
+        "appears only when complete, and an error leaves nothing behind. Binary formats "
+        "refuse a terminal; hdf5 needs -o FILE.\n\n"
+        "Round trip: ts-serialize -f jsonl reads json, yaml, hdf5 and jams files back into "
+        "the JSON Lines they were made from (for jams: the results of ts-analyze that JAMS "
+        "namespaces hold, see Formats).",
+        {{"Formats", format_table()}},
+        {{"ts-analyze -a mfcc,spectral song.flac | ts-serialize -o song.h5",
+          "framewise features into HDF5"},
+         {"ts-serialize -f jsonl song.h5", "and back to JSON Lines"},
+         {"ts-analyze -a onsets,tempo song.flac | ts-serialize -f jams -o song.jams",
+          "annotations for JAMS tools"},
+         {"ts-serialize -f audacity --result onsets results.jsonl -o onsets.txt",
+          "one result as an Audacity label track"},
+         {"ts-analyze -a waveform -p waveform.pixels_per_second=100 song.mp3 | ts-serialize -f dat "
+          "--bits 8 -o song.dat",
+          "audiowaveform data for peaks.js"},
+         {"ts-serialize -f csv results.jsonl -o tables/", "one CSV table per result"}},
+        {},
+        "ts-analyze(1), ts-result(5)",
+    };
+}
+
+struct Options {
+    std::vector<std::string> inputs;
+    std::string output = "-", format, from;
+    std::vector<std::string> results;
+    bool compact = false, list = false;
+    int bits = 16, dat_version = 0;
+    ts::cli::Verbosity verbosity;
+};
+
+const ts::serialize::FormatInfo &input_format(const Options &o, const std::string &path) {
+    if (!o.from.empty())
+        return *ts::serialize::find_format(o.from);
+    if (path != "-")
+        if (const auto *f = ts::serialize::format_for_path(path); f && f->read)
+            return *f;
+    return *ts::serialize::find_format("jsonl");
+}
+
+int run(Options &o) {
+    o.verbosity.apply();
+    if (o.list) {
+        ts::io::Output out(o.output, false);
+        out.write(format_table());
+        out.commit();
+        return ts::exit_ok;
+    }
+    const ts::serialize::FormatInfo *format = nullptr;
+    if (!o.format.empty()) {
+        format = ts::serialize::find_format(o.format);
+    } else if (o.output != "-" && !ts::serialize::Sink::is_folder(o.output)) {
+        format = ts::serialize::format_for_path(o.output);
+        if (!format)
+            throw ts::UsageError("-o " + o.output + ": no format has this extension; give -f FORMAT");
+    } else if (ts::serialize::Sink::is_folder(o.output)) {
+        throw ts::UsageError("-o " + o.output + ": a folder needs -f FORMAT");
+    } else {
+        format = ts::serialize::find_format("jsonl");
+    }
+    if (o.inputs.empty())
+        o.inputs.push_back("-");
+    if (std::count(o.inputs.begin(), o.inputs.end(), "-") > 1)
+        throw ts::UsageError("stdin (-) given more than once");
+    if (!o.from.empty() && !ts::serialize::find_format(o.from)->read)
+        throw ts::UsageError("--from " + o.from + ": this format is not read back (json, jsonl, yaml, hdf5, jams are)");
+
+    ts::serialize::Options so;
+    so.compact = o.compact;
+    so.dat_bits = o.bits;
+    so.dat_version = o.dat_version;
+    ts::serialize::Sink sink(*format, o.output, so);
+    std::size_t seen = 0;
+    auto keep = [&](const ts::result::Result &r) {
+        if (o.results.empty())
+            return true;
+        for (const auto &g : o.results)
+            if (::fnmatch(g.c_str(), r.id.c_str(), 0) == 0)
+                return true;
+        return false;
+    };
+    for (const auto &input : o.inputs) {
+        const auto &from = input_format(o, input);
+        from.read(input, [&](ts::result::Result &&r) {
+            ++seen;
+            if (keep(r))
+                sink.write(r);
+        });
+    }
+    if (sink.written() == 0)
+        throw ts::Error(seen == 0 ? "no result in the input" : "no result matches --result");
+    sink.finish();
+    ts::log::verbose(std::to_string(sink.written()) + " of " + std::to_string(seen) +
+                     " result(s) written as " + format->name);
+    return ts::exit_ok;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    ts::cli::Tool tool(spec());
+    Options o;
+    auto &app = tool.app();
+    std::vector<std::string> names;
+    for (const auto &f : ts::serialize::formats())
+        names.push_back(f.name);
+    app.add_option("INPUT", o.inputs, "result files (JSON Lines, or json, yaml, hdf5, jams), or - for stdin (the default)");
+    app.add_option("-f,--format", o.format, "the output format (see Formats) [default: from -o's extension, else jsonl]")
+        ->check(CLI::IsMember(names))
+        ->type_name("FORMAT");
+    ts::cli::add_output(app, o.output, "the output file, or DIR/ for one file per result");
+    app.add_option("--from", o.from, "the inputs' format [default: from their extension, else jsonl]")
+        ->check(CLI::IsMember(names))
+        ->type_name("FORMAT");
+    app.add_option("--result", o.results, "keep the results whose id matches this shell pattern; repeatable")
+        ->type_name("ID")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
+    app.add_flag("--compact", o.compact, "json: one line instead of an indented document");
+    app.add_option("--bits", o.bits, "dat: 8 or 16-bit values [default: 16]")
+        ->check(CLI::IsMember({8, 16}))
+        ->type_name("N");
+    app.add_option("--dat-version", o.dat_version, "dat: version 1 (one channel) or 2 [default: 1 for one channel, else 2]")
+        ->check(CLI::IsMember({1, 2}))
+        ->type_name("N");
+    app.add_flag("--list-formats", o.list, "list the formats and exit");
+    ts::cli::add_verbosity(app, o.verbosity);
+    return tool.run(argc, argv, [&] { return run(o); });
+}
