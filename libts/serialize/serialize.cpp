@@ -79,7 +79,8 @@ const FormatInfo *format_for_path(const std::string &path) {
     std::size_t best_len = 0;
     for (const auto &f : formats())
         for (const auto &e : f.extensions)
-            if (lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0 &&
+            if (f.name != "audacity" && // .txt is too common to mean a label track
+                lower.size() > e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0 &&
                 e.size() > best_len)
                 best = &f, best_len = e.size();
     return best;
