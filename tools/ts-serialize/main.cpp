@@ -27,7 +27,8 @@ ts::cli::Spec spec() {
     return {
         "ts-serialize",
         "write analysis results in other formats, and read them back",
-        {"[OPTIONS] -f FORMAT [INPUT...]", "[OPTIONS] -o FILE.EXT [INPUT...]", "--list-formats"},
+        {"[OPTIONS] -f FORMAT [INPUT...]", "[OPTIONS] -o FILE.EXT [INPUT...]", "--check [INPUT...]",
+         "--list-formats"},
         "Reads ts-result JSON Lines (see ts-result(5)) from each INPUT (a file, or - for stdin, "
         "the default) or, by their extension or --from, results written earlier as json, yaml, "
         "hdf5 or jams, and writes them in FORMAT: -f, or the extension of -o FILE. Results "
@@ -65,7 +66,7 @@ struct Options {
     std::vector<std::string> inputs;
     std::string output = "-", format, from;
     std::vector<std::string> results;
-    bool compact = false, list = false;
+    bool compact = false, list = false, check = false;
     int bits = 16, dat_version = 0;
     ts::cli::Verbosity verbosity;
 };
@@ -106,6 +107,16 @@ int run(Options &o) {
     if (!o.from.empty() && !ts::serialize::find_format(o.from)->read)
         throw ts::UsageError("--from " + o.from + ": this format is not read back (json, jsonl, yaml, hdf5, jams are)");
 
+    if (o.check) {
+        // Read and validate every result, write nothing.
+        std::size_t n = 0;
+        for (const auto &input : o.inputs)
+            input_format(o, input).read(input, [&](ts::result::Result &&) { ++n; });
+        if (n == 0)
+            throw ts::Error("no result in the input");
+        ts::log::verbose(std::to_string(n) + " valid result(s)");
+        return ts::exit_ok;
+    }
     ts::serialize::Options so;
     so.compact = o.compact;
     so.dat_bits = o.bits;
@@ -165,6 +176,8 @@ int main(int argc, char **argv) {
     app.add_option("--dat-version", o.dat_version, "dat: version 1 (one channel) or 2 [default: 1 for one channel, else 2]")
         ->check(CLI::IsMember({1, 2}))
         ->type_name("N");
+    app.add_flag("--check", o.check,
+                 "only read and validate the inputs (exit 1 naming the first bad line or result); write nothing");
     app.add_flag("--list-formats", o.list, "list the formats and exit");
     ts::cli::add_verbosity(app, o.verbosity);
     return tool.run(argc, argv, [&] { return run(o); });
