@@ -45,7 +45,35 @@ ts::cli::Spec spec() {
         "Round trip: ts-serialize -f jsonl reads json, yaml, hdf5 and jams files back into "
         "the JSON Lines they were made from (for jams: the results of ts-analyze that JAMS "
         "namespaces hold, see Formats).",
-        {{"Formats", format_table()}},
+        {{"Formats", format_table()},
+         {"Text layouts",
+          "jsonl: one ts-result per line as ts-analyze writes it (keys in the order of "
+          "ts-result(5), numbers in their shortest exact form, NaN as null, params' keys sorted); "
+          "ts-serialize -f jsonl of its own output gives it back byte for byte.\n\n"
+          "json: {\"schema\": \"ts-result/1\", \"results\": [...]}, each result the object of its "
+          "line; indented by 2 with one frame of a matrix per line, or on one line with --compact.\n\n"
+          "yaml: a list, one item per result, in the layout of TimeSide's YAML serializer: "
+          "id_metadata (id, analyzer, name, unit, description, producer {tool, version}), "
+          "time_mode, data_mode, audio_metadata (uri, sha1, samplerate, channels, start, "
+          "duration, mix, channel), frame_metadata (samplerate, blocksize, stepsize; framewise "
+          "only), parameters, and data_object with the data keys of ts-result(5) (y as y_value; "
+          "other data keys under extra). Strings are double-quoted, numbers plain, with a point "
+          "before any exponent (1.0e-05) so that YAML 1.1 readers such as PyYAML read floats; "
+          "NaN is null. Framewise matrices have one frame per line.\n\n"
+          "xml: <results schema=\"ts-result/1\">, one <result id analyzer name unit time_mode "
+          "data_mode> per result holding <description>, <audio source sha1 rate channels start "
+          "duration mix [channel]/>, <frames rate block step/>, <params> with one <param "
+          "name=\"KEY\"> per parameter (its value; JSON for non-strings), <producer tool "
+          "version/> and <data>: numbers space-separated in <value count>, <y>, <time>, "
+          "<duration>, <confidence> (NaN for a missing number), matrices as <value frames "
+          "columns> with one <row> per frame, labels as <label> (global) or <label> of "
+          "<item>s, other data keys as <extra name> holding JSON. Not read back.\n\n"
+          "csv: one table per result, a header row, comma-separated, fields quoted as RFC "
+          "4180 says; an empty field for a missing number. Framewise: time (the frame's start, "
+          "audio.start + i*step/rate), then value, or value_0 ... value_N-1 for matrices (the "
+          "names of data.columns when the result has them: waveform). Events: time, then "
+          "value, label, confidence when present. Segments: time, duration, then the same. "
+          "Global: value (or value_0 ...), or label; one row."}},
         {{"ts-analyze -a mfcc,spectral song.flac | ts-serialize -o song.h5",
           "framewise features into HDF5"},
          {"ts-serialize -f jsonl song.h5", "and back to JSON Lines"},
