@@ -166,6 +166,11 @@ check "ts-analyze -f csv -o DIR/" ts-analyze -a level,onsets -f csv demo.wav -o 
 [ -f per/demo.onsets.csv ] && [ -f per/demo.level.rms.csv ] && pass || fail "ts-analyze -o per/: $(ls per)"
 expect_fail "ts-analyze csv, several results" 2 "--result" ts-analyze -a level -f csv demo.wav -o lv.csv
 [ ! -e lv.csv ] && pass || fail "lv.csv left behind"
+echo junk >broken.mp3
+expect_fail "ts-analyze, the only input broken" 1 "broken.mp3" ts-analyze -a level broken.mp3 -o broken.jsonl
+[ ! -e broken.jsonl ] && pass || fail "ts-analyze left broken.jsonl behind"
+ts-analyze -a level broken.mp3 demo.wav -o half.jsonl 2>/dev/null; s=$?
+[ "$s" = 1 ] && [ "$(grep -c '"id":"level' half.jsonl)" = 2 ] && pass || fail "one input of two broken: exit $s, want 1 and the other's results"
 ts-analyze -a level demo.wav -o plain.out && grep -q '"schema":"ts-result/1"' plain.out && pass || fail "an unknown extension stays JSON Lines"
 
 # Bad input: the line (or result) and the reason named, exit 1, nothing written.

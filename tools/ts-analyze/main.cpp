@@ -155,7 +155,9 @@ int run(Options &o) {
             r = ts::result::Result();
         }
     }
-    sink.finish();
+    // When every input failed there is nothing to keep: no output file is left behind.
+    if (status == ts::exit_ok || sink.written() > 0)
+        sink.finish();
     return status;
 }
 
