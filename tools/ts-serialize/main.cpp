@@ -114,7 +114,33 @@ ts::cli::Spec spec() {
           "(TIER_ID the result id) of ALIGNABLE_ANNOTATIONs whose ANNOTATION_VALUE follows the "
           "audacity label rule, and one LINGUISTIC_TYPE default-lt.\n\n"
           "The label formats take event and segment results only (sonic-visualiser also 1-D "
-          "framewise ones); others are refused (exit 1, no file)."}},
+          "framewise ones); others are refused (exit 1, no file)."},
+         {"Web player layouts",
+          "From a waveform result (ts-analyze -a waveform); any other result is refused (exit "
+          "1, naming it), as are rows that are not min/max pairs and null values.\n\n"
+          "dat: audiowaveform's binary data (its doc/DataFormat.md), little-endian. Header: "
+          "int32 version (1 for one channel, else 2; --dat-version forces it, and version 1 "
+          "cannot hold several channels: exit 2), uint32 flags (bit 0 set for 8-bit data), "
+          "int32 sample rate, int32 samples per pixel (frames.block), uint32 length (the "
+          "number of buckets, the partial last one included), and for version 2 int32 "
+          "channels. Then per bucket and channel: min, max as int16 (--bits 16, the default) "
+          "or int8 (--bits 8). 16-bit values are clamp(trunc(32768 v), -32768, 32767) of the "
+          "result's value v: audiowaveform's int16 for a 16-bit source, and with "
+          "channels=mixed its mono mix exactly (the sum of the channels' int16 samples divided "
+          "by their count, truncated toward zero). 8-bit values are the 16-bit value / 256 "
+          "truncated toward zero, as audiowaveform converts. (For 24-bit and float sources "
+          "audiowaveform's own int16 conversion differs from this by at most one unit.)\n\n"
+          "audiowaveform-json: its JSON on one line, keys in this order: {\"version\":2, "
+          "\"channels\":C, \"sample_rate\":R, \"samples_per_pixel\":S, \"bits\":B, \"length\":L, "
+          "\"data\":[min, max, ...]} with the integers of dat, interleaved per bucket and "
+          "channel.\n\n"
+          "wavesurfer: for wavesurfer.js (WaveSurfer.create({peaks, duration}) or load(url, "
+          "peaks, duration)), one line: {\"channels\":C, \"sample_rate\":R, "
+          "\"samples_per_pixel\":S, \"length\":L, \"duration\":D, \"peaks\":[[min, max, ...], "
+          "...]}: one array per channel (one for channels=mixed) of 2 L numbers, each bucket's "
+          "min then max, the result's values in -1..1 unchanged (wavesurfer.js draws the "
+          "largest magnitude per pixel, so the interleaved pairs draw the true envelope); "
+          "duration is audio.duration. An empty result is refused."}},
         {{"ts-analyze -a mfcc,spectral song.flac | ts-serialize -o song.h5",
           "framewise features into HDF5"},
          {"ts-serialize -f jsonl song.h5", "and back to JSON Lines"},
