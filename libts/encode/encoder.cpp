@@ -194,7 +194,8 @@ Encoder::Encoder(io::Output &out, const Settings &s, int rate, int channels, con
     if (!avio_)
         throw Error(name_ + ": out of memory");
     fmt_->pb = avio_;
-    fmt_->url = av_strdup(name.c_str()); // muxers check the extension (ipod: .m4a)
+    // Muxers check the extension (ipod: .m4a); stdout has none, so it gets the format's.
+    fmt_->url = av_strdup(seekable ? name.c_str() : ("stdout." + std::string(f.extensions[0])).c_str());
     fmt_->flags |= AVFMT_FLAG_CUSTOM_IO;
 
     ctx_ = avcodec_alloc_context3(codec);
@@ -253,6 +254,12 @@ Encoder::Encoder(io::Output &out, const Settings &s, int rate, int channels, con
     for (const auto &[k, v] : s.tags)
         av_dict_set(meta, k.c_str(), v.c_str(), 0);
     AVDictionary *opts = nullptr;
+    // MP4 on a pipe: fragmented (an empty moov first, then a moof + mdat per second), since
+    // the moov of a plain MP4 is written at the end and points back into the file.
+    if (!seekable && std::string(f.muxer) == "ipod") {
+        av_dict_set(&opts, "movflags", "empty_moov+default_base_moof", 0);
+        av_dict_set(&opts, "frag_duration", "1000000", 0);
+    }
     r = avformat_write_header(fmt_, &opts);
     av_dict_free(&opts);
     if (r < 0)

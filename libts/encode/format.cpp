@@ -27,7 +27,7 @@ const std::vector<Format> &formats() {
         {"mp3", "mp3", "libmp3lame", {"mp3"}, true, false, 0, true, 2, true, 0, 9, {}},
         {"ogg", "ogg", "libvorbis", {"ogg", "oga"}, true, false, 0, true, 6, true, -1, 10, {}},
         {"opus", "ogg", "libopus", {"opus"}, true, false, 128000, false, 0, false, 0, 0, {}},
-        {"m4a", "ipod", "aac", {"m4a", "mp4"}, false, false, 192000, false, 0, false, 0, 0, {}},
+        {"m4a", "ipod", "aac", {"m4a", "mp4"}, true, false, 192000, false, 0, false, 0, 0, {}},
         {"aac", "adts", "aac", {"aac"}, true, false, 192000, false, 0, false, 0, 0, {}},
         {"webm", "webm", "libopus", {"webm"}, true, false, 128000, false, 0, false, 0, 0, {}},
     };

@@ -77,11 +77,15 @@ ts-transcode "$DATA/stereo.flac" -o direct.mp3 && ts-info direct.mp3 | grep -q '
 # Streaming: a longer input through a pipe, read while it is written (an mp3 on a pipe has no
 # LAME header, so its decoded length keeps the encoder's delay and padding: 20 s + 1 frame).
 ts-gen sine --duration 20 >long.tspcm
-for f in mp3 ogg opus flac webm aac; do
+for f in mp3 ogg opus flac webm aac m4a; do
     ts-transcode -f "$f" long.tspcm | ts-decode - >"pipe.$f.tspcm" 2>"pipe.$f.err" || fail "$f on a pipe: $(cat "pipe.$f.err")"
     num "$f streams through a pipe" expect "pipe.$f.tspcm" "abs(frames / rate - 20) < 0.1" "abs(freq - 1000) < 1"
 done
 ts-transcode -f opus long.tspcm | ts-info - | grep -q '"codec":"opus"' && pass || fail "ts-info - reads opus from a pipe"
+ts-transcode -f m4a --tag title=Frag long.tspcm >frag.m4a && ts-info frag.m4a | grep -q '"title":"Frag"' && pass || fail "m4a on a pipe is a fragmented MP4 with its tags"
+# Bounded memory: 10 minutes through a pipe in the memory of a few seconds.
+ts-gen sine --duration 600 --channels 2 | /usr/bin/time -f %M -o rss.txt ts-transcode -f mp3 | ts-decode - >/dev/null
+[ "$(cat rss.txt)" -lt 80000 ] && pass || fail "10 min to mp3 used $(cat rss.txt) KiB"
 
 # Impossible requests: usage errors (2); bad inputs and unwritable outputs (1); nothing left.
 mkdir out
@@ -92,7 +96,7 @@ expect_fail "unknown format" 2 "xyz" ts-transcode -f xyz sine.tspcm
 expect_fail "unknown extension" 2 "-f" ts-transcode sine.tspcm -o out/x.xyz
 expect_fail "no format for stdout" 2 "-f" ts-transcode sine.tspcm
 expect_fail "wav cannot stream" 2 "pipe" ts-transcode -f wav sine.tspcm
-expect_fail "m4a cannot stream (yet)" 2 "pipe" ts-transcode -f m4a sine.tspcm
+expect_fail "aiff cannot stream" 2 "pipe" ts-transcode -f aiff sine.tspcm
 expect_fail "--quality on opus" 2 "quality" ts-transcode --quality 5 sine.tspcm -o out/x.opus
 expect_fail "--quality out of range" 2 "quality" ts-transcode --quality 12 sine.tspcm -o out/x.mp3
 expect_fail "--bits on mp3" 2 "bits" ts-transcode --bits 24 sine.tspcm -o out/x.mp3

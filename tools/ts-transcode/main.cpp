@@ -45,9 +45,10 @@ ts::cli::Spec spec() {
         "input's. AIFF holds only title, author, copyright and comment.\n\n"
         "Timing: encoder delay and padding are recorded (LAME header in mp3, pre-skip in opus, "
         "edit list in m4a), so a decoder gives back the input's length.\n\n"
-        "Streaming: -o - (stdout, the default) is written as it goes for flac, mp3, ogg, opus, "
-        "aac and webm; wav, aiff and m4a complete their header at the end and need -o FILE "
-        "(exit status 2 otherwise). On a pipe an mp3 has no LAME header: its decoded length "
+        "Streaming: -o - (stdout, the default) is written as it goes, in bounded memory, for "
+        "flac, mp3, ogg, opus, aac, webm and m4a (a fragmented MP4 on a pipe: an empty moov, "
+        "then a fragment per second); wav and aiff complete their header at the end and need "
+        "-o FILE (exit status 2 otherwise). On a pipe an mp3 has no LAME header: its decoded length "
         "then includes the encoder's delay and padding.",
         {},
         {{"ts-transcode song.flac -o song.mp3", "mp3 at VBR V2, the flac's tags kept"},
