@@ -118,6 +118,8 @@ ts-transcode -f ogg a.tspcm random.bin b.tspcm -o many/ 2>many.err; s=$?
 mkdir -p many; [ "$s" = 1 ] && [ -s many/a.ogg ] && [ -s many/b.ogg ] && [ "$(ls -A many | wc -l)" = 2 ] && pass || fail "several inputs: exit $s, $(ls -A many): $(cat many.err)"
 mkdir pat
 ts-transcode a.tspcm b.tspcm -o 'pat/{stem}.opus' && [ -s pat/a.opus ] && [ -s pat/b.opus ] && pass || fail "an output pattern"
+ts-transcode -f mp3 a.tspcm s8.tspcm b.tspcm -o many3/ 2>many3.err; s=$?
+[ "$s" = 2 ] && [ -s many3/a.mp3 ] && [ -s many3/b.mp3 ] && [ ! -e many3/s8.mp3 ] && pass || fail "an impossible request for one input: exit $s, $(ls -A many3): $(cat many3.err)"
 expect_fail "several inputs need a folder" 2 "several" ts-transcode a.tspcm b.tspcm -o one.mp3
 
 finish

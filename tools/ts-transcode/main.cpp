@@ -189,11 +189,9 @@ int run(const Options &o) {
     for (const auto &input : o.inputs) {
         try {
             transcode(o, input, output_for(o, input, format), format);
-        } catch (const ts::UsageError &) {
-            throw;
-        } catch (const ts::Error &e) {
+        } catch (const ts::Error &e) { // this input only (a request it cannot meet included)
             ts::log::error(e.what());
-            status = ts::exit_failure;
+            status = std::max(status, e.status());
         }
     }
     return status;
