@@ -74,6 +74,23 @@ ts-transcode --no-tags tagged.tspcm -o nt.flac && ts-info nt.flac >nt.json
 grep -q "Fixture tone" nt.json && fail "--no-tags kept the title" || pass
 ts-transcode "$DATA/stereo.flac" -o direct.mp3 && ts-info direct.mp3 | grep -q '"title":"Fixture tone"' && pass || fail "a media file's tags"
 
+# Inputs as every tool takes them: media on stdin, headerless samples, an http URL (the
+# fixture is a 24-bit flac, kept bit for bit with --bits 24).
+ts-decode "$DATA/stereo.flac" >ref.tspcm
+ts-transcode --bits 24 -f flac - <"$DATA/stereo.flac" | ts-decode - >stdin.tspcm
+num "media on stdin" compare stdin.tspcm ref.tspcm 0
+ts-decode --raw "$DATA/stereo.flac" >raw.f32
+ts-transcode --bits 24 --input-raw --input-rate 44100 --input-channels 2 raw.f32 -o raw.flac && ts-decode raw.flac >raw.tspcm
+num "headerless input" compare raw.tspcm ref.tspcm 0
+port=$((20000 + RANDOM % 20000))
+(cd "$DATA" && exec /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1) >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.1; done
+ts-transcode --bits 24 "http://127.0.0.1:$port/stereo.flac" -o url.flac && ts-decode url.flac >url.tspcm
+num "URL input" compare url.tspcm ref.tspcm 0
+expect_fail "a URL that is not found" 1 "127.0.0.1" ts-transcode "http://127.0.0.1:$port/missing.flac" -o out/x.mp3
+kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+
 # Streaming: a longer input through a pipe, read while it is written (an mp3 on a pipe has no
 # LAME header, so its decoded length keeps the encoder's delay and padding: 20 s + 1 frame).
 ts-gen sine --duration 20 >long.tspcm
