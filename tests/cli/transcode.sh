@@ -126,6 +126,11 @@ head -c 5000 /dev/urandom >random.bin
 expect_fail "random bytes" 1 "random.bin" ts-transcode random.bin -o out/x.mp3
 printf 'TSPCM 1\nrate: 44100\nchannels: 1\nformat: f32le\nframes: 44100\nEND\n\0\0\0\0' >short.tspcm
 expect_fail "truncated TSPCM" 1 "short.tspcm" ts-transcode short.tspcm -o out/x.flac
+# Interrupted: exit 130 and no file, temporary or final.
+ts-gen sine --duration 1800 -o hour.tspcm
+ts-transcode hour.tspcm -o out/x.flac 2>/dev/null & p=$!
+sleep 0.5; kill -INT "$p"; wait "$p"; s=$?
+[ "$s" = 130 ] && pass || fail "SIGINT: exit $s, want 130"
 [ -z "$(ls -A out)" ] && pass || fail "failed runs left files: $(ls -A out)"
 
 # Several inputs into a folder or a pattern: each atomic, one failing input not stopping the rest.
