@@ -19,6 +19,7 @@ extern "C" {
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <type_traits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,30 +103,46 @@ std::string kbps(int bps) { return std::to_string(bps / 1000) + " kb/s"; }
 
 // Float to integer: round(x * 2^(bits-1)) clipped, the inverse of FFmpeg's decoding x / 2^(bits-1)
 // (so a file decodes back within half a step, and integer-valued input exactly), placed in the
-// high bits of an int32 for 24-bit samples as FFmpeg's encoders expect.
-template <typename T> T to_int(float x, int bits) {
-    const double scale = std::ldexp(1.0, bits - 1);
-    double v = std::nearbyint(static_cast<double>(x) * scale);
-    v = std::clamp(v, -scale, scale - 1);
-    if constexpr (sizeof(T) == 4)
-        return static_cast<T>(static_cast<std::int64_t>(v) * (std::int64_t{1} << (32 - bits)));
-    else
-        return static_cast<T>(v);
+// high bits of an int32 for 24-bit samples as FFmpeg's encoders expect. In double, where
+// x * 2^(bits-1) is exact; adding and taking away 1.5 * 2^52 rounds half to even (the default
+// rounding mode, as nearbyint) without a call per sample, so the loops below vectorize. NaN
+// gives the lowest value.
+template <typename T> inline T to_int(float x, double scale, double high) {
+    double v = static_cast<double>(x) * scale;
+    v = v > -scale ? v : -scale;
+    v = v < scale - 1 ? v : scale - 1;
+    v = (v + 0x1.8p52) - 0x1.8p52;
+    return static_cast<T>(v * high);
 }
 
 template <typename T>
 void convert(const float *in, std::size_t n, int ch, bool planar, int bits, std::uint8_t *out) {
     T *o = reinterpret_cast<T *>(out);
-    for (std::size_t i = 0; i < n; ++i)
-        for (int c = 0; c < ch; ++c) {
-            float x = in[i * ch + c];
-            T v;
-            if constexpr (std::is_same_v<T, float>)
-                v = x;
-            else
-                v = to_int<T>(x, bits);
-            o[planar ? c * n + i : i * ch + c] = v;
+    const auto chs = static_cast<std::size_t>(ch);
+    if constexpr (std::is_same_v<T, float>) {
+        if (!planar || ch == 1) {
+            std::memcpy(o, in, n * chs * sizeof(float));
+            return;
         }
+        for (std::size_t c = 0; c < chs; ++c) {
+            T *oc = o + c * n;
+            for (std::size_t i = 0; i < n; ++i)
+                oc[i] = in[i * chs + c];
+        }
+    } else {
+        const double scale = std::ldexp(1.0, bits - 1);
+        const double high = std::ldexp(1.0, sizeof(T) == 4 ? 32 - bits : 0);
+        if (!planar || ch == 1) {
+            for (std::size_t i = 0; i < n * chs; ++i)
+                o[i] = to_int<T>(in[i], scale, high);
+            return;
+        }
+        for (std::size_t c = 0; c < chs; ++c) {
+            T *oc = o + c * n;
+            for (std::size_t i = 0; i < n; ++i)
+                oc[i] = to_int<T>(in[i * chs + c], scale, high);
+        }
+    }
 }
 
 } // namespace
@@ -370,13 +387,21 @@ void Encoder::send(AVFrame *frame) {
     int r;
     if (frame) {
         int n = std::min(frame_size_, av_audio_fifo_size(fifo_));
-        av_frame_unref(frame);
-        frame->nb_samples = n;
-        frame->format = sample_fmt_;
-        frame->sample_rate = ctx_->sample_rate;
-        av_channel_layout_copy(&frame->ch_layout, &ctx_->ch_layout);
-        if ((r = av_frame_get_buffer(frame, 0)) < 0)
+        // One buffer of frame_size_ frames for the whole stream: the encoders copy the samples
+        // and let go of the frame before avcodec_send_frame returns the next time (one that
+        // kept it would get a fresh buffer from av_frame_make_writable).
+        if (!frame->buf[0]) {
+            frame->nb_samples = frame_size_;
+            frame->format = sample_fmt_;
+            frame->sample_rate = ctx_->sample_rate;
+            av_channel_layout_copy(&frame->ch_layout, &ctx_->ch_layout);
+            if ((r = av_frame_get_buffer(frame, 0)) < 0)
+                fail(r, "cannot allocate a frame");
+        }
+        frame->nb_samples = frame_size_;
+        if ((r = av_frame_make_writable(frame)) < 0)
             fail(r, "cannot allocate a frame");
+        frame->nb_samples = n;
         av_audio_fifo_read(fifo_, reinterpret_cast<void **>(frame->data), n);
         frame->pts = next_pts_;
         next_pts_ += n;
