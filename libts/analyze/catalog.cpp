@@ -118,6 +118,14 @@ nlohmann::json list_json() {
         j["plugin"] = "vamp";
         all.push_back(j);
     }
+    // The door for any program: no fixed outputs or parameters, its protocol in words.
+    all.push_back({{"id", "exec:PROGRAM [ARGS]"},
+                   {"name", "a program of yours"},
+                   {"plugin", "exec"},
+                   {"channels", "all"},
+                   {"description", exec::about},
+                   {"outputs", nlohmann::json::array()},
+                   {"params", nlohmann::json::array()}});
     return all;
 }
 

@@ -148,26 +148,14 @@ Definition key_definition() {
         "revised profiles (major 5 2 3.5 2 4.5 4 2 4.5 2 3.5 1.5 4; minor 5 2 3.5 4.5 2 4 2 "
         "4.5 3.5 2 1.5 4); edma, Faraldo et al.'s 2016 profiles for electronic dance music "
         "(as in Essentia's Key).";
-    d.params = {
-        {"n_fft", ParamType::integer, "4096", 16, 65536, {}, "FFT size in samples, even"},
-        {"step", ParamType::integer, "512", 1, 1048576, {}, "hop between frame starts, samples"},
-        {"fmin", ParamType::number, "60", 0, 1e6, {}, "lowest peak frequency used, Hz"},
-        {"fmax", ParamType::number, "5000", 1, 1e6, {}, "highest peak frequency used, Hz"},
-        {"range",
-         ParamType::number,
-         "60",
-         1,
-         200,
-         {},
-         "peaks kept within this many dB of the frame's largest"},
-        {"profile",
+    d.params = peak_param_specs();
+    d.params.push_back({"profile",
          ParamType::choice,
          "krumhansl",
          0,
          0,
          {"krumhansl", "temperley", "edma"},
-         "key profiles"},
-    };
+         "key profiles"});
     d.outputs = {
         {"", "Key", "", result::TimeMode::global, result::DataMode::label,
          "The key as \"<tonic> major\" or \"<tonic> minor\", the tonic one of C C# D D# E F "

@@ -7,8 +7,21 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 namespace ts::analyze {
+
+// The parameters of a peak-based analyzer (tuning, key): its STFT and which peaks count.
+inline std::vector<ParamSpec> peak_param_specs() {
+    return {
+        {"n_fft", ParamType::integer, "4096", 16, 65536, {}, "FFT size in samples, even"},
+        {"step", ParamType::integer, "512", 1, 1048576, {}, "hop between frame starts, samples"},
+        {"fmin", ParamType::number, "60", 0, 1e6, {}, "lowest peak frequency used, Hz"},
+        {"fmax", ParamType::number, "5000", 1, 1e6, {}, "highest peak frequency used, Hz"},
+        {"range", ParamType::number, "60", 1, 200, {},
+         "peaks kept within this many dB of the frame's largest"},
+    };
+}
 
 // Calls fn(f, w) for every local maximum k of the frame's magnitudes with f_k in [fmin,
 // fmax] and |X_k| above the frame's largest such magnitude less range_db: f is the peak's

@@ -69,19 +69,7 @@ Definition tuning_definition() {
         "agree), and the mean angle phi gives the tuning 440 * 2^(phi / (2 pi) / 12) Hz. The "
         "result lies in [427.5, 452.9) Hz (within half a semitone of 440): a tuning a "
         "semitone away, such as 415.3 Hz, reads as 440.";
-    d.params = {
-        {"n_fft", ParamType::integer, "4096", 16, 65536, {}, "FFT size in samples, even"},
-        {"step", ParamType::integer, "512", 1, 1048576, {}, "hop between frame starts, samples"},
-        {"fmin", ParamType::number, "60", 0, 1e6, {}, "lowest peak frequency used, Hz"},
-        {"fmax", ParamType::number, "5000", 1, 1e6, {}, "highest peak frequency used, Hz"},
-        {"range",
-         ParamType::number,
-         "60",
-         1,
-         200,
-         {},
-         "peaks kept within this many dB of the frame's largest"},
-    };
+    d.params = peak_param_specs();
     d.outputs = {
         {"", "Tuning", "Hz", result::TimeMode::global, result::DataMode::value,
          "Frequency of A4 in Hz; null when there is no peak (silence, an input shorter than "

@@ -124,6 +124,7 @@ o = a['$ONSETS']
 assert o['plugin'] == 'vamp' and [x['id'] for x in o['outputs']] == ['$ONSETS.onsets', '$ONSETS.detectionfunction']
 assert [(x['key'], x['default'], x['range']) for x in o['params'][:2]] == [('threshold', '3', [0, 20]), ('sensitivity', '40', [0, 100])], o['params']
 assert 'level' in a and '$V:fixedtempo' in a
+assert a['exec:PROGRAM [ARGS]']['plugin'] == 'exec' and 'TSPCM' in a['exec:PROGRAM [ARGS]']['description']
 "
 expect_fail "a missing plugin" 2 "no VAMP plugin 'nosuch' in vamp-example-plugins" \
     ts-analyze -a $V:nosuch clicks.pcm
