@@ -10,7 +10,7 @@
 # of either script reuses them; about 30 s to make the first time, 1.9 GB).
 #
 # Commands (IN the wav; outputs written to files under bench/work/transcode/out/):
-#   mp3   ts-transcode -f mp3 --bitrate 192 IN -o ts.mp3
+#   mp3   ts-transcode -f mp3 --bitrate 192k IN -o ts.mp3
 #         ffmpeg -nostdin -v error -y -i IN -c:a libmp3lame -b:a 192k ff.mp3     (CBR)
 #   opus  ts-transcode -f opus IN -o ts.opus                 (128 kb/s VBR, soxr to 48 kHz)
 #         ffmpeg ... -af aresample=resampler=soxr -ar 48000 -c:a libopus -b:a 128k ff.opus
@@ -55,7 +55,7 @@ fi
 # --- commands ------------------------------------------------------------------------------
 formats=(mp3 opus flac ogg m4a)
 declare -A ts_args ff_args ext settings
-ts_args[mp3]="-f mp3 --bitrate 192"
+ts_args[mp3]="-f mp3 --bitrate 192k"
 ff_args[mp3]="-c:a libmp3lame -b:a 192k"
 settings[mp3]="libmp3lame CBR 192 kb/s, LAME's default quality (ts feeds fltp, ffmpeg s16p)"
 ts_args[opus]="-f opus"

@@ -36,6 +36,16 @@ for f in wav aiff flac; do
     ts-transcode --bits 24 g24.tspcm -o "s24.$f" && ts-decode "s24.$f" >"s24.$f.tspcm"
     num "$f 24-bit is bit-exact" compare "s24.$f.tspcm" g24.tspcm 0
 done
+# Without --bits, lossless outputs keep an integer source's depth: 24 from a 24-bit wav or
+# flac, 16 from a 16-bit wav and from a float stream.
+for f in flac wav aiff; do
+    ts-transcode g24.wav -o "d24.$f" && ts-info "d24.$f" >"d24.$f.json" &&
+        grep -q '"bits_per_sample":24' "d24.$f.json" && pass || fail "24-bit wav to $f by default: $(cat "d24.$f.json")"
+done
+ts-transcode d24.flac -o d24b.wav && ts-decode d24b.wav >d24b.tspcm
+num "24-bit flac to wav by default, bit for bit" compare d24b.tspcm g24.tspcm 0
+ts-transcode --bits 16 g24.tspcm -o g16.wav && ts-transcode g16.wav -o d16.flac && ts-info d16.flac | grep -q '"bits_per_sample":16' && pass || fail "16-bit wav to flac is not 16-bit"
+ts-transcode sine.tspcm -o f16.flac && ts-info f16.flac | grep -q '"bits_per_sample":16' && pass || fail "a float stream to flac is not 16-bit"
 ts-transcode --bits 24 -f flac g24.tspcm | ts-info - >i24.json
 grep -q '"bits_per_sample":24\|"sample_format":"s32"' i24.json && pass || fail "flac --bits 24: $(cat i24.json)"
 # 32-bit float wav keeps the float samples exactly.
@@ -44,7 +54,7 @@ num "32-bit float wav is exact" compare f32.tspcm sine.tspcm 0
 
 # --bitrate and --quality change the size the right way; --rate, --mono, --start, --duration.
 ts-transcode --bitrate 64 -f mp3 sine.tspcm >cbr64.mp3
-ts-transcode --bitrate 256 -f mp3 sine.tspcm >cbr256.mp3
+ts-transcode --bitrate 256k -f mp3 sine.tspcm >cbr256.mp3
 [ "$(stat -c %s cbr64.mp3)" -lt "$(stat -c %s cbr256.mp3)" ] && pass || fail "--bitrate 64 < 256"
 ts-transcode --quality 0 -f ogg sine.tspcm >q0.ogg
 ts-transcode --quality 10 -f ogg sine.tspcm >q10.ogg

@@ -27,9 +27,9 @@ ts::cli::Spec spec() {
         "with --input-raw, or - for stdin, the default) and encodes its audio with FFmpeg's "
         "encoders and muxers. The format is -f FORMAT, or else the extension of -o.\n\n"
         "Formats and their defaults:\n\n"
-        "  wav   PCM, 16-bit (--bits 24, or 32 for 32-bit float)\n"
-        "  aiff  PCM, 16-bit (--bits 24)\n"
-        "  flac  FLAC, 16-bit (--bits 24)\n"
+        "  wav   PCM, 16 or 24-bit as the source (--bits 16, 24, or 32 for 32-bit float)\n"
+        "  aiff  PCM, 16 or 24-bit as the source (--bits 16, 24)\n"
+        "  flac  FLAC, 16 or 24-bit as the source (--bits 16, 24)\n"
         "  mp3   LAME, VBR quality 2 (V2, about 190 kb/s); --quality 0-9, --bitrate for CBR\n"
         "  ogg   Vorbis, quality 6 (about 192 kb/s); --quality -1 to 10, --bitrate\n"
         "  opus  Opus in Ogg, 128 kb/s VBR; --bitrate 6 to 256 kb/s per channel (CBR)\n"
@@ -37,7 +37,9 @@ ts::cli::Spec spec() {
         "  aac   AAC in ADTS, 192 kb/s; --bitrate\n"
         "  webm  Opus in WebM, 128 kb/s VBR; --bitrate\n\n"
         "Integer samples are round(x * 2^(bits-1)), clipped: the inverse of decoding, so the "
-        "lossless formats give back a 16- or 24-bit signal bit for bit.\n\n"
+        "lossless formats give back a 16- or 24-bit signal bit for bit. Without --bits, an integer "
+        "source of more than 16 bits (24-bit FLAC or WAV, 32-bit PCM) is written with 24, any "
+        "other source (16-bit, float such as a TSPCM f32le stream, lossy) with 16.\n\n"
         "Rates: an encoder that cannot take the input's rate gets it resampled to the nearest "
         "rate it takes above it (opus: always 48000 Hz; mp3: 8000 to 48000 Hz); --verbose says so.\n\n"
         "Tags: the input's tags (tag.NAME in TSPCM, the container's tags of a media file) are "
@@ -115,7 +117,12 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
     auto source = ts::decode::open(input, open);
     const ts::pcm::Header &in = source->header();
     int channels = o.mono ? 1 : (o.channels ? o.channels : in.channels);
-    ts::encode::Settings s{&format, o.bitrate * 1000, o.quality, o.bits, {}};
+    // Lossless outputs keep an integer source's depth: 24 bits for sources of more than 16
+    // (24-bit FLAC, 24 or 32-bit PCM), 16 otherwise (16-bit, float, lossy).
+    int bits = o.bits;
+    if (!bits && format.lossless && !format.bits.empty())
+        bits = source->bits() > 16 ? 24 : 16;
+    ts::encode::Settings s{&format, o.bitrate * 1000, o.quality, bits, {}};
     ts::encode::check(s, channels, output == "-");
     int wanted = o.rate ? o.rate : in.rate;
     int rate = ts::encode::supported_rate(format, wanted);
@@ -209,7 +216,14 @@ int main(int argc, char **argv) {
     app.add_option("-f,--format", o.format, "output format (default: by the extension of -o)")
         ->type_name("FORMAT")
         ->group(enc);
-    app.add_option("--bitrate", o.bitrate, "constant bitrate in kb/s (lossy formats)")
+    app.add_option("--bitrate", o.bitrate, "constant bitrate in kb/s (lossy formats): 192 or 192k")
+        ->transform(
+            [](std::string v) {
+                if (!v.empty() && (v.back() == 'k' || v.back() == 'K'))
+                    v.pop_back();
+                return v;
+            },
+            "", "")
         ->check(CLI::Range(1, 10000))
         ->type_name("KBPS")
         ->group(enc);
