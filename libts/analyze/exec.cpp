@@ -8,6 +8,7 @@
 #include "core/log.hpp"
 #include "core/signals.hpp"
 #include "pcm/header.hpp"
+#include "result/read.hpp"
 
 #include <bit>
 #include <cerrno>
@@ -58,187 +59,6 @@ namespace {
 
 std::string excerpt(const std::string &s, std::size_t n = 80) {
     return s.size() <= n ? s : s.substr(0, n) + "...";
-}
-
-struct Bad {
-    std::string why;
-};
-
-const nlohmann::json &need(const nlohmann::json &j, const char *key, const char *where = "") {
-    auto it = j.find(key);
-    if (it == j.end())
-        throw Bad{std::string("missing key '") + where + key + "'"};
-    return *it;
-}
-
-std::string text(const nlohmann::json &j, const char *key, const std::string &fallback) {
-    auto it = j.find(key);
-    if (it == j.end())
-        return fallback;
-    if (!it->is_string())
-        throw Bad{std::string("'") + key + "' is not a string"};
-    return it->get<std::string>();
-}
-
-double number(const nlohmann::json &v, const std::string &where) {
-    if (v.is_null())
-        return NAN;
-    if (!v.is_number())
-        throw Bad{where + " holds " + excerpt(v.dump(), 40) + ", not a number"};
-    return v.get<double>();
-}
-
-std::vector<double> numbers(const nlohmann::json &v, const std::string &where) {
-    if (!v.is_array())
-        throw Bad{where + " is not an array"};
-    std::vector<double> out;
-    out.reserve(v.size());
-    for (const auto &x : v)
-        out.push_back(number(x, where));
-    return out;
-}
-
-std::vector<std::string> strings(const nlohmann::json &v, const std::string &where) {
-    if (!v.is_array())
-        throw Bad{where + " is not an array"};
-    std::vector<std::string> out;
-    for (const auto &x : v) {
-        if (!x.is_string())
-            throw Bad{where + " holds " + excerpt(x.dump(), 40) + ", not a string"};
-        out.push_back(x.get<std::string>());
-    }
-    return out;
-}
-
-result::Result parse_json(const nlohmann::json &j) {
-    if (!j.is_object())
-        throw Bad{"not a JSON object"};
-    const auto &schema = need(j, "schema");
-    if (schema != result::schema)
-        throw Bad{"schema is " + excerpt(schema.dump(), 40) + ", not \"ts-result/1\""};
-    result::Result r;
-    r.id = text(j, "id", "");
-    if (r.id.empty())
-        throw Bad{need(j, "id").is_string() ? "empty id" : "missing key 'id'"};
-    r.analyzer = text(j, "analyzer", r.id.substr(0, r.id.find('.')));
-    r.name = text(j, "name", r.id);
-    r.unit = text(j, "unit", "");
-    r.description = text(j, "description", "");
-    const std::string tm = text(j, "time_mode", ""), dm = text(j, "data_mode", "");
-    need(j, "time_mode");
-    need(j, "data_mode");
-    if (tm == "global") r.time_mode = result::TimeMode::global;
-    else if (tm == "framewise") r.time_mode = result::TimeMode::framewise;
-    else if (tm == "event") r.time_mode = result::TimeMode::event;
-    else if (tm == "segment") r.time_mode = result::TimeMode::segment;
-    else throw Bad{"time_mode '" + tm + "' is not global, framewise, event or segment"};
-    if (dm == "value") r.data_mode = result::DataMode::value;
-    else if (dm == "label") r.data_mode = result::DataMode::label;
-    else throw Bad{"data_mode '" + dm + "' is not value or label"};
-    if (auto p = j.find("params"); p != j.end()) {
-        if (!p->is_object())
-            throw Bad{"params is not an object"};
-        r.params = *p;
-    }
-    const auto &data = need(j, "data");
-    if (!data.is_object())
-        throw Bad{"data is not an object"};
-    std::vector<std::string> used;
-    auto take = [&](const char *key) -> const nlohmann::json * {
-        auto it = data.find(key);
-        if (it == data.end())
-            return nullptr;
-        used.push_back(key);
-        return &*it;
-    };
-    auto same_length = [&](std::size_t n, std::size_t m, const char *key) {
-        if (n != m)
-            throw Bad{std::string("data.") + key + " has " + std::to_string(m) +
-                      " entries, data.time " + std::to_string(n)};
-    };
-    switch (r.time_mode) {
-    case result::TimeMode::global:
-        if (r.data_mode == result::DataMode::label) {
-            const auto &l = need(data, "label", "data.");
-            if (!l.is_string())
-                throw Bad{"data.label is not a string"};
-            r.labels = {l.get<std::string>()};
-            take("label");
-        } else {
-            const auto &v = need(data, "value", "data.");
-            take("value");
-            if (v.is_array()) {
-                r.value = numbers(v, "data.value");
-            } else {
-                r.value = {number(v, "data.value")};
-                r.scalar = true;
-            }
-        }
-        break;
-    case result::TimeMode::framewise: {
-        const auto &f = need(j, "frames");
-        auto positive = [&](const char *key) {
-            const auto &v = need(f, key, "frames.");
-            if (!v.is_number_integer() || v.get<long>() < 1 || v.get<long>() > (1L << 30))
-                throw Bad{std::string("frames.") + key + " is not a positive integer"};
-            return v.get<int>();
-        };
-        r.frames = result::Framing{positive("rate"), positive("block"), positive("step")};
-        const auto &v = need(data, "value", "data.");
-        take("value");
-        if (!v.is_array())
-            throw Bad{"data.value is not an array"};
-        r.width = !v.empty() && v[0].is_array() ? v[0].size() : 1;
-        if (r.width == 0)
-            throw Bad{"data.value holds empty rows"};
-        r.series.reserve(v.size() * r.width);
-        for (const auto &row : v) {
-            if (row.is_array() != (v[0].is_array()) || (row.is_array() && row.size() != r.width))
-                throw Bad{"data.value rows are not all arrays of the same length"};
-            if (row.is_array())
-                for (const auto &x : row)
-                    r.series.push_back(static_cast<float>(number(x, "data.value")));
-            else
-                r.series.push_back(static_cast<float>(number(row, "data.value")));
-        }
-        if (auto y = take("y"))
-            r.y = numbers(*y, "data.y");
-        break;
-    }
-    case result::TimeMode::event:
-    case result::TimeMode::segment: {
-        r.time = numbers(need(data, "time", "data."), "data.time");
-        take("time");
-        const std::size_t n = r.time.size();
-        if (r.time_mode == result::TimeMode::segment) {
-            r.duration = numbers(need(data, "duration", "data."), "data.duration");
-            take("duration");
-            same_length(n, r.duration.size(), "duration");
-        }
-        if (auto v = take("value")) {
-            r.value = numbers(*v, "data.value");
-            same_length(n, r.value.size(), "value");
-        }
-        if (auto l = take("label")) {
-            r.labels = strings(*l, "data.label");
-            same_length(n, r.labels.size(), "label");
-        }
-        if (auto c = take("confidence")) {
-            r.confidence = numbers(*c, "data.confidence");
-            same_length(n, r.confidence.size(), "confidence");
-        }
-        if (r.data_mode == result::DataMode::label && !data.contains("label"))
-            throw Bad{"missing key 'data.label' (data_mode label)"};
-        if (r.time_mode == result::TimeMode::segment && r.data_mode == result::DataMode::value &&
-            !data.contains("value"))
-            throw Bad{"missing key 'data.value' (a segment with data_mode value)"};
-        break;
-    }
-    }
-    for (auto it = data.begin(); it != data.end(); ++it)
-        if (std::find(used.begin(), used.end(), it.key()) == used.end())
-            r.extra[it.key()] = it.value();
-    return r;
 }
 
 void close_fd(int &fd) {
@@ -513,18 +333,14 @@ std::vector<std::string> split_command(const std::string &command) {
 }
 
 result::Result parse_line(const std::string &line) {
-    nlohmann::json j;
+    thread_local result::Parser parser;
     try {
-        j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception &) {
-        throw Error("not JSON: " + excerpt(line));
-    }
-    try {
-        return parse_json(j);
-    } catch (const Bad &b) {
-        throw Error("not a ts-result: " + b.why);
-    } catch (const nlohmann::json::exception &e) {
-        throw Error(std::string("not a ts-result: ") + e.what());
+        return parser.parse(line, result::Strictness::program);
+    } catch (const result::Invalid &e) {
+        const std::string why = e.what();
+        if (why.rfind("not valid JSON", 0) == 0)
+            throw Error("not JSON: " + excerpt(line));
+        throw Error("not a ts-result: " + why);
     }
 }
 

@@ -104,6 +104,7 @@ class MediaSource : public Source {
   public:
     const pcm::Header &header() const override { return header_; }
     const std::string &name() const override { return name_; }
+    int bits() const override { return bits_; }
     std::string sha1() override {
         if (hashing_.valid())
             header_.sha1 = hashing_.get();
@@ -144,6 +145,7 @@ class MediaSource : public Source {
     }
 
   private:
+    int bits_ = 0;
     [[noreturn]] void fail(int code, const std::string &what) { demux_.fail(code, what); }
 
     void open_decoder(AVStream *st) {
@@ -161,6 +163,19 @@ class MediaSource : public Source {
         int ret = avcodec_open2(codec_, dec, nullptr);
         if (ret < 0)
             fail(ret, "cannot open the decoder");
+        // Integer lossless or PCM: its sample size (24 for 24-bit FLAC decoded as s32).
+        const AVCodecDescriptor *d = avcodec_descriptor_get(st->codecpar->codec_id);
+        const AVSampleFormat sf = static_cast<AVSampleFormat>(st->codecpar->format);
+        const bool integer = sf != AV_SAMPLE_FMT_FLT && sf != AV_SAMPLE_FMT_FLTP &&
+                             sf != AV_SAMPLE_FMT_DBL && sf != AV_SAMPLE_FMT_DBLP && sf != AV_SAMPLE_FMT_NONE;
+        if (d && (d->props & AV_CODEC_PROP_LOSSLESS) && integer) {
+            for (int b : {codec_->bits_per_raw_sample, st->codecpar->bits_per_raw_sample,
+                          st->codecpar->bits_per_coded_sample, av_get_bytes_per_sample(sf) * 8})
+                if (b > 0) {
+                    bits_ = b;
+                    break;
+                }
+        }
     }
 
     void prepare_swr(const AVFrame *f) {

@@ -10,9 +10,11 @@ namespace {
 class PcmSource : public Source {
   public:
     PcmSource(std::unique_ptr<io::Reader> in, pcm::Header h)
-        : in_(std::move(in)), reader_(*in_, h), header_(std::move(h)) {
+        : in_(std::move(in)), reader_(*in_, h), header_(std::move(h)),
+          bits_(header_.format == pcm::SampleFormat::s16le ? 16 : 0) {
         header_.format = pcm::SampleFormat::f32le;
     }
+    int bits() const override { return bits_; }
     const pcm::Header &header() const override { return header_; }
     std::size_t read(float *dst, std::size_t max_frames) override {
         return reader_.read(dst, max_frames);
@@ -23,6 +25,7 @@ class PcmSource : public Source {
     std::unique_ptr<io::Reader> in_;
     pcm::Reader reader_;
     pcm::Header header_;
+    int bits_;
 };
 
 } // namespace

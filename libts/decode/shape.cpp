@@ -26,6 +26,7 @@ class Mixer : public Source {
     }
     const pcm::Header &header() const override { return header_; }
     std::string sha1() override { return in_->sha1(); }
+    int bits() const override { return in_->bits(); }
     const std::string &name() const override { return in_->name(); }
     std::size_t read(float *dst, std::size_t max_frames) override {
         buf_.resize(max_frames * static_cast<std::size_t>(from_));
@@ -74,6 +75,7 @@ class Resample : public Source {
     }
     const pcm::Header &header() const override { return header_; }
     std::string sha1() override { return in_->sha1(); }
+    int bits() const override { return in_->bits(); }
     const std::string &name() const override { return in_->name(); }
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);
@@ -150,6 +152,7 @@ class Trim : public Source {
     }
     const pcm::Header &header() const override { return header_; }
     std::string sha1() override { return in_->sha1(); }
+    int bits() const override { return in_->bits(); }
     const std::string &name() const override { return in_->name(); }
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);

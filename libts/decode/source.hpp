@@ -24,6 +24,9 @@ class Source {
     // The input file's sha1: header().sha1, or, when it is hashed in the background
     // (OpenOptions::sha1_background), the hash once done (waits for it; throws its error).
     virtual std::string sha1() { return header().sha1; }
+    // The sample size of an integer source (PCM, FLAC, ALAC, WavPack, a TSPCM s16le stream)
+    // in bits; 0 for float, lossy or unknown sources.
+    virtual int bits() const { return 0; }
 };
 
 struct OpenOptions {

@@ -33,6 +33,9 @@ class Output {
     // The descriptor of the temporary file, for libraries that write files themselves.
     int fd() const { return fd_; }
     const std::string &path() const { return path_; }
+    // The temporary file's path (empty for stdout, a device or a FIFO), for libraries that
+    // create their file by name (HDF5); it is renamed over path() by commit().
+    const std::string &temp_path() const { return temp_; }
     bool is_stdout() const { return is_stdout_; }
 
     // Flushes and, for a file, renames it into place. Errors (disk full, EIO) throw.

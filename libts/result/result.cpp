@@ -91,20 +91,16 @@ nlohmann::ordered_json audio_json(const Audio &a) {
 
 } // namespace
 
-const char *time_mode_name(TimeMode m) {
-    switch (m) {
-    case TimeMode::global: return "global";
-    case TimeMode::framewise: return "framewise";
-    case TimeMode::event: return "event";
-    case TimeMode::segment: return "segment";
-    }
-    return "global";
+void append_number(double v, std::string &out) { number(v, out); }
+void append_number(float v, std::string &out) { number(v, out); }
+
+double frame_time(const Result &r, std::size_t i) {
+    if (!r.frames || r.frames->rate <= 0)
+        return r.audio.start;
+    return r.audio.start + static_cast<double>(i) * r.frames->step / r.frames->rate;
 }
 
-const char *data_mode_name(DataMode m) { return m == DataMode::label ? "label" : "value"; }
-
-void write_jsonl(const Result &r, const std::string &version, std::string &out,
-                 const Spill &spill) {
+nlohmann::ordered_json head_json(const Result &r, const std::string &version) {
     nlohmann::ordered_json head;
     head["schema"] = schema;
     head["id"] = r.id;
@@ -119,6 +115,24 @@ void write_jsonl(const Result &r, const std::string &version, std::string &out,
         head["frames"] = {{"rate", r.frames->rate}, {"block", r.frames->block}, {"step", r.frames->step}};
     head["params"] = r.params;
     head["producer"] = {{"tool", r.tool}, {"version", version}};
+    return head;
+}
+
+const char *time_mode_name(TimeMode m) {
+    switch (m) {
+    case TimeMode::global: return "global";
+    case TimeMode::framewise: return "framewise";
+    case TimeMode::event: return "event";
+    case TimeMode::segment: return "segment";
+    }
+    return "global";
+}
+
+const char *data_mode_name(DataMode m) { return m == DataMode::label ? "label" : "value"; }
+
+void write_jsonl(const Result &r, const std::string &version, std::string &out,
+                 const Spill &spill) {
+    const nlohmann::ordered_json head = head_json(r, version);
     std::string text = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text.pop_back(); // reopen the object to append "data"
     out += text;

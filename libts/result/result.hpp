@@ -50,6 +50,7 @@ struct Result {
     std::optional<Framing> frames;
     nlohmann::json params = nlohmann::json::object();
     std::string tool = "ts-analyze";
+    std::string version;   // producer.version, as read back; writers are given their own
 
     // Data. global: `value` (scalar when `scalar`, else an array) or `labels[0]`.
     // framewise: `series` (n frames x `width` values, row-major; width 1 → a flat array)
@@ -69,6 +70,16 @@ struct Result {
 
     std::size_t frame_count() const { return width ? series.size() / width : 0; }
 };
+
+// Everything but "data", in the order of man/ts-result.5, for writers of other layouts.
+nlohmann::ordered_json head_json(const Result &r, const std::string &version);
+
+// Appends a number in its shortest exact form (std::to_chars); NaN and infinities as null.
+void append_number(double v, std::string &out);
+void append_number(float v, std::string &out);
+
+// The frame count and time of frame i of a framewise result (man/ts-result.5: its start).
+double frame_time(const Result &r, std::size_t i);
 
 // Appends the result as one JSON line (ending in '\n') to out. Numbers are written in
 // their shortest exact form; NaN and infinities as null.

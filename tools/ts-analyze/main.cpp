@@ -9,6 +9,7 @@
 #include "core/version.hpp"
 #include "decode/ffmpeg_source.hpp"
 #include "io/output.hpp"
+#include "serialize/serialize.hpp"
 
 #include <iostream>
 
@@ -25,7 +26,10 @@ ts::cli::Spec spec() {
         "result (see ts-result(5)). Analyzers that need the same frames or the same STFT "
         "(same size, step and window) share one. Several inputs give their results in turn, "
         "told apart by audio.source; an input that fails is reported and the others are "
-        "still analyzed (the exit status is then 1). With neither -a nor --preset, the minimal "
+        "still analyzed (the exit status is then 1). -f FORMAT (or the extension of -o FILE: "
+        ".json, .yaml, .h5, .csv, .jams, ...) writes the results in another format through "
+        "ts-serialize(1)'s writers, directly, with no JSON step: the way to put a long "
+        "spectrogram into HDF5. With neither -a nor --preset, the minimal "
         "preset runs (level, dc, integrated loudness).\n\n"
         "Analyzers work on the mono mix-down (the mean of the channels) unless --mix each "
         "asks for one result set per channel (audio.channel says which). level, stats and "
@@ -63,6 +67,7 @@ ts::cli::Spec spec() {
           "onsets by a VAMP plugin, with one of its parameters set"},
          {"ts-analyze -a 'exec:python3 examples/analyzers/crest_factor.py --block 4096' song.flac",
           "an analyzer of your own, in Python"},
+         {"ts-analyze -a spectrogram,mfcc long.flac -o long.h5", "straight into HDF5"},
          {"ts-analyze --list --json | jq '.[].id'", "the analyzers, for programs"}},
         {},
         "ts-decode(1), ts-result(5), ts-pcm(5)",
@@ -71,7 +76,7 @@ ts::cli::Spec spec() {
 
 struct Options {
     std::vector<std::string> inputs;
-    std::string output = "-";
+    std::string output = "-", format;
     std::vector<std::string> analyzers, params;
     std::string preset;
     std::string mix = "mono";
@@ -106,7 +111,19 @@ int run(Options &o) {
         o.inputs.push_back("-");
 
     ts::decode::quiet_ffmpeg_logs();
-    ts::io::Output out(o.output, false);
+    // JSON Lines by default; -f, or a known extension of -o, writes another format through
+    // ts-serialize's writers, with no JSON step in between.
+    const ts::serialize::FormatInfo *format = ts::serialize::find_format("jsonl");
+    if (!o.format.empty())
+        format = ts::serialize::find_format(o.format);
+    else if (ts::serialize::Sink::is_folder(o.output))
+        throw ts::UsageError("-o " + o.output + ": a folder needs -f FORMAT");
+    else if (o.output != "-")
+        if (const auto *f = ts::serialize::format_for_path(o.output))
+            format = f;
+    ts::serialize::Options serialize_options;
+    serialize_options.version = ts::version();
+    ts::serialize::Sink sink(*format, o.output, serialize_options);
     ts::analyze::RunOptions run_options;
     run_options.each_channel = o.mix == "each";
     run_options.progress = o.verbosity.progress_bar();
@@ -131,20 +148,16 @@ int run(Options &o) {
             status = ts::exit_failure;
             continue;
         }
-        // One line at a time, each result freed once written: the text of a long input's
+        // One result at a time, each freed once written: the text of a long input's
         // framewise results is never held whole.
-        std::string line;
         for (auto &r : results) {
-            line.clear();
-            ts::result::write_jsonl(r, ts::version(), line, [&](std::string &text) {
-                out.write(text);
-                text.clear();
-            });
-            out.write(line);
+            sink.write(r);
             r = ts::result::Result();
         }
     }
-    out.commit();
+    // When every input failed there is nothing to keep: no output file is left behind.
+    if (status == ts::exit_ok || sink.written() > 0)
+        sink.finish();
     return status;
 }
 
@@ -171,6 +184,13 @@ int main(int argc, char **argv) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->allow_extra_args(false)
         ->group(g);
+    std::vector<std::string> format_names;
+    for (const auto &f : ts::serialize::formats())
+        format_names.push_back(f.name);
+    app.add_option("-f,--format", o.format,
+                   "write the results in this format (see ts-serialize(1)) [default: from -o's extension, else jsonl]")
+        ->check(CLI::IsMember(format_names))
+        ->type_name("FORMAT");
     app.add_option("--preset", o.preset, "load a preset by name or YAML file")
         ->type_name("NAME|FILE")
         ->group(g);

@@ -1,0 +1,86 @@
+// An FFmpeg encoder and muxer fed with interleaved float frames, writing into an io::Output.
+#pragma once
+
+#include "encode/format.hpp"
+#include "io/output.hpp"
+#include "pcm/header.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct AVFormatContext;
+struct AVCodecContext;
+struct AVStream;
+struct AVAudioFifo;
+struct AVFrame;
+struct AVPacket;
+struct AVIOContext;
+
+namespace ts::encode {
+
+struct Settings {
+    const Format *format = nullptr;
+    int bitrate = 0;               // bits/s; 0: the format's default (CBR when given)
+    std::optional<double> quality; // VBR quality on the codec's own scale
+    int bits = 0;                  // lossless sample size: 16, 24 or 32 (float, wav); 0: default
+    pcm::KeyValues tags;           // written into the container
+};
+
+// The sample rate the format's encoder will take for audio at `rate`: rate itself when
+// supported, else the nearest supported rate above it (or the highest).
+int supported_rate(const Format &format, int rate);
+
+// Checks a request against the format before any output is made: usage errors (exit 2)
+// for --quality or --bitrate where the codec takes none, values out of range, a bit depth
+// the container does not hold, too many channels, or a stream the format cannot write.
+void check(const Settings &settings, int channels, bool streaming);
+
+class Encoder {
+  public:
+    // `name` names the output in messages. The output must be seekable unless the format
+    // is streamable (check() says so first).
+    Encoder(io::Output &out, const Settings &settings, int rate, int channels,
+            const std::string &name);
+    ~Encoder();
+    Encoder(const Encoder &) = delete;
+    Encoder &operator=(const Encoder &) = delete;
+
+    void write(const float *frames, std::size_t count);
+    // Flushes the encoder and writes the trailer; the caller then commits the output.
+    void finish();
+
+    std::int64_t frames_written() const { return next_pts_; }
+    // For --verbose: "libmp3lame VBR q2 at 44100 Hz, 2 channels".
+    std::string describe() const;
+
+  private:
+    void send(AVFrame *frame);
+    void fail(int code, const std::string &what);
+    void rethrow_io();
+    static int write_cb(void *opaque, std::uint8_t *buf, int size); // FFmpeg 5.1: not const
+    static std::int64_t seek_cb(void *opaque, std::int64_t offset, int whence);
+
+    io::Output &out_;
+    std::string name_;
+    std::string described_;
+    int channels_;
+    int sample_fmt_ = -1;
+    int bits_ = 0; // integer precision of the samples handed to the codec (0: float)
+    AVFormatContext *fmt_ = nullptr;
+    AVIOContext *avio_ = nullptr;
+    AVCodecContext *ctx_ = nullptr;
+    AVStream *st_ = nullptr;
+    AVAudioFifo *fifo_ = nullptr;
+    AVFrame *frame_ = nullptr;
+    AVPacket *packet_ = nullptr;
+    int frame_size_ = 0;
+    std::int64_t next_pts_ = 0;
+    std::exception_ptr io_error_;
+    std::vector<std::uint8_t> planes_; // converted samples, one block
+};
+
+} // namespace ts::encode

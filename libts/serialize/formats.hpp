@@ -1,0 +1,42 @@
+// The writers and readers behind serialize::formats(), one file per family.
+#pragma once
+
+#include "serialize/serialize.hpp"
+
+namespace ts::serialize {
+
+// text.cpp: jsonl, json, yaml, xml, csv
+std::unique_ptr<Writer> jsonl_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> json_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> yaml_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> xml_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> csv_writer(io::Output &out, const Options &o);
+void read_jsonl(const std::string &path, const Emit &emit);
+void read_json(const std::string &path, const Emit &emit);
+void read_yaml(const std::string &path, const Emit &emit);
+
+// hdf5.cpp
+std::unique_ptr<Writer> hdf5_writer(io::Output &out, const Options &o);
+void read_hdf5(const std::string &path, const Emit &emit);
+
+// numpy.cpp: npy (one result), npz (several)
+std::unique_ptr<Writer> npy_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> npz_writer(io::Output &out, const Options &o);
+
+// annotations.cpp: jams (and back), audacity labels, sonic-visualiser CSV, lab, elan
+std::unique_ptr<Writer> jams_writer(io::Output &out, const Options &o);
+void read_jams(const std::string &path, const Emit &emit);
+std::unique_ptr<Writer> audacity_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> sonic_visualiser_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> lab_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> elan_writer(io::Output &out, const Options &o);
+
+// peaks.cpp: web players' waveform data from `waveform` results
+std::unique_ptr<Writer> dat_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> awf_json_writer(io::Output &out, const Options &o);
+std::unique_ptr<Writer> wavesurfer_writer(io::Output &out, const Options &o);
+
+// Shared by writers: a whole file read into memory (path or "-"), for document formats.
+std::string slurp(const std::string &path);
+
+} // namespace ts::serialize
