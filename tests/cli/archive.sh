@@ -172,6 +172,35 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ $ms -lt 2000 ] && pass || fail "the second run took $ms ms to give up"
 wait $first
 
+# --- examples/archive: every output kind, through the example Makefile ----------------------
+EX="$TS_SRC/examples/archive/Makefile"
+ex() { make --no-print-directory -f "$EX" SRC="$T/rec" OUT="$T/ana" TS_BIN="$TS_BIN" "$@"; }
+check "example: make demo" ex demo
+check "example: make -j2 -k" ex -j2 -k
+$PY - <<'PY' 2>example.err && pass || fail "example outputs: $(tail -3 example.err)"
+import glob, json, struct, subprocess, h5py
+from PIL import Image
+srcs = sorted(glob.glob("rec/**/*.*", recursive=True))
+assert len(srcs) == 3, srcs
+for s in srcs:
+    o = "ana/" + s[len("rec/"):]
+    ids = [json.loads(l)["id"] for l in open(o + ".jsonl")]
+    assert "mfcc" in ids and "loudness.integrated" in ids, ids       # the music preset
+    with h5py.File(o + ".h5") as h:
+        assert h.attrs["schema"] == "ts-result/1" and sorted(h[k].attrs["id"] for k in h) == sorted(ids)
+    for im in (".waveform.png", ".spectrogram.png"):
+        i = Image.open(o + im); i.load(); assert i.size[0] == 1800, (o, i.size)
+    d = open(o + ".dat", "rb").read()
+    version, flags, rate, spp, length = struct.unpack("<iIiiI", d[:20])
+    info = json.load(open(o + ".info.json"))
+    assert version == 1 and flags == 0 and rate == info["rate"] and spp == rate // 50, (version, flags, rate, spp)
+    assert length == -(-info["frames"] // spp) and len(d) == 20 + 4 * length, (length, info["frames"])
+    op = json.loads(subprocess.run(["ts-info", o + ".opus"], capture_output=True, check=True).stdout)
+    assert op["codec"] == "opus" and abs(op["duration"] - info["duration"]) < 0.03, op
+PY
+: >"$JOBLOG"
+ex -j2 -k TS_JOB="$T/joblog" >again.out 2>&1 && [ ! -s "$JOBLOG" ] && pass || fail "example: a second make ran $(cat "$JOBLOG")"
+
 # --- bad requests --------------------------------------------------------------------------
 expect_fail "no such SRC" 1 "nope" "$BATCH" nope out2
 expect_fail "unknown kind" 2 "bogus" "$BATCH" --outputs "results bogus" src out2
