@@ -86,4 +86,12 @@ struct Definition {
 result::Result output(const std::string &id);
 result::Result framewise(const std::string &id, int rate, int block, int step);
 
+// One result as finish()'s list, moved in: `return {std::move(r)}` would copy it (the
+// elements of a braced list are const), twice the memory of a long framewise matrix.
+inline std::vector<result::Result> only(result::Result &&r) {
+    std::vector<result::Result> v;
+    v.push_back(std::move(r));
+    return v;
+}
+
 } // namespace ts::analyze

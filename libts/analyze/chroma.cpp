@@ -47,7 +47,7 @@ class Chroma : public Analyzer {
         for (int i = 0; i < 12; ++i)
             r.y.push_back(i);
         r.extra["labels"] = class_names;
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

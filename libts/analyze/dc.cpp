@@ -35,7 +35,7 @@ class Dc : public Analyzer {
         result::Result r = output("");
         r.scalar = true;
         r.value = {count_ ? 100.0 * sum_ / static_cast<double>(count_) : NAN};
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

@@ -80,7 +80,7 @@ class Key : public Analyzer {
         if (total <= 0) {
             r.extra["strength"] = nullptr;
             r.extra["chroma"] = nullptr;
-            return {std::move(r)};
+            return only(std::move(r));
         }
         const Profiles p = profiles(profile_);
         double best = -2;
@@ -99,7 +99,7 @@ class Key : public Analyzer {
         for (double v : chroma)
             norm.push_back(v / total);
         r.extra["chroma"] = norm;
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

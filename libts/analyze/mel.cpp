@@ -23,7 +23,7 @@ class Mel : public Analyzer {
         r.width = static_cast<std::size_t>(stage_.bands());
         r.series = std::move(series_);
         r.y = stage_.centres();
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

@@ -76,7 +76,7 @@ class Mfcc : public Analyzer {
         if (deltas_)
             fill_deltas();
         r.series = std::move(series_);
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

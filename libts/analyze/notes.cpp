@@ -62,7 +62,7 @@ class Notes : public Analyzer {
             r.value.push_back(std::round(n.midi));
             r.confidence.push_back(n.confidence);
         }
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

@@ -16,7 +16,7 @@ class Rms : public Analyzer {
     std::vector<result::Result> finish(std::int64_t) override {
         result::Result r = framewise("", rate_, block_, step_);
         r.series = std::move(series_);
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

@@ -48,7 +48,7 @@ class Silence : public Analyzer {
             r.duration.push_back(static_cast<double>(end - runs[i].first) / rate_);
             r.labels.push_back(runs[i].second ? "silence" : "sound");
         }
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

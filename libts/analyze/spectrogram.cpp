@@ -1,5 +1,6 @@
 // spectrogram: the STFT magnitude matrix, in dB or linear, one row per frame.
 #include "analyze/analyzers.hpp"
+#include "analyze/engine.hpp"
 #include "analyze/stft_params.hpp"
 
 #include <cmath>
@@ -14,6 +15,18 @@ class Spectrogram : public Analyzer {
     Spectrogram(StftShape shape, bool db) : shape_(shape), db_(db) {}
     void setup(Context &ctx) override {
         rate_ = ctx.rate();
+        // The matrix is the result's bulk: sized once when the input's length is known, so
+        // that growing it never holds two copies (a 1-hour spectrogram is 1.3 GB).
+        if (auto *facts = dynamic_cast<const StreamFacts *>(&ctx)) {
+            const pcm::Header &h = facts->stream_header();
+            if (h.frames > 0 && h.rate > 0) {
+                const auto frames = static_cast<std::int64_t>(
+                    static_cast<double>(h.frames) * rate_ / h.rate);
+                if (frames >= shape_.n_fft)
+                    series_.reserve(static_cast<std::size_t>((frames - shape_.n_fft) / shape_.step + 1) *
+                                    static_cast<std::size_t>(shape_.bins()));
+            }
+        }
         ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
                         [this](const Spectrum &s, std::int64_t) { add(s); });
     }
@@ -24,7 +37,7 @@ class Spectrogram : public Analyzer {
         r.y.resize(r.width);
         for (std::size_t k = 0; k < r.width; ++k)
             r.y[k] = static_cast<double>(k) * rate_ / shape_.n_fft;
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

@@ -73,7 +73,7 @@ class Speech : public Analyzer {
         result::Result r = output("");
         const std::size_t n = num_.size();
         if (n == 0 || !bank_)
-            return {std::move(r)};
+            return only(std::move(r));
         // Window scores z every frame, from the frames within +-window/2.
         const std::size_t half = static_cast<std::size_t>(std::lround(window_ / 2 / hop_seconds_));
         const double floor_power = std::pow(10.0, floor_db_ / 10.0);
@@ -108,7 +108,7 @@ class Speech : public Analyzer {
         z = median(z, static_cast<std::size_t>(std::lround(smooth_ / 2 / hop_seconds_)));
         fill_gaps(z);
         if (std::isnan(z[0]))
-            return {std::move(r)}; // nothing scored: no segments
+            return only(std::move(r)); // nothing scored: no segments
         // Segments of equal sign, the short ones merged into their predecessor.
         struct Seg {
             std::size_t from, to;
@@ -152,7 +152,7 @@ class Speech : public Analyzer {
             r.labels.push_back(s.speech ? "speech" : "music");
             r.confidence.push_back(c / static_cast<double>(s.to - s.from));
         }
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

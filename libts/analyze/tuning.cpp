@@ -33,7 +33,7 @@ class Tuning : public Analyzer {
             r.value = {440.0 * std::pow(2.0, cents / 1200.0)};
         }
         r.extra["coherence"] = dev_.weight > 0 ? len / dev_.weight : 0.0;
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:

@@ -60,7 +60,7 @@ class Waveform : public Analyzer {
             columns.push_back("max" + suffix);
         }
         r.extra["columns"] = columns;
-        return {std::move(r)};
+        return only(std::move(r));
     }
 
   private:
