@@ -172,6 +172,30 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [ $ms -lt 2000 ] && pass || fail "the second run took $ms ms to give up"
 wait $first
 
+# --- a time limit per command: one that hangs is stopped, reported, and the rest goes on ------
+cat >hang-analyze <<'SH'
+#!/bin/sh
+case "$*" in *"slow one"*) exec sleep 60 ;; esac
+exec ts-analyze "$@"
+SH
+chmod +x hang-analyze
+mkdir -p lim
+cp "src/plain/take 6 [0] 'v'.wav" "lim/slow one.wav"
+cp "src/plain/take 6 [0] 'v'.wav" "lim/fast one.wav"
+start=$(date +%s)
+"$BATCH" --ts-bin "$TS_BIN" --outputs results --timeout 2 --set "TS_ANALYZE=$T/hang-analyze" lim limout >lim.json 2>lim.err
+s=$?
+took=$(( $(date +%s) - start ))
+[ $s = 1 ] && [ $took -lt 20 ] && pass || fail "--timeout 2: exit $s after $took s"
+$PY - <<'PY' && pass || fail "--timeout: $(head -c 400 lim.json)"
+import json
+s = json.load(open("lim.json"))
+assert s["done"] == 1 and s["failed"] == 1, s
+f = s["failures"][0]
+assert f["file"] == "slow one.wav" and "timed out after 2 s" in f["error"], f
+PY
+[ -f "limout/fast one.wav.jsonl" ] && [ ! -e "limout/slow one.wav.jsonl" ] && pass || fail "--timeout outputs"
+
 # --- examples/archive: every output kind, through the example Makefile ----------------------
 EX="$TS_SRC/examples/archive/Makefile"
 ex() { make --no-print-directory -f "$EX" SRC="$T/rec" OUT="$T/ana" TS_BIN="$TS_BIN" "$@"; }
