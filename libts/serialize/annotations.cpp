@@ -37,24 +37,12 @@ std::string dump(const ojson &j, int indent = -1) {
     return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string version_of(const Result &r, const Options &o) { return o.version.empty() ? r.version : o.version; }
 
 // The result as its JSON line, parsed: the head and "data" exactly as ts-result writes them.
 ojson result_json(const Result &r, const std::string &version) {
     std::string line;
     result::write_jsonl(r, version, line);
     return ojson::parse(line);
-}
-
-std::string stem_of(const std::string &source) {
-    std::string s = source;
-    if (auto q = s.find_first_of("?#"); q != std::string::npos && s.find("://") != std::string::npos)
-        s.resize(q);
-    if (auto slash = s.find_last_of('/'); slash != std::string::npos)
-        s = s.substr(slash + 1);
-    if (auto dot = s.find_last_of('.'); dot != std::string::npos && dot > 0)
-        s.resize(dot);
-    return s;
 }
 
 // The last component of an id: "onsets" for "onsets" and "vamp:x:percussiononsets.onsets".
@@ -163,7 +151,7 @@ ojson observation(ojson time, ojson duration, ojson value, ojson confidence) {
 }
 
 ojson annotation(const Result &r, const std::vector<Result> &all, const Options &opt) {
-    const std::string version = version_of(r, opt);
+    const std::string version = producer_version(r, opt);
     ojson line = result_json(r, version);
     ojson data = line["data"];
     line.erase("data");
@@ -292,7 +280,7 @@ class JamsWriter : public Writer {
         ojson doc;
         const Result first = results_.empty() ? Result{} : results_.front();
         doc["file_metadata"] = {
-            {"title", stem_of(first.audio.source)},
+            {"title", source_stem(first.audio.source)},
             {"artist", ""},
             {"release", ""},
             {"duration", first.audio.start + first.audio.duration},
@@ -551,30 +539,6 @@ class SonicVisualiserWriter : public Writer {
   private:
     io::Output &out_;
 };
-
-// XML text and attribute escaping.
-std::string xml_escape(const std::string &s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '&': o += "&amp;"; break;
-        case '"': o += "&quot;"; break;
-        case '\'': o += "&apos;"; break;
-        case '\t': o += "&#9;"; break;
-        case '\n': o += "&#10;"; break;
-        case '\r': o += "&#13;"; break;
-        default:
-            // XML 1.0 has no other control characters
-            if (static_cast<unsigned char>(c) < 0x20)
-                o += ' ';
-            else
-                o += c;
-        }
-    }
-    return o;
-}
 
 // A file:// URL for a path (absolute, percent-encoded); a URL as it is.
 std::string media_url(const std::string &source) {

@@ -36,7 +36,14 @@ std::unique_ptr<Writer> dat_writer(io::Output &out, const Options &o);
 std::unique_ptr<Writer> awf_json_writer(io::Output &out, const Options &o);
 std::unique_ptr<Writer> wavesurfer_writer(io::Output &out, const Options &o);
 
-// Shared by writers: a whole file read into memory (path or "-"), for document formats.
+// Shared by writers and readers (serialize.cpp):
+// a whole file read into memory (path or "-"), for document formats;
 std::string slurp(const std::string &path);
+// the audio source's file name without folder, query or extension ("" for stdin);
+std::string source_stem(const std::string &source);
+// text escaped for XML content and attribute values (other control characters: a space);
+std::string xml_escape(const std::string &s);
+// producer.version to write: the writer's own (ts-analyze -f), else the result's.
+std::string producer_version(const result::Result &r, const Options &o);
 
 } // namespace ts::serialize

@@ -131,7 +131,7 @@ class Hdf5Writer : public Writer {
         string_attr(g, "time_mode", result::time_mode_name(r.time_mode));
         string_attr(g, "data_mode", result::data_mode_name(r.data_mode));
         string_attr(g, "tool", r.tool);
-        string_attr(g, "version", o_.version.empty() ? r.version : o_.version);
+        string_attr(g, "version", producer_version(r, o_));
         string_attr(g, "params",
                     r.params.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 

@@ -86,6 +86,42 @@ const FormatInfo *format_for_path(const std::string &path) {
     return best;
 }
 
+std::string source_stem(const std::string &source) {
+    std::string s = source;
+    if (auto q = s.find_first_of("?#"); q != std::string::npos && s.find("://") != std::string::npos)
+        s.resize(q);
+    if (auto slash = s.find_last_of('/'); slash != std::string::npos)
+        s = s.substr(slash + 1);
+    if (auto dot = s.find_last_of('.'); dot != std::string::npos && dot > 0)
+        s.resize(dot);
+    return s;
+}
+
+std::string xml_escape(const std::string &s) {
+    std::string o;
+    o.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '<': o += "&lt;"; break;
+        case '>': o += "&gt;"; break;
+        case '&': o += "&amp;"; break;
+        case '"': o += "&quot;"; break;
+        case '\'': o += "&apos;"; break;
+        case '\t': o += "&#9;"; break;
+        case '\n': o += "&#10;"; break;
+        case '\r': o += "&#13;"; break;
+        default:
+            // XML 1.0 has no other control characters
+            o += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+        }
+    }
+    return o;
+}
+
+std::string producer_version(const result::Result &r, const Options &o) {
+    return o.version.empty() ? r.version : o.version;
+}
+
 std::string slurp(const std::string &path) {
     std::FILE *f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
     if (!f)
@@ -138,19 +174,6 @@ Sink::Sink(const FormatInfo &format, const std::string &output, const Options &o
 Sink::~Sink() = default;
 
 namespace {
-std::string stem_of(const std::string &source) {
-    if (source.empty())
-        return "stdin";
-    std::string s = source;
-    if (auto q = s.find_first_of("?#"); q != std::string::npos && s.find("://") != std::string::npos)
-        s.resize(q);
-    if (auto slash = s.find_last_of('/'); slash != std::string::npos)
-        s = s.substr(slash + 1);
-    if (auto dot = s.find_last_of('.'); dot != std::string::npos && dot > 0)
-        s.resize(dot);
-    return s.empty() ? "stdin" : s;
-}
-
 std::string safe(std::string s) {
     for (auto &c : s)
         if (c == '/' || c == '\0')
@@ -161,7 +184,8 @@ std::string safe(std::string s) {
 
 void Sink::write(const result::Result &r) {
     if (folder_) {
-        std::string base = output_ + safe(stem_of(r.audio.source)) + "." + safe(r.id);
+        const std::string stem = source_stem(r.audio.source);
+        std::string base = output_ + safe(stem.empty() ? "stdin" : stem) + "." + safe(r.id);
         std::string path = base + format_.extension;
         for (int k = 2; std::find(names_.begin(), names_.end(), path) != names_.end(); ++k)
             path = base + "-" + std::to_string(k) + format_.extension;

@@ -29,7 +29,7 @@ class TextWriter : public Writer {
             buf_.clear();
         }
     }
-    std::string version(const Result &r) const { return o_.version.empty() ? r.version : o_.version; }
+    std::string version(const Result &r) const { return producer_version(r, o_); }
 
     io::Output &out_;
     Options o_;
@@ -471,28 +471,6 @@ nlohmann::ordered_json from_timeside_layout(const nlohmann::json &y) {
 }
 
 // ---------------------------------------------------------------------------- xml
-
-std::string xml_escape(const std::string &s) {
-    std::string out;
-    out.reserve(s.size());
-    for (unsigned char c : s) {
-        switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        case '\n': out += "&#10;"; break;
-        case '\t': out += "&#9;"; break;
-        case '\r': out += "&#13;"; break;
-        default:
-            if (c < 0x20)
-                out += "&#xFFFD;"; // not allowed in XML 1.0
-            else
-                out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 class XmlWriter : public TextWriter {
   public:
