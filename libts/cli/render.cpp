@@ -2,6 +2,7 @@
 #include "cli/tool.hpp"
 
 #include "core/version.hpp"
+#include "ts_config.h"
 
 #include <sstream>
 
@@ -272,7 +273,12 @@ std::string Tool::man() const {
     out << ".SH EXIT STATUS\n";
     for (const auto &[code, what] : spec_.exit_status)
         out << ".TP\n.B " << code << "\n" << roff_escape(what) << "\n";
-    out << ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nwhen set, messages on stderr are never coloured.\n";
+    out << ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nwhen set, messages on stderr are never coloured.\n"
+        << ".TP\n.B TS_DECODE_NATIVE\nset to 0, plain WAV files are decoded by FFmpeg like every "
+           "other format; by default TimeSide reads them itself (the same samples, length and "
+           "tags, without loading FFmpeg).\n";
+    out << ".SH FILES\n.TP\n.B " << roff_escape(TS_MODULE_INSTALL_DIR) << "/media.so, hdf5.so\n"
+        << "FFmpeg's decoding and HDF5, loaded when an input or output first needs them.\n";
     if (!spec_.see_also.empty())
         out << ".SH SEE ALSO\n" << roff_escape(spec_.see_also) << "\n";
     return out.str();

@@ -11,7 +11,8 @@ namespace ts::decode {
 std::unique_ptr<Source> open_media(const std::string &arg, std::unique_ptr<io::Reader> reader,
                                    const OpenOptions &options);
 
-// Routes FFmpeg's own log lines to --verbose, in the tool's message format.
+// Routes FFmpeg's own log lines to --verbose, in the tool's message format (done by the
+// media module as it loads; tools linking FFmpeg directly call it themselves).
 void quiet_ffmpeg_logs();
 
 } // namespace ts::decode

@@ -1,18 +1,14 @@
-// Media facts for ts-info: TSPCM and raw headers read directly, media probed with libavformat.
+// Media facts for ts-info: TSPCM, raw and plain WAV headers read directly, other media probed
+// with libavformat (media_facts.cpp, in the media module).
 #include "decode/media_info.hpp"
 
 #include "core/error.hpp"
-#include "core/signals.hpp"
-#include "decode/demuxer.hpp"
-#include "decode/media_probe.hpp"
+#include "decode/media_module.hpp"
+#include "decode/wav_source.hpp"
 #include "io/input.hpp"
 #include "pcm/reader.hpp"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-}
-
+#include <cstring>
 #include <memory>
 #include <unistd.h>
 #include <utility>
@@ -20,27 +16,15 @@ extern "C" {
 namespace ts::decode {
 namespace {
 
-bool is_pcm(AVCodecID id) {
-    return id >= AV_CODEC_ID_PCM_S16LE && id < AV_CODEC_ID_ADPCM_IMA_QT;
-}
-
 // The codec facts of TSPCM and raw input, named as FFmpeg names the same samples.
 void pcm_facts(MediaInfo &info, pcm::SampleFormat format) {
     const bool f32 = format == pcm::SampleFormat::f32le;
-    const AVCodecID id = f32 ? AV_CODEC_ID_PCM_F32LE : AV_CODEC_ID_PCM_S16LE;
-    info.codec = avcodec_get_name(id);
-    const AVCodecDescriptor *d = avcodec_descriptor_get(id);
-    info.codec_long = d && d->long_name ? d->long_name : info.codec;
+    info.codec = f32 ? "pcm_f32le" : "pcm_s16le";
+    info.codec_long = pcm_codec_long(info.codec);
     info.sample_format = f32 ? "flt" : "s16";
     info.bits_per_sample = f32 ? 32 : 16;
     info.bit_rate = std::int64_t{info.rate} * info.channels * *info.bits_per_sample;
     info.streams = 1;
-}
-
-void set_frames(MediaInfo &info, std::int64_t frames) {
-    info.frames = frames;
-    info.duration = static_cast<double>(frames) / info.rate;
-    info.duration_exact = true;
 }
 
 void tspcm_info(io::Reader &in, MediaInfo &info) {
@@ -89,96 +73,33 @@ void raw_info(io::Reader &in, MediaInfo &info, const cli::RawInput &raw) {
     }
 }
 
+} // namespace
+
+void set_frames(MediaInfo &info, std::int64_t frames) {
+    info.frames = frames;
+    info.duration = static_cast<double>(frames) / info.rate;
+    info.duration_exact = true;
+}
+
 [[noreturn]] void no_such_stream(const std::string &name, int wanted, int audio_streams) {
     throw UsageError(name + ": --stream " + std::to_string(wanted) + ": the input has " +
                      std::to_string(audio_streams) + " audio stream(s), numbered from 0");
 }
 
-// The index in fmt->streams of the audio stream to describe, and its rank among audio streams.
-std::pair<int, int> pick_stream(AVFormatContext *fmt, int wanted, const std::string &name,
-                                int audio_streams) {
-    int index = wanted;
-    if (wanted < 0) {
-        index = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-        if (index < 0)
-            throw Error(name + ": no audio stream");
-    }
-    int rank = 0;
-    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-        if (fmt->streams[i]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)
-            continue;
-        if (wanted < 0 ? static_cast<int>(i) == index : rank == wanted)
-            return {static_cast<int>(i), rank};
-        ++rank;
-    }
-    no_such_stream(name, wanted, audio_streams);
+std::string pcm_codec_long(const std::string &codec) {
+    // FFmpeg's long names of the PCM codecs a TSPCM, raw or plain WAV input can hold.
+    static const char *const names[][2] = {
+        {"pcm_u8", "PCM unsigned 8-bit"},
+        {"pcm_s16le", "PCM signed 16-bit little-endian"},
+        {"pcm_s24le", "PCM signed 24-bit little-endian"},
+        {"pcm_s32le", "PCM signed 32-bit little-endian"},
+        {"pcm_f32le", "PCM 32-bit floating point little-endian"},
+        {"pcm_f64le", "PCM 64-bit floating point little-endian"}};
+    for (const auto &n : names)
+        if (codec == n[0])
+            return n[1];
+    return codec;
 }
-
-void media_facts(const std::string &arg, io::Reader *reader, const InfoOptions &options,
-                 MediaInfo &info) {
-    const std::string name = io::display_name(arg);
-    Demuxer demux(arg, reader && (reader->is_stdin() || !reader->regular_file()) ? reader : nullptr);
-    AVFormatContext *fmt = demux.fmt();
-    info.container = fmt->iformat->name;
-    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-        const AVStream *s = fmt->streams[i];
-        if (s->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
-            ++info.streams;
-        else if (s->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
-                 !(s->disposition & AV_DISPOSITION_ATTACHED_PIC))
-            info.video = true;
-    }
-    auto [index, rank] = pick_stream(fmt, options.stream, name, info.streams);
-    const AVStream *st = fmt->streams[index];
-    const AVCodecParameters *par = st->codecpar;
-    info.stream = rank;
-    info.rate = par->sample_rate;
-    info.channels = par->ch_layout.nb_channels;
-    if (info.rate <= 0 || info.channels <= 0)
-        throw Error(name + ": unsupported audio stream (" + std::to_string(info.rate) + " Hz, " +
-                    std::to_string(info.channels) + " channels)");
-
-    info.codec = avcodec_get_name(par->codec_id);
-    const AVCodecDescriptor *d = avcodec_descriptor_get(par->codec_id);
-    info.codec_long = d && d->long_name ? d->long_name : info.codec;
-    if (par->format >= 0)
-        info.sample_format = av_get_sample_fmt_name(static_cast<AVSampleFormat>(par->format));
-    if (par->bits_per_raw_sample > 0)
-        info.bits_per_sample = par->bits_per_raw_sample;
-    else if (int bits = av_get_bits_per_sample(par->codec_id); bits > 0)
-        info.bits_per_sample = bits;
-    if (par->ch_layout.order != AV_CHANNEL_ORDER_UNSPEC) {
-        char buf[128];
-        if (av_channel_layout_describe(&par->ch_layout, buf, sizeof buf) > 0)
-            info.channel_layout = buf;
-    } else if (info.channels <= 2) {
-        // A plain wav names no layout; one or two channels can only be mono or stereo,
-        // while FFmpeg's default for more would be a guess.
-        info.channel_layout = info.channels == 1 ? "mono" : "stereo";
-    }
-    if (par->bit_rate > 0)
-        info.bit_rate = par->bit_rate;
-    else if (fmt->bit_rate > 0)
-        info.bit_rate = fmt->bit_rate;
-
-    // Exact when the count is certain before decoding (see exact_frames); a header's own
-    // length (PCM, FLAC) counts on a pipe too, as a TSPCM frames key does.
-    std::int64_t frames = -1;
-    const bool has_duration = st->duration > 0 && st->duration != AV_NOPTS_VALUE;
-    if (reader && reader->regular_file() && !reader->is_stdin())
-        frames = exact_frames(fmt, st, arg, name);
-    else if (has_duration && (is_pcm(par->codec_id) || par->codec_id == AV_CODEC_ID_FLAC))
-        frames = av_rescale_q(st->duration, st->time_base, AVRational{1, info.rate});
-    if (frames >= 0)
-        set_frames(info, frames);
-    else if (has_duration)
-        info.duration = static_cast<double>(st->duration) * av_q2d(st->time_base);
-    else if (fmt->duration > 0 && fmt->duration != AV_NOPTS_VALUE)
-        info.duration = static_cast<double>(fmt->duration) / AV_TIME_BASE;
-    info.tags = media_tags(fmt, st);
-}
-
-} // namespace
 
 MediaInfo media_info(const std::string &input, const InfoOptions &options) {
     MediaInfo info;
@@ -186,7 +107,7 @@ MediaInfo media_info(const std::string &input, const InfoOptions &options) {
     if (io::is_url(input)) {
         if (options.raw.raw)
             throw UsageError("--input-raw reads a file or stdin, not a URL");
-        media_facts(input, nullptr, options, info);
+        media_module().media_facts(input, nullptr, options, info);
         return info;
     }
     io::Reader in(input);
@@ -204,8 +125,9 @@ MediaInfo media_info(const std::string &input, const InfoOptions &options) {
             throw Error(in.name() + ": empty input");
         if (pcm::looks_like_tspcm(head, n))
             tspcm_info(in, info);
-        else
-            media_facts(input, &in, options, info);
+        else if (!(file && n >= 4 && std::memcmp(head, "RIFF", 4) == 0 && options.stream <= 0 &&
+                   wav_info(in, info)))
+            media_module().media_facts(input, &in, options, info);
     }
     if (options.stream > 0 && (options.raw.raw || info.tspcm))
         no_such_stream(in.name(), options.stream, 1);

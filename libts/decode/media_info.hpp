@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cli/groups.hpp"
+#include "io/input.hpp"
 #include "pcm/header.hpp"
 
 #include <nlohmann/json.hpp>
@@ -55,5 +56,15 @@ MediaInfo media_info(const std::string &input, const InfoOptions &options);
 
 // The facts as one JSON object with a stable key order (ts-info(1) defines each key).
 nlohmann::ordered_json to_json(const MediaInfo &info);
+
+// Shared by the readers of facts (media_info.cpp, media_facts.cpp, wav_source.cpp):
+// libavformat's facts of a media file (through the media module: media_module().media_facts).
+void media_facts(const std::string &arg, io::Reader *reader, const InfoOptions &options,
+                 MediaInfo &info);
+// frames and the exact duration they give.
+void set_frames(MediaInfo &info, std::int64_t frames);
+[[noreturn]] void no_such_stream(const std::string &name, int wanted, int audio_streams);
+// FFmpeg's long name of a PCM codec ("pcm_s16le": "PCM signed 16-bit little-endian").
+std::string pcm_codec_long(const std::string &codec);
 
 } // namespace ts::decode

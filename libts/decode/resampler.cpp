@@ -1,51 +1,16 @@
-// Resampler over libswresample; prefers the soxr engine, the higher-quality one.
 #include "decode/resampler.hpp"
 
-#include "core/error.hpp"
-
-extern "C" {
-#include <libavutil/channel_layout.h>
-#include <libavutil/opt.h>
-#include <libswresample/swresample.h>
-}
+#include "decode/media_module.hpp"
 
 namespace ts::decode {
 
-Resampler::Resampler(int in_rate, int out_rate, int channels) {
-    AVChannelLayout layout;
-    av_channel_layout_default(&layout, channels);
-    for (bool soxr : {true, false}) {
-        SwrContext *s = nullptr;
-        if (swr_alloc_set_opts2(&s, &layout, AV_SAMPLE_FMT_FLT, out_rate, &layout,
-                                AV_SAMPLE_FMT_FLT, in_rate, 0, nullptr) < 0)
-            break;
-        if (soxr)
-            av_opt_set_int(s, "resampler", SWR_ENGINE_SOXR, 0);
-        else
-            av_opt_set_int(s, "filter_size", 64, 0);
-        if (swr_init(s) == 0) {
-            swr_ = s;
-            engine_ = soxr ? "soxr" : "swr";
-            break;
-        }
-        swr_free(&s);
-    }
-    av_channel_layout_uninit(&layout);
-    if (swr_ == nullptr)
-        throw Error("cannot resample from " + std::to_string(in_rate) + " to " +
-                    std::to_string(out_rate) + " Hz");
-}
+Resampler::Resampler(int in_rate, int out_rate, int channels)
+    : rs_(media_module().resampler_new(in_rate, out_rate, channels, &engine_)) {}
 
-Resampler::~Resampler() { swr_free(&swr_); }
+Resampler::~Resampler() { media_module().resampler_free(rs_); }
 
 std::size_t Resampler::process(const float *in, std::size_t n, float *out, std::size_t max_out) {
-    const uint8_t *src = reinterpret_cast<const uint8_t *>(in);
-    uint8_t *dst = reinterpret_cast<uint8_t *>(out);
-    int got = swr_convert(swr_, &dst, static_cast<int>(max_out), in ? &src : nullptr,
-                          static_cast<int>(n));
-    if (got < 0)
-        throw Error("resampling failed");
-    return static_cast<std::size_t>(got);
+    return media_module().resampler_process(rs_, in, n, out, max_out);
 }
 
 } // namespace ts::decode

@@ -1,9 +1,8 @@
-// Sample-rate conversion of interleaved float frames (libswresample; soxr engine if built in).
+// Sample-rate conversion of interleaved float frames (libswresample through the media
+// module; the soxr engine when FFmpeg has it).
 #pragma once
 
 #include <cstddef>
-
-struct SwrContext;
 
 namespace ts::decode {
 
@@ -20,7 +19,7 @@ class Resampler {
     const char *engine() const { return engine_; }
 
   private:
-    SwrContext *swr_ = nullptr;
+    void *rs_ = nullptr;
     const char *engine_ = "swr";
 };
 

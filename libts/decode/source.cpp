@@ -2,9 +2,12 @@
 #include "decode/source.hpp"
 
 #include "core/error.hpp"
-#include "decode/ffmpeg_source.hpp"
+#include "decode/media_module.hpp"
 #include "decode/pcm_source.hpp"
+#include "decode/wav_source.hpp"
 #include "pcm/reader.hpp"
+
+#include <cstring>
 
 namespace ts::decode {
 
@@ -12,7 +15,7 @@ std::unique_ptr<Source> open(const std::string &input, const OpenOptions &option
     if (io::is_url(input)) {
         if (options.raw.raw)
             throw UsageError("--input-raw reads a file or stdin, not a URL");
-        return open_media(input, nullptr, options);
+        return media_module().open_media(input, nullptr, options);
     }
     auto reader = std::make_unique<io::Reader>(input);
     if (options.raw.raw)
@@ -23,7 +26,10 @@ std::unique_ptr<Source> open(const std::string &input, const OpenOptions &option
         throw Error(reader->name() + ": empty input");
     if (pcm::looks_like_tspcm(head, n))
         return open_tspcm(std::move(reader));
-    return open_media(input, std::move(reader), options);
+    if (n >= 4 && std::memcmp(head, "RIFF", 4) == 0)
+        if (auto wav = open_wav(input, reader, options))
+            return wav;
+    return media_module().open_media(input, std::move(reader), options);
 }
 
 } // namespace ts::decode

@@ -1,5 +1,7 @@
 // The real FFT: FFmpeg's av_tx for powers of two (4 to 5 times faster than KissFFT here, with
-// its AVX2 code), KissFFT's real transform for other even sizes.
+// its AVX2 code), KissFFT's real transform for other even sizes. libavutil is loaded when the
+// first such transform is made (loading it and its two dozen libraries takes 4 ms, more than
+// a short file's whole analysis without a spectrum).
 #include "dsp/fft.hpp"
 
 #include "core/error.hpp"
@@ -7,13 +9,48 @@
 extern "C" {
 #include <libavutil/mem.h>
 #include <libavutil/tx.h>
+#include <libavutil/version.h>
 }
 #include <kiss_fftr.h>
+
+#include <dlfcn.h>
 
 #include <cstring>
 #include <new>
 
 namespace ts::dsp {
+namespace {
+
+#define TS_STR2(x) #x
+#define TS_STR(x) TS_STR2(x)
+
+// The four libavutil functions used here, or all null when it cannot be loaded (KissFFT
+// then serves every size: slower, the same transform).
+struct AvTx {
+    decltype(&av_tx_init) init = nullptr;
+    decltype(&av_tx_uninit) uninit = nullptr;
+    decltype(&av_malloc) malloc = nullptr;
+    decltype(&av_free) free = nullptr;
+};
+
+const AvTx &avtx() {
+    static const AvTx t = [] {
+        AvTx r;
+        void *h = dlopen("libavutil.so." TS_STR(LIBAVUTIL_VERSION_MAJOR), RTLD_NOW | RTLD_LOCAL);
+        if (!h)
+            return r;
+        r.init = reinterpret_cast<decltype(&av_tx_init)>(dlsym(h, "av_tx_init"));
+        r.uninit = reinterpret_cast<decltype(&av_tx_uninit)>(dlsym(h, "av_tx_uninit"));
+        r.malloc = reinterpret_cast<decltype(&av_malloc)>(dlsym(h, "av_malloc"));
+        r.free = reinterpret_cast<decltype(&av_free)>(dlsym(h, "av_free"));
+        if (!r.init || !r.uninit || !r.malloc || !r.free)
+            r = AvTx{};
+        return r;
+    }();
+    return t;
+}
+
+} // namespace
 
 static_assert(sizeof(kiss_fft_cpx) == sizeof(std::complex<float>));
 static_assert(sizeof(AVComplexFloat) == sizeof(std::complex<float>));
@@ -21,20 +58,21 @@ static_assert(sizeof(AVComplexFloat) == sizeof(std::complex<float>));
 RealFft::RealFft(int size) : size_(size) {
     if (size < 2 || size % 2 != 0)
         throw Error("FFT size " + std::to_string(size) + " is not an even number >= 2");
-    if ((size & (size - 1)) == 0) {
+    if ((size & (size - 1)) == 0 && avtx().init) {
+        const AvTx &av = avtx();
         const float scale = 1.0f;
         AVTXContext *ctx = nullptr;
         av_tx_fn fn = nullptr;
-        if (av_tx_init(&ctx, &fn, AV_TX_FLOAT_RDFT, 0, size, &scale, 0) == 0) {
+        if (av.init(&ctx, &fn, AV_TX_FLOAT_RDFT, 0, size, &scale, 0) == 0) {
             tx_ = ctx;
             tx_fn_ = reinterpret_cast<void (*)(void *, void *, void *, std::ptrdiff_t)>(fn);
-            tx_in_ = static_cast<float *>(av_malloc(sizeof(float) * static_cast<std::size_t>(size)));
+            tx_in_ = static_cast<float *>(av.malloc(sizeof(float) * static_cast<std::size_t>(size)));
             tx_out_ = static_cast<std::complex<float> *>(
-                av_malloc(sizeof(std::complex<float>) * static_cast<std::size_t>(size / 2 + 8)));
+                av.malloc(sizeof(std::complex<float>) * static_cast<std::size_t>(size / 2 + 8)));
             if (!tx_in_ || !tx_out_) {
-                av_free(tx_in_);
-                av_free(tx_out_);
-                av_tx_uninit(&ctx);
+                av.free(tx_in_);
+                av.free(tx_out_);
+                av.uninit(&ctx);
                 throw std::bad_alloc();
             }
             return;
@@ -48,9 +86,9 @@ RealFft::RealFft(int size) : size_(size) {
 RealFft::~RealFft() {
     if (tx_) {
         auto *ctx = static_cast<AVTXContext *>(tx_);
-        av_tx_uninit(&ctx);
-        av_free(tx_in_);
-        av_free(tx_out_);
+        avtx().uninit(&ctx);
+        avtx().free(tx_in_);
+        avtx().free(tx_out_);
     }
     if (kiss_)
         kiss_fftr_free(static_cast<kiss_fftr_cfg>(kiss_));

@@ -3,7 +3,6 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "decode/ffmpeg_source.hpp"
 #include "decode/source.hpp"
 #include "render/plot.hpp"
 #include "io/output.hpp"
@@ -15,7 +14,6 @@ namespace ts::graph {
 namespace {
 
 std::unique_ptr<decode::Source> open_range(const std::string &input, const Frame &f, bool mono) {
-    decode::quiet_ffmpeg_logs();
     auto source = decode::open(input, {f.raw, -1, false});
     decode::Shape shape{0, mono ? 1 : 0, f.start, f.end ? *f.end - f.start : -1.0};
     return decode::shape(std::move(source), shape);

@@ -18,6 +18,8 @@
 // their first axis (~256 KiB chunks) and compressed (shuffle + deflate 4). Strings are
 // variable-length UTF-8.
 #include "serialize/formats.hpp"
+#include "serialize/hdf5_module.hpp"
+#include "ts_config.h"
 
 #include "core/error.hpp"
 
@@ -583,11 +585,11 @@ Result read_group(hid_t file, const std::string &name, bool data) {
 
 } // namespace
 
-std::unique_ptr<Writer> hdf5_writer(io::Output &out, const Options &o) {
+std::unique_ptr<Writer> hdf5_writer_impl(io::Output &out, const Options &o) {
     return std::make_unique<Hdf5Writer>(out, o);
 }
 
-void read_hdf5(const std::string &path, const Emit &emit) {
+void read_hdf5_impl(const std::string &path, const Emit &emit) {
     if (path == "-")
         throw UsageError("hdf5 cannot be read from stdin: give the file's name");
     quiet();
@@ -645,3 +647,11 @@ void read_hdf5(const std::string &path, const Emit &emit) {
 }
 
 } // namespace ts::serialize
+
+// The hdf5 module's entry (hdf5.so, loaded by hdf5_writer and read_hdf5 in hdf5_module.cpp).
+extern "C" __attribute__((visibility("default"))) const void *ts_hdf5_module() {
+    static const ts::serialize::Hdf5Module table = {
+        ts::serialize::hdf5_module_abi(TS_VERSION), ts::serialize::hdf5_writer_impl,
+        ts::serialize::read_hdf5_impl};
+    return &table;
+}

@@ -7,7 +7,6 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/version.hpp"
-#include "decode/ffmpeg_source.hpp"
 #include "io/output.hpp"
 #include "serialize/serialize.hpp"
 
@@ -110,7 +109,6 @@ int run(Options &o) {
     if (o.inputs.empty())
         o.inputs.push_back("-");
 
-    ts::decode::quiet_ffmpeg_logs();
     // JSON Lines by default; -f, or a known extension of -o, writes another format through
     // ts-serialize's writers, with no JSON step in between.
     const ts::serialize::FormatInfo *format = ts::serialize::find_format("jsonl");

@@ -3,7 +3,6 @@
 #include "cli/tool.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "decode/ffmpeg_source.hpp"
 #include "decode/source.hpp"
 #include "io/output.hpp"
 #include "io/progress.hpp"
@@ -75,7 +74,6 @@ struct Options {
 int run(const Options &o, const std::string &command) {
     o.verbosity.apply();
     ts::cli::check_raw_input(o.raw_in);
-    ts::decode::quiet_ffmpeg_logs();
     ts::decode::OpenOptions open{o.raw_in, o.stream, !o.no_sha1};
     auto source = ts::decode::open(o.input, open);
     ts::decode::Shape shape{o.rate, o.mono ? 1 : o.channels, o.start, o.duration.value_or(-1.0)};

@@ -3,7 +3,6 @@
 #include "cli/tool.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "decode/ffmpeg_source.hpp"
 #include "decode/media_info.hpp"
 #include "io/output.hpp"
 #include "pcm/header.hpp"
@@ -125,7 +124,6 @@ std::string text_view(const Json &j) {
 int run(const Options &o) {
     o.verbosity.apply();
     ts::cli::check_raw_input(o.raw);
-    ts::decode::quiet_ffmpeg_logs();
     ts::decode::InfoOptions options{o.raw, o.stream, !o.no_sha1};
     ts::io::Output out(o.output, false);
     int status = ts::exit_ok;

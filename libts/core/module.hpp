@@ -1,0 +1,20 @@
+// Parts of TimeSide loaded only when first used: FFmpeg's demuxers and decoders (the media
+// module) and HDF5 bring over a hundred shared libraries whose loading alone takes 40 ms, so a
+// tool links none of them and loads its module when an input or output needs it.
+#pragma once
+
+#include <string>
+
+namespace ts::module {
+
+// The entry table of module NAME ("media", "hdf5"): the file NAME.so, next to the build's
+// own tools when run from the build tree, else in the installed module folder
+// (LIBDIR/timeside). Loaded once; its entry `ts_NAME_module` must give a table whose first
+// member, an int, equals `abi` (the module and the tool come from the same build). Throws
+// ts::Error naming the file and the loader's message when it cannot be loaded.
+const void *load(const std::string &name, int abi);
+
+// The folder modules are loaded from (for messages and --version --verbose).
+std::string folder();
+
+} // namespace ts::module
