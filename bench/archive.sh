@@ -57,12 +57,23 @@ n_loop=$(find "$dir/loop" -name '*.jsonl' | wc -l)
 [ "$n_make" = "$FILES" ] && [ "$n_loop" = "$FILES" ] || bench_die "outputs: make $n_make, loop $n_loop"
 cmp -s "$dir/make/disc 0/track 0.wav.jsonl" "$dir/loop/disc 0/track 0.wav.jsonl" || bench_die "make and loop outputs differ"
 
+# Start-up: every tool's --version, and each tool's work on a 0.1 s wav (ts-gen's own output:
+# 44.1 kHz mono 16-bit with a LIST/INFO chunk), against sox and ffmpeg doing the same.
 bench_measure analyze-version "$RUNS" 10 "$analyze" --version
 bench_measure analyze-short "$RUNS" 10 "$analyze" -a level --no-sha1 "$short"
+bench_measure analyze-short-sha1 "$RUNS" 10 "$analyze" -a level "$short"
 bench_measure analyze-short-music "$RUNS" 10 "$analyze" --preset music --no-sha1 "$short"
+for t in decode info graph serialize transcode gen; do
+    bench_measure "$t-version" "$RUNS" 10 "$bindir/ts-$t" --version
+done
+bench_measure decode-short "$RUNS" 10 "$bindir/ts-decode" --no-sha1 "$short"
+bench_measure info-short "$RUNS" 10 "$bindir/ts-info" --no-sha1 "$short"
+bench_measure graph-short "$RUNS" 10 "$bindir/ts-graph" waveform "$short" -o "$dir/short.png"
+bench_measure transcode-short "$RUNS" 10 "$bindir/ts-transcode" -f flac "$short" -o "$dir/short.flac"
 bench_measure sox-version "$RUNS" 10 sox --version
 bench_measure ffmpeg-version "$RUNS" 10 ffmpeg -version
 bench_measure sox-short "$RUNS" 10 sox "$short" -n stats
+bench_measure ffprobe-short "$RUNS" 10 ffprobe -v error -show_format "$short"
 
 field() { cut -d' ' -f"$2" "$dir/$1.time"; }
 ms() { awk -v s="$(bench_get "$1" mean)" 'BEGIN { printf "%.1f", s * 1000 }'; }
@@ -93,12 +104,19 @@ ms() { awk -v s="$(bench_get "$1" mean)" 'BEGIN { printf "%.1f", s * 1000 }'; }
     echo
     echo "| command | ms | goal < 5 ms |"
     echo "|---|---:|---|"
-    for pair in "analyze-version ts-analyze_--version" "analyze-short ts-analyze_-a_level_on_0.1_s" \
-        "analyze-short-music ts-analyze_--preset_music_on_0.1_s" "sox-version sox_--version" \
-        "ffmpeg-version ffmpeg_-version" "sox-short sox_0.1_s_-n_stats"; do
+    for pair in "analyze-version ts-analyze_--version" "analyze-short ts-analyze_-a_level_--no-sha1_on_0.1_s" \
+        "analyze-short-sha1 ts-analyze_-a_level_on_0.1_s_(with_the_file's_SHA-1)" \
+        "analyze-short-music ts-analyze_--preset_music_--no-sha1_on_0.1_s" \
+        "decode-version ts-decode_--version" "decode-short ts-decode_--no-sha1_on_0.1_s" \
+        "info-version ts-info_--version" "info-short ts-info_--no-sha1_on_0.1_s" \
+        "graph-version ts-graph_--version" "graph-short ts-graph_waveform_on_0.1_s_(PNG)" \
+        "serialize-version ts-serialize_--version" "gen-version ts-gen_--version" \
+        "transcode-version ts-transcode_--version" "transcode-short ts-transcode_-f_flac_on_0.1_s" \
+        "sox-version sox_--version" "ffmpeg-version ffmpeg_-version" "sox-short sox_0.1_s_-n_stats" \
+        "ffprobe-short ffprobe_-show_format_on_0.1_s"; do
         set -- $pair
         printf '| `%s` | %s | %s |\n' "${2//_/ }" "$(ms "$1")" \
-            "$(case $1 in analyze*) awk -v m="$(ms "$1")" 'BEGIN { print (m < 5 ? "met" : "NOT met") }' ;; *) echo "(peer)" ;; esac)"
+            "$(case $1 in sox* | ffmpeg* | ffprobe*) echo "(peer)" ;; *) awk -v m="$(ms "$1")" 'BEGIN { print (m < 5 ? "met" : "NOT met") }' ;; esac)"
     done
     echo
 } | bench_write_section

@@ -75,7 +75,7 @@ class MediaSource : public Source {
         header_.tags = media_tags(fmt_, st);
         if (reader_ && !through_reader(reader_.get())) {
             header_.frames = exact_frames(fmt_, st, arg, name_);
-            if (options.sha1 && options.sha1_background)
+            if (options.sha1 && options.sha1_background && !small_file(arg))
                 hashing_ = std::async(std::launch::async, [this] {
                     return io::sha1_file(arg_, &stop_hashing_);
                 });

@@ -8,8 +8,14 @@
 #include "pcm/reader.hpp"
 
 #include <cstring>
+#include <sys/stat.h>
 
 namespace ts::decode {
+
+bool small_file(const std::string &path) {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (1 << 20);
+}
 
 std::unique_ptr<Source> open(const std::string &input, const OpenOptions &options) {
     if (io::is_url(input)) {

@@ -35,8 +35,12 @@ struct OpenOptions {
     bool sha1 = true;    // hash a regular file's bytes into the header
     // Hash on a thread of its own while decoding; header().sha1 stays empty and sha1()
     // gives the hash at the end (for tools that write it after the audio: ts-analyze).
+    // Files under 1 MiB are hashed at once: starting the thread would cost more.
     bool sha1_background = false;
 };
+
+// A regular file under 1 MiB (hashed at once rather than on a thread).
+bool small_file(const std::string &path);
 
 // Opens "-", a path or a URL: a TSPCM stream (recognised by its magic), headerless PCM
 // (with options.raw), or anything FFmpeg can demux and decode.

@@ -178,7 +178,7 @@ class WavSource : public Source {
         header_.source = arg;
         header_.tags = l.tags;
         bits_ = l.kind == Kind::f32 || l.kind == Kind::f64 ? 0 : l.bytes * 8;
-        if (options.sha1 && options.sha1_background)
+        if (options.sha1 && options.sha1_background && !small_file(arg))
             hashing_ = std::async(std::launch::async, [this, arg] {
                 return io::sha1_file(arg, &stop_hashing_);
             });

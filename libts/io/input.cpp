@@ -131,7 +131,9 @@ std::string sha1_file(const std::string &path, const std::atomic<bool> *cancel) 
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1)
         throw Error(display_name(path) + ": cannot start a SHA-1 digest");
-    std::vector<char> buf(1 << 20);
+    // 1 MiB reads, but no more memory than a small file needs (the buffer is zeroed).
+    const std::int64_t bytes = in.file_size();
+    std::vector<char> buf(bytes >= 0 && bytes < (1 << 20) ? static_cast<std::size_t>(bytes) + 1 : 1 << 20);
     for (;;) {
         if (cancel && cancel->load(std::memory_order_relaxed))
             return {};
