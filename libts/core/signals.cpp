@@ -3,13 +3,17 @@
 
 #include "core/error.hpp"
 
+#include <atomic>
 #include <csignal>
 
 namespace ts::signals {
 namespace {
-volatile std::sig_atomic_t g_signal = 0; // the one piece of process state a handler may touch
+// The one piece of process state a handler may touch; atomic (lock-free, so async-signal
+// safe) because tools read it from several threads (ts-transcode's decoding thread).
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 
-void on_signal(int sig) { g_signal = sig; }
+void on_signal(int sig) { g_signal.store(sig, std::memory_order_relaxed); }
 } // namespace
 
 void install() {
@@ -22,10 +26,10 @@ void install() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-int received() { return g_signal; }
+int received() { return g_signal.load(std::memory_order_relaxed); }
 
 void check() {
-    if (g_signal != 0)
+    if (g_signal.load(std::memory_order_relaxed) != 0)
         throw Interrupted();
 }
 

@@ -124,7 +124,7 @@ std::int64_t exact_frames(const AVFormatContext *fmt, const AVStream *st, const 
         return -1;
     const bool exact_header = fmt->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE;
     if (exact_header && declared > 0 && par->frame_size > 0 &&
-        scan.frames + 2 * par->frame_size < declared)
+        scan.frames + std::max<std::int64_t>(2 * par->frame_size, 2304) < declared)
         throw Error(name + ": truncated: the header declares " + secs(declared, rate) +
                     ", the file holds " + secs(scan.frames, rate));
     return scan.frames;

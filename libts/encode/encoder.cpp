@@ -1,9 +1,11 @@
 // FFmpeg encoding and muxing: float frames -> the codec's sample format -> a FIFO cut to the
 // codec's frame size -> packets -> the muxer, which writes through a custom AVIOContext into
-// an io::Output (its temporary file, seekable, or stdout, a stream).
+// an io::Output (its temporary file, seekable, or stdout, a stream; an mp3 on a stream gets its
+// Xing/LAME frame anyway, see patch_xing).
 #include "encode/encoder.hpp"
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "decode/demuxer.hpp"
 
 extern "C" {
@@ -11,6 +13,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/audio_fifo.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/crc.h>
 #include <libavutil/opt.h>
 }
 
@@ -115,6 +118,17 @@ template <typename T> inline T to_int(float x, double scale, double high) {
     return static_cast<T>(v * high);
 }
 
+// The same for 16 bits in float, twice the samples per vector: x * 2^15 is exact in float too,
+// and the magic constant 1.5 * 2^23 rounds half to even below 2^22, so the samples are those
+// of to_int, bit for bit.
+inline std::int16_t to_int16(float x) {
+    float v = x * 32768.0f;
+    v = v > -32768.0f ? v : -32768.0f;
+    v = v < 32767.0f ? v : 32767.0f;
+    v = (v + 0x1.8p23f) - 0x1.8p23f;
+    return static_cast<std::int16_t>(v);
+}
+
 template <typename T>
 void convert(const float *in, std::size_t n, int ch, bool planar, int bits, std::uint8_t *out) {
     T *o = reinterpret_cast<T *>(out);
@@ -128,6 +142,17 @@ void convert(const float *in, std::size_t n, int ch, bool planar, int bits, std:
             T *oc = o + c * n;
             for (std::size_t i = 0; i < n; ++i)
                 oc[i] = in[i * chs + c];
+        }
+    } else if constexpr (std::is_same_v<T, std::int16_t>) {
+        if (!planar || ch == 1) {
+            for (std::size_t i = 0; i < n * chs; ++i)
+                o[i] = to_int16(in[i]);
+            return;
+        }
+        for (std::size_t c = 0; c < chs; ++c) {
+            T *oc = o + c * n;
+            for (std::size_t i = 0; i < n; ++i)
+                oc[i] = to_int16(in[i * chs + c]);
         }
     } else {
         const double scale = std::ldexp(1.0, bits - 1);
@@ -205,9 +230,16 @@ Encoder::Encoder(io::Output &out, const Settings &s, int rate, int channels, con
     if (r < 0 || !fmt_)
         fail(r, std::string("cannot make a ") + f.muxer + " muxer");
     const bool seekable = out.seekable();
+    // FFmpeg's mp3 muxer writes its Xing/LAME frame only to a seekable output (it completes
+    // the frame in the trailer), so a pipe would have none and a decoder would keep the
+    // encoder's delay. It is told the pipe is seekable; write_pipe drops the trailer's rewrite
+    // and patch_xing fills in what is known at the start.
+    mp3_pipe_ = !seekable && std::string(f.muxer) == "mp3";
+    head_done_ = !mp3_pipe_;
+    expected_ = s.frames;
     unsigned char *buf = static_cast<unsigned char *>(av_malloc(1 << 16));
     avio_ = avio_alloc_context(buf, 1 << 16, 1, this, nullptr, &Encoder::write_cb,
-                               seekable ? &Encoder::seek_cb : nullptr);
+                               seekable || mp3_pipe_ ? &Encoder::seek_cb : nullptr);
     if (!avio_)
         throw Error(name_ + ": out of memory");
     fmt_->pb = avio_;
@@ -336,6 +368,8 @@ int Encoder::write_cb(void *opaque, std::uint8_t *buf, int size) {
                 p += n;
                 left -= static_cast<std::size_t>(n);
             }
+        } else if (self->mp3_pipe_) {
+            self->write_pipe(buf, static_cast<std::size_t>(size));
         } else {
             self->out_.write(buf, static_cast<std::size_t>(size));
         }
@@ -348,6 +382,24 @@ int Encoder::write_cb(void *opaque, std::uint8_t *buf, int size) {
 
 std::int64_t Encoder::seek_cb(void *opaque, std::int64_t offset, int whence) {
     auto *self = static_cast<Encoder *>(opaque);
+    if (self->mp3_pipe_) { // a position the muxer believes in; write_pipe makes it true
+        if (whence & AVSEEK_SIZE)
+            return self->end_;
+        switch (whence & ~AVSEEK_FORCE) {
+        case SEEK_SET:
+            self->pos_ = offset;
+            break;
+        case SEEK_CUR:
+            self->pos_ += offset;
+            break;
+        case SEEK_END:
+            self->pos_ = self->end_ + offset;
+            break;
+        default:
+            return AVERROR(EINVAL);
+        }
+        return self->pos_;
+    }
     int fd = self->out_.fd();
     if (whence & AVSEEK_SIZE) {
         struct stat sb;
@@ -355,6 +407,103 @@ std::int64_t Encoder::seek_cb(void *opaque, std::int64_t offset, int whence) {
     }
     off_t r = lseek(fd, offset, whence & ~AVSEEK_FORCE);
     return r < 0 ? AVERROR(errno) : r;
+}
+
+// The muxer's bytes at pos_: those below end_ rewrite earlier ones. While the start is held
+// back in head_ (which then holds every byte from 0 to end_) they are applied there: the size
+// of an ID3v2 tag too long for the muxer's buffer, a short output's completed Xing frame.
+// Later they rewrite what the pipe already has (the trailer's update of the Xing frame, with
+// the byte count and TOC that cannot be known at the start): dropped. The rest is new.
+void Encoder::write_pipe(const std::uint8_t *buf, std::size_t size) {
+    const std::int64_t at = pos_;
+    pos_ += static_cast<std::int64_t>(size);
+    if (at > end_)
+        throw Error(name_ + ": the mp3 muxer skipped ahead on a pipe");
+    const auto old =
+        static_cast<std::size_t>(std::min(end_ - at, static_cast<std::int64_t>(size)));
+    end_ = std::max(end_, pos_);
+    if (old > 0 && !head_done_)
+        std::memcpy(head_.data() + at, buf, old);
+    if (old < size)
+        send_pipe(buf + old, size - old);
+    else if (old > 0 && !head_done_)
+        send_pipe(buf, 0); // the rewrite may complete what patch_xing waits for
+}
+
+void Encoder::send_pipe(const std::uint8_t *buf, std::size_t size) {
+    if (head_done_) {
+        out_.write(buf, size);
+        return;
+    }
+    head_.insert(head_.end(), buf, buf + size);
+    if (patch_xing()) {
+        head_done_ = true;
+        out_.write(head_.data(), head_.size());
+        head_ = {};
+    }
+}
+
+// The Xing frame FFmpeg 5.1 writes at the start holds zeros where the trailer puts the frame
+// count, the byte count, the TOC, the encoder delay and end padding, and the CRCs. Here the
+// delay (known from the encoder at the start) goes in, and, when the input's length is known,
+// the frame count and padding, then the tag's CRC, at the offsets of FFmpeg's mp3_update_xing.
+// The byte count stays 0 (unknown) and the TOC FFmpeg's even placeholder. So FFmpeg's mp3
+// demuxer skips the delay (and, with the count, trims the end): ts-decode gives back the
+// input's samples at their place. Returns false while more bytes are needed.
+bool Encoder::patch_xing() {
+    const std::uint8_t *d = head_.data();
+    const std::size_t have = head_.size();
+    auto be32 = [&](std::size_t at) {
+        return static_cast<std::uint32_t>(d[at]) << 24 |
+               static_cast<std::uint32_t>(d[at + 1]) << 16 |
+               static_cast<std::uint32_t>(d[at + 2]) << 8 | d[at + 3];
+    };
+    if (have < 10)
+        return false;
+    if (have > (16u << 20)) // no frame found in a tag's worth: send as is, memory bounded
+        return true;
+    std::size_t p = 0; // the frame follows the ID3v2 tag: 10 bytes, a syncsafe size, a footer
+    if (std::memcmp(d, "ID3", 3) == 0) {
+        p = static_cast<std::size_t>(d[6] & 0x7f) << 21 | (d[7] & 0x7f) << 14 |
+            (d[8] & 0x7f) << 7 | (d[9] & 0x7f);
+        if (p == 0) // the muxer fills in the size once the tag is written
+            return false;
+        p += 10 + ((d[5] & 0x10) ? 10 : 0);
+    }
+    if (have < p + 4)
+        return false;
+    const std::uint32_t h = be32(p);
+    if ((h & 0xffe00000u) != 0xffe00000u)
+        return true; // no frame there: nothing to patch
+    const bool mpeg1 = ((h >> 19) & 3) == 3, mono = ((h >> 6) & 3) == 3;
+    const std::size_t x = p + (mpeg1 ? (mono ? 21 : 36) : (mono ? 13 : 21)); // "Xing"
+    if (have < std::max(x + 156, p + 190))
+        return false;
+    // Not FFmpeg's placeholder (a short output's frame was completed in the muxer's buffer
+    // before any of it reached us): leave it.
+    if (std::memcmp(d + x, "Xing", 4) != 0 || be32(x + 4) != 0x0f || be32(x + 8) != 0)
+        return true;
+    std::uint8_t *w = head_.data();
+    // LAME's delay: FFmpeg's initial padding less the decoder's 528 + 1 (as the muxer does).
+    const std::int64_t delay = std::max(0, ctx_->initial_padding - 528 - 1);
+    std::int64_t padding = 0;
+    if (expected_ >= 0) {
+        // libmp3lame gives ceil((frames + delay + 576) / spf) frames: its flush adds 576
+        // frames past the delay (measured with FFmpeg 5.1 at 8 to 48 kHz, 1 to 44677 frames).
+        const std::int64_t spf = mpeg1 ? 1152 : 576;
+        lame_frames_ = (expected_ + delay + 576 + spf - 1) / spf;
+        padding = lame_frames_ * spf - expected_ - delay;
+        for (int i = 0; i < 4; ++i)
+            w[x + 8 + i] = static_cast<std::uint8_t>(lame_frames_ >> (24 - 8 * i));
+    }
+    const std::int64_t v =
+        std::min<std::int64_t>(delay, 4095) << 12 | std::min<std::int64_t>(padding, 4095);
+    for (int i = 0; i < 3; ++i)
+        w[x + 141 + i] = static_cast<std::uint8_t>(v >> (16 - 8 * i));
+    const unsigned crc = av_crc(av_crc_get_table(AV_CRC_16_ANSI_LE), 0, w + p, 190);
+    w[x + 154] = static_cast<std::uint8_t>(crc >> 8);
+    w[x + 155] = static_cast<std::uint8_t>(crc);
+    return true;
 }
 
 void Encoder::write(const float *frames, std::size_t count) {
@@ -416,6 +565,7 @@ void Encoder::send(AVFrame *frame) {
             fail(r, "encoding");
         av_packet_rescale_ts(packet_, ctx_->time_base, st_->time_base);
         packet_->stream_index = st_->index;
+        ++packets_;
         if ((r = av_write_frame(fmt_, packet_)) < 0)
             fail(r, "writing");
     }
@@ -432,6 +582,14 @@ void Encoder::finish() {
     rethrow_io();
     if (avio_->error < 0)
         fail(avio_->error, "writing");
+    if (!head_done_) { // a frame too short to patch
+        head_done_ = true;
+        out_.write(head_.data(), head_.size());
+    }
+    if (lame_frames_ >= 0 && (lame_frames_ != packets_ || next_pts_ != expected_))
+        log::warning(name_ + ": the LAME header says " + std::to_string(lame_frames_) +
+                     " mp3 frames, the stream has " + std::to_string(packets_) +
+                     ": a decoder may trim its end wrongly");
 }
 
 } // namespace ts::encode

@@ -28,6 +28,9 @@ struct Settings {
     std::optional<double> quality; // VBR quality on the codec's own scale
     int bits = 0;                  // lossless sample size: 16, 24 or 32 (float, wav); 0: default
     pcm::KeyValues tags;           // written into the container
+    // The input's length in frames at the encoder's rate, when known before the end (-1: not
+    // known): an mp3 on a pipe then gets the frame count and end padding in its LAME header.
+    std::int64_t frames = -1;
 };
 
 // The sample rate the format's encoder will take for audio at `rate`: rate itself when
@@ -63,6 +66,9 @@ class Encoder {
     void rethrow_io();
     static int write_cb(void *opaque, std::uint8_t *buf, int size); // FFmpeg 5.1: not const
     static std::int64_t seek_cb(void *opaque, std::int64_t offset, int whence);
+    void write_pipe(const std::uint8_t *buf, std::size_t size);
+    void send_pipe(const std::uint8_t *buf, std::size_t size);
+    bool patch_xing();
 
     io::Output &out_;
     std::string name_;
@@ -81,6 +87,17 @@ class Encoder {
     std::int64_t next_pts_ = 0;
     std::exception_ptr io_error_;
     std::vector<std::uint8_t> planes_; // converted samples, one block
+    // An mp3 on a pipe: the muxer is told the output is seekable, so that it writes its
+    // Xing/LAME frame; pos_ is where it thinks it writes, end_ how much the pipe got. The
+    // first bytes wait in head_ until the frame is complete and patched (patch_xing).
+    bool mp3_pipe_ = false;
+    bool head_done_ = true;
+    std::vector<std::uint8_t> head_;
+    std::int64_t pos_ = 0;
+    std::int64_t end_ = 0;
+    std::int64_t expected_ = -1;     // Settings::frames
+    std::int64_t lame_frames_ = -1;  // the frame count put in the LAME header
+    std::int64_t packets_ = 0;
 };
 
 } // namespace ts::encode

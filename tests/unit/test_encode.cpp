@@ -1,15 +1,19 @@
-// Unit tests: encode — the format table, rate choice, request checks, and a 24-bit flac and a
-// float wav written by Encoder and read back sample for sample.
+// Unit tests: encode — the format table, rate choice, request checks, a 24-bit flac and a
+// float wav written by Encoder and read back sample for sample, and the read-ahead source that
+// feeds the encoder.
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
+#include "decode/read_ahead.hpp"
 #include "decode/source.hpp"
 #include "encode/encoder.hpp"
 #include "encode/format.hpp"
 #include "io/output.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unistd.h>
@@ -95,4 +99,92 @@ TEST_CASE("encode: lossless round trips") {
     REQUIRE(y16.size() == x.size());
     for (std::size_t i = 0; i < x.size(); ++i)
         CHECK(std::abs(y16[i] - x[i]) <= 0.5f / 32768 + 1e-9f);
+}
+
+namespace {
+
+// A ramp of `frames` stereo frames (frame i holds i and -i) in reads of odd sizes, failing with
+// "ramp: bad frame" at frame `fail_at` when that is below `frames`.
+class Ramp : public ts::decode::Source {
+  public:
+    Ramp(long frames, long fail_at) : frames_(frames), fail_at_(fail_at) {
+        header_.rate = 8000;
+        header_.channels = 2;
+        header_.frames = frames;
+    }
+    const ts::pcm::Header &header() const override { return header_; }
+    const std::string &name() const override { return name_; }
+    int bits() const override { return 16; }
+    std::size_t read(float *dst, std::size_t max_frames) override {
+        std::size_t n = std::min<std::size_t>(max_frames, 777);
+        n = std::min<std::size_t>(n, static_cast<std::size_t>(frames_ - pos_));
+        if (fail_at_ < frames_ && pos_ + static_cast<long>(n) > fail_at_) {
+            if (pos_ == fail_at_)
+                throw ts::Error("ramp: bad frame");
+            n = static_cast<std::size_t>(fail_at_ - pos_);
+        }
+        for (std::size_t i = 0; i < n; ++i, ++pos_) {
+            dst[2 * i] = static_cast<float>(pos_);
+            dst[2 * i + 1] = -static_cast<float>(pos_);
+        }
+        return n;
+    }
+
+  private:
+    ts::pcm::Header header_;
+    std::string name_ = "ramp";
+    long frames_, fail_at_, pos_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("read ahead: the same samples, the same error at the same point, early stops") {
+    using ts::decode::read_ahead;
+    std::vector<float> buf(2 * 1000);
+    { // every frame in order, then 0 (and 0 again)
+        auto s = read_ahead(std::make_unique<Ramp>(100000, 100000), 512, 3);
+        CHECK(s->header().frames == 100000);
+        CHECK(s->header().channels == 2);
+        CHECK(s->bits() == 16);
+        CHECK(s->name() == "ramp");
+        long next = 0;
+        bool in_order = true;
+        while (std::size_t n = s->read(buf.data(), 1000))
+            for (std::size_t i = 0; i < n; ++i, ++next)
+                in_order &= buf[2 * i] == static_cast<float>(next) &&
+                            buf[2 * i + 1] == -static_cast<float>(next);
+        CHECK(in_order);
+        CHECK(next == 100000);
+        CHECK(s->read(buf.data(), 1000) == 0);
+    }
+    { // the frames before the error, then the error with its message
+        auto s = read_ahead(std::make_unique<Ramp>(100000, 54321), 512, 3);
+        long got = 0;
+        std::string error;
+        try {
+            while (std::size_t n = s->read(buf.data(), 1000))
+                got += static_cast<long>(n);
+        } catch (const ts::Error &e) {
+            error = e.what();
+        }
+        CHECK(got == 54321);
+        CHECK(error == "ramp: bad frame");
+    }
+    { // destroyed with the producer waiting for room, or never read
+        auto s = read_ahead(std::make_unique<Ramp>(1000000, 1000000), 64, 2);
+        CHECK(s->read(buf.data(), 10) == 10);
+        auto t = read_ahead(std::make_unique<Ramp>(1000000, 1000000), 64, 2);
+    }
+    { // sha1() stops reading ahead; reading goes on without a gap
+        auto s = read_ahead(std::make_unique<Ramp>(5000, 5000), 64, 2);
+        CHECK(s->read(buf.data(), 100) == 100);
+        CHECK(s->sha1().empty());
+        long next = 100, total = 100;
+        bool in_order = true;
+        while (std::size_t n = s->read(buf.data(), 1000))
+            for (std::size_t i = 0; i < n; ++i, ++next, ++total)
+                in_order &= buf[2 * i] == static_cast<float>(next);
+        CHECK(in_order);
+        CHECK(total == 5000);
+    }
 }

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "decode/ffmpeg_source.hpp"
+#include "decode/read_ahead.hpp"
 #include "decode/source.hpp"
 #include "encode/encoder.hpp"
 #include "io/output.hpp"
@@ -48,15 +49,19 @@ ts::cli::Spec spec() {
         "Streaming: -o - (stdout, the default) is written as it goes, in bounded memory, for "
         "flac, mp3, ogg, opus, aac, webm and m4a (a fragmented MP4 on a pipe: an empty moov, "
         "then a fragment per second); wav and aiff complete their header at the end and need "
-        "-o FILE (exit status 2 otherwise). On a pipe an mp3 has no LAME header: its decoded length "
-        "then includes the encoder's delay and padding.",
+        "-o FILE (exit status 2 otherwise). An mp3 on a pipe starts with a LAME header as in a "
+        "file, holding the encoder's delay and, when the input's length is known at the start, "
+        "the frame count and padding; its byte count and seek table, known only at the end, stay "
+        "empty.",
         {{"Timing",
           "Encoder delay and padding are recorded where the container can hold them, so "
           "ts-decode (FFmpeg 5.1's decoding) gives back the input's length, measured on a 1 s "
           "sine at 44.1 and 48 kHz (tests/cli/transcode.sh):\n\n"
           "  wav, aiff, flac  exact, and the samples bit for bit at 16 and 24 bits\n"
-          "  mp3   exact in a file (LAME header); on a pipe the header cannot be\n"
-          "        completed and the delay and padding stay (+1980 frames for 1 s)\n"
+          "  mp3   exact (LAME header), on a pipe too; on a pipe from an input of\n"
+          "        unknown length (headerless, or a TSPCM stream without frames) the\n"
+          "        start exact, 47 to 1198 frames of padding at the end (at 32 kHz\n"
+          "        and up; 47 to 622 below)\n"
           "  opus  exact (pre-skip and end granule), ogg or webm\n"
           "  ogg   exact in the file (libvorbis's own decoder, as in sox, gives\n"
           "        every frame); FFmpeg 5.1 decodes up to 128 frames fewer at the end\n"
@@ -131,6 +136,7 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
                          std::to_string(rate) + " Hz, a rate " + format.name + " takes");
     ts::decode::Shape shape{rate, o.mono ? 1 : o.channels, o.start, o.duration.value_or(-1.0)};
     source = ts::decode::shape(std::move(source), shape);
+    s.frames = source->header().frames;
     if (!o.no_tags)
         s.tags = source->header().tags;
     for (const auto &t : o.tags) {
@@ -145,6 +151,8 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
         ts::encode::check(s, channels, true);
     ts::encode::Encoder enc(out, s, rate, channels, output == "-" ? "stdout" : output);
     ts::log::verbose(source->name() + ": " + enc.describe());
+    // Decoding and shaping run ahead on a thread of their own, the encoder on this one.
+    source = ts::decode::read_ahead(std::move(source));
     const std::size_t block = 8192;
     std::vector<float> buf(block * static_cast<std::size_t>(channels));
     ts::io::Progress progress("encoding " + source->name(), source->header().frames,
