@@ -21,6 +21,7 @@ RUNS=${RUNS:-200}
 command -v sox >/dev/null || bench_die "sox is missing (apt-get install -y sox)"
 demo=$(bench_input archive/demo-30s.wav "$gen" demo -o @OUT@)
 short=$(bench_input archive/short-0.1s.wav "$gen" sine --duration 0.1 -o @OUT@)
+short_flac=$(bench_input archive/short-0.1s.flac "$gen" sine --duration 0.1 -o @OUT@)
 rm -rf "$dir/src" "$dir/make" "$dir/loop"
 mkdir -p "$dir/src"
 for ((i = 0; i < FILES; i++)); do
@@ -63,6 +64,7 @@ bench_measure analyze-version "$RUNS" 10 "$analyze" --version
 bench_measure analyze-short "$RUNS" 10 "$analyze" -a level --no-sha1 "$short"
 bench_measure analyze-short-sha1 "$RUNS" 10 "$analyze" -a level "$short"
 bench_measure analyze-short-music "$RUNS" 10 "$analyze" --preset music --no-sha1 "$short"
+bench_measure analyze-short-flac "$RUNS" 10 "$analyze" -a level --no-sha1 "$short_flac"
 for t in decode info graph serialize transcode gen; do
     bench_measure "$t-version" "$RUNS" 10 "$bindir/ts-$t" --version
 done
@@ -107,6 +109,7 @@ ms() { awk -v s="$(bench_get "$1" mean)" 'BEGIN { printf "%.1f", s * 1000 }'; }
     for pair in "analyze-version ts-analyze_--version" "analyze-short ts-analyze_-a_level_--no-sha1_on_0.1_s" \
         "analyze-short-sha1 ts-analyze_-a_level_on_0.1_s_(with_the_file's_SHA-1)" \
         "analyze-short-music ts-analyze_--preset_music_--no-sha1_on_0.1_s" \
+        "analyze-short-flac ts-analyze_-a_level_--no-sha1_on_0.1_s_of_FLAC_(loads_FFmpeg)" \
         "decode-version ts-decode_--version" "decode-short ts-decode_--no-sha1_on_0.1_s" \
         "info-version ts-info_--version" "info-short ts-info_--no-sha1_on_0.1_s" \
         "graph-version ts-graph_--version" "graph-short ts-graph_waveform_on_0.1_s_(PNG)" \

@@ -12,7 +12,7 @@ std::unique_ptr<Source> open_media(const std::string &arg, std::unique_ptr<io::R
                                    const OpenOptions &options);
 
 // Routes FFmpeg's own log lines to --verbose, in the tool's message format (done by the
-// media module as it loads; tools linking FFmpeg directly call it themselves).
+// media module as it loads).
 void quiet_ffmpeg_logs();
 
 } // namespace ts::decode

@@ -1,9 +1,11 @@
-// The media module's entry table: what the tools reach of FFmpeg without linking it.
+// The media module's entry table: what the tools reach of FFmpeg without linking it
+// (demuxing, decoding, resampling, ts-info's facts, ts-transcode's encoders).
 // Implemented by libts/modules/media.cpp (media.so), used through media_module().
 #pragma once
 
 #include "decode/media_info.hpp"
 #include "decode/source.hpp"
+#include "encode/encoder.hpp"
 #include "io/input.hpp"
 
 #include <cstddef>
@@ -25,6 +27,16 @@ struct MediaModule {
     // decode/media_info.hpp's media_facts (ts-info).
     void (*media_facts)(const std::string &arg, io::Reader *reader, const InfoOptions &options,
                         MediaInfo &info);
+    // encode/encoder.hpp: supported_rate, check and the Encoder, by handle.
+    int (*supported_rate)(const encode::Format &format, int rate);
+    void (*check)(const encode::Settings &settings, int channels, bool streaming);
+    void *(*encoder_new)(io::Output &out, const encode::Settings &settings, int rate,
+                         int channels, const std::string &name);
+    void (*encoder_write)(void *enc, const float *frames, std::size_t count);
+    void (*encoder_finish)(void *enc);
+    std::int64_t (*encoder_frames)(const void *enc);
+    std::string (*encoder_describe)(const void *enc);
+    void (*encoder_free)(void *enc);
 };
 
 // Changes with the table's layout and the version, so a stale module is refused.

@@ -1,4 +1,5 @@
-// An FFmpeg encoder and muxer fed with interleaved float frames, writing into an io::Output.
+// Encoding interleaved float frames into an io::Output with FFmpeg's encoders and muxers,
+// which live in the media module (ff_encoder.cpp): ts-transcode starts without loading them.
 #pragma once
 
 #include "encode/format.hpp"
@@ -7,18 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <optional>
 #include <string>
-#include <vector>
-
-struct AVFormatContext;
-struct AVCodecContext;
-struct AVStream;
-struct AVAudioFifo;
-struct AVFrame;
-struct AVPacket;
-struct AVIOContext;
 
 namespace ts::encode {
 
@@ -56,48 +47,12 @@ class Encoder {
     // Flushes the encoder and writes the trailer; the caller then commits the output.
     void finish();
 
-    std::int64_t frames_written() const { return next_pts_; }
+    std::int64_t frames_written() const;
     // For --verbose: "libmp3lame VBR q2 at 44100 Hz, 2 channels".
     std::string describe() const;
 
   private:
-    void send(AVFrame *frame);
-    void fail(int code, const std::string &what);
-    void rethrow_io();
-    static int write_cb(void *opaque, std::uint8_t *buf, int size); // FFmpeg 5.1: not const
-    static std::int64_t seek_cb(void *opaque, std::int64_t offset, int whence);
-    void write_pipe(const std::uint8_t *buf, std::size_t size);
-    void send_pipe(const std::uint8_t *buf, std::size_t size);
-    bool patch_xing();
-
-    io::Output &out_;
-    std::string name_;
-    std::string described_;
-    int channels_;
-    int sample_fmt_ = -1;
-    int bits_ = 0; // integer precision of the samples handed to the codec (0: float)
-    AVFormatContext *fmt_ = nullptr;
-    AVIOContext *avio_ = nullptr;
-    AVCodecContext *ctx_ = nullptr;
-    AVStream *st_ = nullptr;
-    AVAudioFifo *fifo_ = nullptr;
-    AVFrame *frame_ = nullptr;
-    AVPacket *packet_ = nullptr;
-    int frame_size_ = 0;
-    std::int64_t next_pts_ = 0;
-    std::exception_ptr io_error_;
-    std::vector<std::uint8_t> planes_; // converted samples, one block
-    // An mp3 on a pipe: the muxer is told the output is seekable, so that it writes its
-    // Xing/LAME frame; pos_ is where it thinks it writes, end_ how much the pipe got. The
-    // first bytes wait in head_ until the frame is complete and patched (patch_xing).
-    bool mp3_pipe_ = false;
-    bool head_done_ = true;
-    std::vector<std::uint8_t> head_;
-    std::int64_t pos_ = 0;
-    std::int64_t end_ = 0;
-    std::int64_t expected_ = -1;     // Settings::frames
-    std::int64_t lame_frames_ = -1;  // the frame count put in the LAME header
-    std::int64_t packets_ = 0;
+    void *impl_; // the module's FfEncoder
 };
 
 } // namespace ts::encode

@@ -3,7 +3,6 @@
 #include "cli/tool.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "decode/ffmpeg_source.hpp"
 #include "decode/read_ahead.hpp"
 #include "decode/source.hpp"
 #include "encode/encoder.hpp"
@@ -181,7 +180,6 @@ std::string output_for(const Options &o, const std::string &input, const ts::enc
 int run(const Options &o) {
     o.verbosity.apply();
     ts::cli::check_raw_input(o.raw_in);
-    ts::decode::quiet_ffmpeg_logs();
     for (const auto &t : o.tags)
         if (t.find('=') == std::string::npos || t.find('=') == 0)
             throw ts::UsageError("--tag " + t + ": want KEY=VALUE");
