@@ -14,9 +14,7 @@ extern "C" {
 #include <libswresample/swresample.h>
 }
 
-#include <atomic>
 #include <cstring>
-#include <future>
 #include <vector>
 
 namespace ts::decode {
@@ -75,12 +73,7 @@ class MediaSource : public Source {
         header_.tags = media_tags(fmt_, st);
         if (reader_ && !through_reader(reader_.get())) {
             header_.frames = exact_frames(fmt_, st, arg, name_);
-            if (options.sha1 && options.sha1_background && !small_file(arg))
-                hashing_ = std::async(std::launch::async, [this] {
-                    return io::sha1_file(arg_, &stop_hashing_);
-                });
-            else if (options.sha1)
-                header_.sha1 = io::sha1_file(arg);
+            hash_.start(arg, options, header_.sha1);
         }
         frame_ = av_frame_alloc();
         packet_ = av_packet_alloc();
@@ -91,10 +84,6 @@ class MediaSource : public Source {
     }
 
     void release() {
-        if (hashing_.valid()) { // an early end: stop the hash and wait for its thread
-            stop_hashing_ = true;
-            hashing_.wait();
-        }
         av_frame_free(&frame_);
         av_packet_free(&packet_);
         swr_free(&swr_);
@@ -105,11 +94,7 @@ class MediaSource : public Source {
     const pcm::Header &header() const override { return header_; }
     const std::string &name() const override { return name_; }
     int bits() const override { return bits_; }
-    std::string sha1() override {
-        if (hashing_.valid())
-            header_.sha1 = hashing_.get();
-        return header_.sha1;
-    }
+    std::string sha1() override { return header_.sha1 = hash_.get(header_.sha1); }
 
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);
@@ -260,8 +245,7 @@ class MediaSource : public Source {
     AVPacket *packet_ = nullptr;
     int stream_ = -1;
     pcm::Header header_;
-    std::atomic<bool> stop_hashing_{false};
-    std::future<std::string> hashing_; // the background sha1, when asked for
+    FileHash hash_; // declared last: its thread stops first
     bool flushed_ = false, done_ = false, warned_ = false;
     std::int64_t corrupt_ = 0, decoded_ = 0;
 };

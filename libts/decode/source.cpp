@@ -5,6 +5,7 @@
 #include "decode/media_module.hpp"
 #include "decode/pcm_source.hpp"
 #include "decode/wav_source.hpp"
+#include "io/input.hpp"
 #include "pcm/reader.hpp"
 
 #include <cstring>
@@ -12,9 +13,26 @@
 
 namespace ts::decode {
 
-bool small_file(const std::string &path) {
+FileHash::~FileHash() {
+    if (hashing_.valid()) {
+        stop_ = true;
+        hashing_.wait();
+    }
+}
+
+void FileHash::start(const std::string &path, const OpenOptions &options, std::string &header_sha1) {
+    if (!options.sha1)
+        return;
     struct stat st;
-    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (1 << 20);
+    const bool small = stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (1 << 20);
+    if (options.sha1_background && !small)
+        hashing_ = std::async(std::launch::async, [this, path] { return io::sha1_file(path, &stop_); });
+    else
+        header_sha1 = io::sha1_file(path);
+}
+
+std::string FileHash::get(const std::string &header_sha1) {
+    return hashing_.valid() ? hashing_.get() : header_sha1;
 }
 
 std::unique_ptr<Source> open(const std::string &input, const OpenOptions &options) {

@@ -4,7 +4,9 @@
 #include "cli/groups.hpp"
 #include "pcm/header.hpp"
 
+#include <atomic>
 #include <cstddef>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -39,8 +41,24 @@ struct OpenOptions {
     bool sha1_background = false;
 };
 
-// A regular file under 1 MiB (hashed at once rather than on a thread).
-bool small_file(const std::string &path);
+// A source's SHA-1 of its input file, per OpenOptions: none, at once, or on a thread of its
+// own (sha1_background; files under 1 MiB are hashed at once all the same: starting the
+// thread would cost more).
+class FileHash {
+  public:
+    FileHash() = default;
+    ~FileHash(); // an early end: stops the hash and waits for its thread
+    FileHash(const FileHash &) = delete;
+    FileHash &operator=(const FileHash &) = delete;
+    // Hashes `path`, into header_sha1 when done at once.
+    void start(const std::string &path, const OpenOptions &options, std::string &header_sha1);
+    // The hash: waits for the thread if there is one (and rethrows its error).
+    std::string get(const std::string &header_sha1);
+
+  private:
+    std::atomic<bool> stop_{false};
+    std::future<std::string> hashing_;
+};
 
 // Opens "-", a path or a URL: a TSPCM stream (recognised by its magic), headerless PCM
 // (with options.raw), or anything FFmpeg can demux and decode.

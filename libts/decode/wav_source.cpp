@@ -6,11 +6,9 @@
 #include "core/error.hpp"
 #include "core/signals.hpp"
 
-#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
-#include <future>
 #include <vector>
 
 namespace ts::decode {
@@ -178,31 +176,15 @@ class WavSource : public Source {
         header_.source = arg;
         header_.tags = l.tags;
         bits_ = l.kind == Kind::f32 || l.kind == Kind::f64 ? 0 : l.bytes * 8;
-        if (options.sha1 && options.sha1_background && !small_file(arg))
-            hashing_ = std::async(std::launch::async, [this, arg] {
-                return io::sha1_file(arg, &stop_hashing_);
-            });
-        else if (options.sha1)
-            header_.sha1 = io::sha1_file(arg);
+        hash_.start(arg, options, header_.sha1);
         if (in_->seek(l.data_offset, SEEK_SET) != l.data_offset)
             throw Error(name_ + ": cannot seek to the audio data");
-    }
-
-    ~WavSource() override {
-        if (hashing_.valid()) {
-            stop_hashing_ = true;
-            hashing_.wait();
-        }
     }
 
     const pcm::Header &header() const override { return header_; }
     const std::string &name() const override { return name_; }
     int bits() const override { return bits_; }
-    std::string sha1() override {
-        if (hashing_.valid())
-            header_.sha1 = hashing_.get();
-        return header_.sha1;
-    }
+    std::string sha1() override { return header_.sha1 = hash_.get(header_.sha1); }
 
     std::size_t read(float *dst, std::size_t max_frames) override {
         const std::int64_t left = l_.frames - done_;
@@ -268,8 +250,7 @@ class WavSource : public Source {
     int bits_ = 0;
     std::int64_t done_ = 0;
     std::vector<unsigned char> buf_;
-    std::atomic<bool> stop_hashing_{false};
-    std::future<std::string> hashing_;
+    FileHash hash_;
 };
 
 bool native() {
