@@ -41,10 +41,10 @@ struct MediaModule {
 
 // Changes with the table's layout and the version, so a stale module is refused.
 constexpr int media_module_abi(const char *version) {
-    int h = static_cast<int>(sizeof(MediaModule));
+    unsigned h = static_cast<unsigned>(sizeof(MediaModule)); // unsigned: wraps, never overflows
     for (const char *p = version; *p; ++p)
-        h = h * 31 + *p;
-    return h & 0x7fffffff;
+        h = h * 31u + static_cast<unsigned char>(*p);
+    return static_cast<int>(h & 0x7fffffffu);
 }
 
 // Loads media.so on first use (FFmpeg with it); throws ts::Error when it cannot.

@@ -14,10 +14,10 @@ struct Hdf5Module {
 };
 
 constexpr int hdf5_module_abi(const char *version) {
-    int h = static_cast<int>(sizeof(Hdf5Module)) + 7;
+    unsigned h = static_cast<unsigned>(sizeof(Hdf5Module)) + 7u; // unsigned: wraps, never overflows
     for (const char *p = version; *p; ++p)
-        h = h * 31 + *p;
-    return h & 0x7fffffff;
+        h = h * 31u + static_cast<unsigned char>(*p);
+    return static_cast<int>(h & 0x7fffffffu);
 }
 
 // hdf5.cpp, inside the module.
