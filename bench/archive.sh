@@ -122,5 +122,11 @@ ms() { awk -v s="$(bench_get "$1" mean)" 'BEGIN { printf "%.1f", s * 1000 }'; }
             "$(case $1 in sox* | ffmpeg* | ffprobe*) echo "(peer)" ;; *) awk -v m="$(ms "$1")" 'BEGIN { print (m < 5 ? "met" : "NOT met") }' ;; esac)"
     done
     echo
+    echo "\`--version\` and the rows on the 0.1 s wav read without FFmpeg measure start-up proper. The"
+    echo "other rows include work that needs a library loaded: FFmpeg (the media module) to decode"
+    echo "FLAC or to encode, libavutil for the music preset's FFTs (beside its filterbanks and"
+    echo "analyzers), and for ts-graph the PNG itself (perf: most of its time in libpng and zlib"
+    echo "compressing the 1200 x 300 image)."
+    echo
 } | bench_write_section
 bench_log "done in $((SECONDS - BENCH_T0)) s"
