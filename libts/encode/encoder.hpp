@@ -22,6 +22,10 @@ struct Settings {
     // The input's length in frames at the encoder's rate, when known before the end (-1: not
     // known): an mp3 on a pipe then gets the frame count and end padding in its LAME header.
     std::int64_t frames = -1;
+    // The integer sample size of the (shaped) source, 0 for float or lossy: a lossy encoder
+    // that takes 16-bit samples (libmp3lame, libopus) gets a 16-bit source's samples as
+    // they are, as ffmpeg gives them (libmp3lame is 7% faster so than with float).
+    int source_bits = 0;
 };
 
 // The sample rate the format's encoder will take for audio at `rate`: rate itself when

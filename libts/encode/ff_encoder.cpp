@@ -46,12 +46,14 @@ int bits_of(const Format &f, int bits) { return bits ? bits : (f.bits.empty() ? 
 
 // The codec's sample format we feed: float when it takes float (no conversion loss), else the
 // widest integer format it takes.
-AVSampleFormat pick_sample_fmt(const AVCodec *c, int bits) {
+AVSampleFormat pick_sample_fmt(const AVCodec *c, int bits, int source_bits) {
     static const AVSampleFormat lossy[] = {AV_SAMPLE_FMT_FLTP, AV_SAMPLE_FMT_FLT, AV_SAMPLE_FMT_S32P,
                                            AV_SAMPLE_FMT_S32, AV_SAMPLE_FMT_S16P, AV_SAMPLE_FMT_S16};
     const AVSampleFormat *have = c->sample_fmts;
     if (!have)
         return AV_SAMPLE_FMT_FLT;
+    if (bits == 0 && source_bits == 16) // a lossy codec: a 16-bit source's samples as they are
+        bits = 16;
     if (bits == 16 || bits == 24) // lossless integer: the smallest format that holds them
         for (AVSampleFormat want : {bits == 16 ? AV_SAMPLE_FMT_S16 : AV_SAMPLE_FMT_S32,
                                     bits == 16 ? AV_SAMPLE_FMT_S16P : AV_SAMPLE_FMT_S32P})
@@ -254,7 +256,7 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
     ctx_ = avcodec_alloc_context3(codec);
     ctx_->sample_rate = rate;
     takes_channels(codec, channels, &ctx_->ch_layout);
-    ctx_->sample_fmt = pick_sample_fmt(codec, bits);
+    ctx_->sample_fmt = pick_sample_fmt(codec, bits, f.lossless ? 0 : s.source_bits);
     ctx_->time_base = AVRational{1, rate};
     if (bits == 24) {
         ctx_->bits_per_raw_sample = 24;
@@ -288,7 +290,8 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
     } else
         described_.append(" ").append(std::to_string(bits)).append(bits == 32 ? "-bit float" : "-bit");
     described_ += " at " + std::to_string(rate) + " Hz, " + std::to_string(channels) +
-                  (channels == 1 ? " channel" : " channels");
+                  (channels == 1 ? " channel" : " channels") + ", samples " +
+                  av_get_sample_fmt_name(ctx_->sample_fmt);
 
     r = avcodec_open2(ctx_, codec, nullptr);
     if (r < 0)

@@ -133,6 +133,17 @@ ts-transcode -f mp3 --tag "title=$(cat bigtag.txt)" sine.tspcm >bigtag.mp3
 ts-info bigtag.mp3 | grep -q '"title":"xxxxxxxx' && pass || fail "a 70 kB tag on a piped mp3"
 ts-decode bigtag.mp3 >bigtag.tspcm
 num "a 70 kB tag on a piped mp3: the length exact" expect bigtag.tspcm "frames == 44100"
+# A 16-bit source goes to libmp3lame as 16-bit samples, as ffmpeg gives them: the same audio
+# as ffmpeg's own mp3 at the same bitrate, sample for sample.
+ts-gen demo --duration 3 -o demo16.wav
+ts-transcode --bitrate 192k --no-tags demo16.wav -o demo16.ts.mp3
+ffmpeg -nostdin -v error -y -i demo16.wav -c:a libmp3lame -b:a 192k demo16.ff.mp3
+ffmpeg -nostdin -v error -i demo16.ts.mp3 -f s16le demo16.ts.raw
+ffmpeg -nostdin -v error -i demo16.ff.mp3 -f s16le demo16.ff.raw
+if [ -s demo16.ts.raw ] && cmp -s demo16.ts.raw demo16.ff.raw; then pass; else fail "mp3 from a 16-bit wav differs from ffmpeg's"; fi
+ts-transcode --verbose -f mp3 demo16.wav -o v16.mp3 2>&1 | grep -q 'samples s16p$' && pass || fail "16-bit samples to libmp3lame"
+ts-transcode --verbose -f mp3 sine.tspcm -o vf.mp3 2>&1 | grep -q 'samples fltp$' && pass || fail "float samples to libmp3lame"
+ts-transcode --verbose -f mp3 --rate 48000 demo16.wav -o vr.mp3 2>&1 | grep -q 'samples fltp$' && pass || fail "resampled: float samples to libmp3lame"
 # MPEG-2 layer III (24 kHz and below, 576 frames a packet): the delay and padding the LAME
 # header records (up to about 1,700 frames) are not mistaken for a truncated file, from a file
 # or a pipe, and the length is exact.

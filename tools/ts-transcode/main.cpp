@@ -136,6 +136,9 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
     ts::decode::Shape shape{rate, o.mono ? 1 : o.channels, o.start, o.duration.value_or(-1.0)};
     source = ts::decode::shape(std::move(source), shape);
     s.frames = source->header().frames;
+    // Samples still the source's own (neither resampled nor mixed): their integer size.
+    if (rate == in.rate && channels == in.channels)
+        s.source_bits = source->bits();
     if (!o.no_tags)
         s.tags = source->header().tags;
     for (const auto &t : o.tags) {
