@@ -57,7 +57,7 @@ formats=(mp3 opus flac ogg m4a)
 declare -A ts_args ff_args ext settings
 ts_args[mp3]="-f mp3 --bitrate 192k"
 ff_args[mp3]="-c:a libmp3lame -b:a 192k"
-settings[mp3]="libmp3lame CBR 192 kb/s, LAME's default quality (ts feeds fltp, ffmpeg s16p)"
+settings[mp3]="libmp3lame CBR 192 kb/s, LAME's default quality (both feed it s16p, the 16-bit source's own samples)"
 ts_args[opus]="-f opus"
 ff_args[opus]="-af aresample=resampler=soxr -ar 48000 -c:a libopus -b:a 128k"
 settings[opus]="libopus 128 kb/s VBR, complexity 10, soxr to 48 kHz (ts feeds flt, ffmpeg s16)"
