@@ -2,12 +2,14 @@
 #include "decode/source.hpp"
 
 #include "core/error.hpp"
+#include "decode/flac_source.hpp"
 #include "decode/media_module.hpp"
 #include "decode/pcm_source.hpp"
 #include "decode/wav_source.hpp"
 #include "io/input.hpp"
 #include "pcm/reader.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <sys/stat.h>
 
@@ -35,6 +37,11 @@ std::string FileHash::get(const std::string &header_sha1) {
     return hashing_.valid() ? hashing_.get() : header_sha1;
 }
 
+bool native_readers() {
+    const char *e = std::getenv("TS_DECODE_NATIVE");
+    return !(e && std::strcmp(e, "0") == 0);
+}
+
 std::unique_ptr<Source> open(const std::string &input, const OpenOptions &options) {
     if (io::is_url(input)) {
         if (options.raw.raw)
@@ -53,6 +60,9 @@ std::unique_ptr<Source> open(const std::string &input, const OpenOptions &option
     if (n >= 4 && std::memcmp(head, "RIFF", 4) == 0)
         if (auto wav = open_wav(input, reader, options))
             return wav;
+    if (n >= 4 && std::memcmp(head, "fLaC", 4) == 0)
+        if (auto flac = open_flac(input, reader, options))
+            return flac;
     return media_module().open_media(input, std::move(reader), options);
 }
 

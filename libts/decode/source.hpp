@@ -60,6 +60,10 @@ class FileHash {
     std::future<std::string> hashing_;
 };
 
+// Whether the native readers (WAV, FLAC) may serve: false when TS_DECODE_NATIVE=0 sends every
+// input to FFmpeg.
+bool native_readers();
+
 // Opens "-", a path or a URL: a TSPCM stream (recognised by its magic), headerless PCM
 // (with options.raw), or anything FFmpeg can demux and decode.
 std::unique_ptr<Source> open(const std::string &input, const OpenOptions &options);

@@ -253,15 +253,10 @@ class WavSource : public Source {
     FileHash hash_;
 };
 
-bool native() {
-    const char *e = std::getenv("TS_DECODE_NATIVE");
-    return !(e && std::strcmp(e, "0") == 0);
-}
-
 } // namespace
 
 bool wav_info(io::Reader &in, MediaInfo &info) {
-    if (!in.regular_file() || in.is_stdin() || !native())
+    if (!in.regular_file() || in.is_stdin() || !native_readers())
         return false;
     Layout l;
     const bool plain = plain_wav(in, l) && !l.extensible &&
@@ -294,7 +289,7 @@ std::unique_ptr<Source> open_wav(const std::string &arg, std::unique_ptr<io::Rea
                                  const OpenOptions &options) {
     if (!in->regular_file() || in->is_stdin())
         return nullptr;
-    if (!native())
+    if (!native_readers())
         return nullptr;
     Layout l;
     const bool plain = plain_wav(*in, l);
