@@ -75,7 +75,7 @@ struct Dict {
 // DESCRIPTION renamed, a valid WAVEFORMATEXTENSIBLE_CHANNEL_MASK taken out). False for what
 // would have a side effect there: cover art or chapters in comments, a key outside printable
 // ASCII.
-bool parse_comments(const unsigned char *b, std::size_t size, pcm::KeyValues &tags) {
+bool parse_comments(const unsigned char *b, std::size_t size, pcm::KeyValues &tags, bool &mask) {
     Dict d;
     if (size < 8)
         return true; // FFmpeg warns and keeps no tags
@@ -133,6 +133,7 @@ bool parse_comments(const unsigned char *b, std::size_t size, pcm::KeyValues &ta
     // The flac demuxer takes a valid channel mask out of the tags (into the layout).
     for (std::size_t i = 0; i < out.entries.size(); ++i)
         if (Dict::same(out.entries[i].first, "WAVEFORMATEXTENSIBLE_CHANNEL_MASK")) {
+            mask = true;
             const auto mask = static_cast<std::uint64_t>(std::strtol(out.entries[i].second.c_str(), nullptr, 0));
             if (mask != 0 && !(mask & ~std::uint64_t{0x3ffff})) {
                 out.entries[i] = out.entries.back();
@@ -179,7 +180,7 @@ bool picture_fits(const unsigned char *b, std::size_t size) {
 }
 
 // The file's stream facts and tags when FFmpeg would read its metadata to the same result.
-bool plain_flac(io::Reader &in, StreamInfo &si, pcm::KeyValues &tags) {
+bool plain_flac(io::Reader &in, StreamInfo &si, pcm::KeyValues &tags, bool &mask) {
     const std::int64_t size = in.file_size();
     unsigned char h[4];
     if (in.seek(0, SEEK_SET) != 0 || in.read_full(h, 4) != 4 || std::memcmp(h, "fLaC", 4) != 0)
@@ -216,7 +217,7 @@ bool plain_flac(io::Reader &in, StreamInfo &si, pcm::KeyValues &tags) {
                 return false;
             have_info = true;
         } else if (type == 4) {
-            if (have_comments || !parse_comments(b.data(), n, tags))
+            if (have_comments || !parse_comments(b.data(), n, tags, mask))
                 return false;
             have_comments = true;
         } else if (!picture_fits(b.data(), n)) {
@@ -385,13 +386,47 @@ class FlacSource : public Source {
 
 } // namespace
 
+bool flac_info(io::Reader &in, MediaInfo &info) {
+    if (!in.regular_file() || in.is_stdin() || !native_readers())
+        return false;
+    StreamInfo si;
+    pcm::KeyValues tags;
+    bool mask = false;
+    const bool plain = plain_flac(in, si, tags, mask) && !mask;
+    if (in.seek(0, SEEK_SET) != 0)
+        throw Error(in.name() + ": cannot seek back to the start");
+    if (!plain)
+        return false;
+    // FFmpeg's default layouts for FLAC's channel counts, by av_channel_layout_describe.
+    static const char *const layout[] = {"mono", "stereo", "3.0", "quad", "5.0(side)", "5.1(side)", "6.1", "7.1"};
+    info.container = "flac";
+    info.codec = "flac";
+    info.codec_long = "FLAC (Free Lossless Audio Codec)";
+    info.sample_format = si.bits <= 16 ? "s16" : "s32";
+    info.bits_per_sample = si.bits;
+    info.rate = si.rate;
+    info.channels = si.channels;
+    info.channel_layout = layout[si.channels - 1];
+    // libavformat's: the file's bits over the duration in microseconds, rounded to nearest.
+    const std::int64_t us = (si.frames * 1000000 + si.rate / 2) / si.rate;
+    if (us > 0)
+        info.bit_rate = static_cast<std::int64_t>(static_cast<double>(in.file_size()) * 8.0 * 1e6 /
+                                                  static_cast<double>(us));
+    set_frames(info, si.frames);
+    info.tags = std::move(tags);
+    info.streams = 1;
+    info.stream = 0;
+    return true;
+}
+
 std::unique_ptr<Source> open_flac(const std::string &arg, std::unique_ptr<io::Reader> &in,
                                   const OpenOptions &options) {
     if (!in->regular_file() || in->is_stdin() || !native_readers() || options.stream > 0)
         return nullptr;
     StreamInfo si;
     pcm::KeyValues tags;
-    if (!plain_flac(*in, si, tags)) {
+    bool mask = false;
+    if (!plain_flac(*in, si, tags, mask)) {
         if (in->seek(0, SEEK_SET) != 0)
             throw Error(in->name() + ": cannot seek back to the start");
         return nullptr;

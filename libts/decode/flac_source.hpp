@@ -1,6 +1,7 @@
 // FLAC files decoded by libFLAC, so a tool given one never loads the media module.
 #pragma once
 
+#include "decode/media_info.hpp"
 #include "decode/source.hpp"
 #include "io/input.hpp"
 
@@ -17,5 +18,9 @@ namespace ts::decode {
 // TS_DECODE_NATIVE=0 in the environment always gives null; so does a stream index above 0.
 std::unique_ptr<Source> open_flac(const std::string &arg, std::unique_ptr<io::Reader> &in,
                                   const OpenOptions &options);
+
+// ts-info's facts of a FLAC file open_flac takes (and without a channel mask, whose layout
+// FFmpeg names), exactly as libavformat gives them; false otherwise, `in` rewound.
+bool flac_info(io::Reader &in, MediaInfo &info);
 
 } // namespace ts::decode

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "decode/media_module.hpp"
+#include "decode/flac_source.hpp"
 #include "decode/wav_source.hpp"
 #include "io/input.hpp"
 #include "pcm/reader.hpp"
@@ -126,7 +127,9 @@ MediaInfo media_info(const std::string &input, const InfoOptions &options) {
         if (pcm::looks_like_tspcm(head, n))
             tspcm_info(in, info);
         else if (!(file && n >= 4 && std::memcmp(head, "RIFF", 4) == 0 && options.stream <= 0 &&
-                   wav_info(in, info)))
+                   wav_info(in, info)) &&
+                 !(file && n >= 4 && std::memcmp(head, "fLaC", 4) == 0 && options.stream <= 0 &&
+                   flac_info(in, info)))
             media_module().media_facts(input, &in, options, info);
     }
     if (options.stream > 0 && (options.raw.raw || info.tspcm))

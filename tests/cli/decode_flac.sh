@@ -139,9 +139,12 @@ flac -s -f -0 u8-mono.wav -o ref8.flac
 ts-gen sine --duration 0.2 | ts-graph waveform --width 32 --height 16 -o cover.png
 flac -s -f --padding=0 --tag=ARTIST=One --tag=ARTIST=Two --tag=Title=Ref --picture="3|image/png|cover||cover.png" \
     s16-mono.wav -o reftags.flac
+for n in 3 4 5 6 7 8; do
+    $PY wav.py "ch$n.wav" 16 "$n" 32000 5001 && flac -s -f --channel-map=none "ch$n.wav" -o "ref-ch$n.flac"
+done
 ts-gen noise --color pink --duration 1.5 --channels 2 -o sndfile16.flac
 ts-gen sweep --duration 1 --format f32le -o sndfile24.flac
-encoded="ff16 ff24 ffmono ffsix ref16 ref24 ref8 reftags sndfile16 sndfile24"
+encoded="ff16 ff24 ffmono ffsix ref16 ref24 ref8 reftags ref-ch3 ref-ch4 ref-ch5 ref-ch6 ref-ch7 ref-ch8 sndfile16 sndfile24"
 for c in $encoded; do
     if [ -s "$c.flac" ]; then same "$c.flac"; else fail "$c: cannot make the file"; fi
 done
@@ -160,6 +163,27 @@ for c in $ffmpeg_cases; do
     if loaded_media ts-decode "$c.flac"; then pass; else fail "$c: not plain, yet read without FFmpeg"; fi
 done
 if TS_DECODE_NATIVE=0 loaded_media ts-decode ff16.flac; then pass; else fail "TS_DECODE_NATIVE=0 is not obeyed"; fi
+
+# ts-info's facts: the same JSON either way (codec, sample format, bits, layout, bit rate,
+# exact frames, tags, sha1); read without FFmpeg but where a channel mask names the layout.
+for c in $encoded $native_cases $ffmpeg_cases; do
+    ts-info "$c.flac" >"$c.info.native" 2>&1; TS_DECODE_NATIVE=0 ts-info "$c.flac" >"$c.info.ffmpeg" 2>&1
+    if cmp -s "$c.info.native" "$c.info.ffmpeg"; then pass; else
+        fail "ts-info $c differs: $(diff "$c.info.native" "$c.info.ffmpeg" | head -c 600)"; fi
+done
+for c in $encoded $native_cases; do
+    case $c in ffsix | channel-mask*) continue ;; esac
+    if loaded_media ts-info "$c.flac"; then fail "ts-info $c: plain, yet the media module was loaded"; else pass; fi
+done
+if loaded_media ts-info channel-mask.flac; then pass; else fail "ts-info channel-mask: read without FFmpeg"; fi
+if $PY -c '
+import json, sys
+j = json.loads(open(sys.argv[1]).read())
+want = dict(container="flac", codec="flac", sample_format="s32", bits_per_sample=24, frames=30001,
+            rate=48000, channels=2, channel_layout="stereo", streams=1, duration_exact=True)
+bad = {k: (j.get(k), v) for k, v in want.items() if j.get(k) != v}
+assert not bad, bad
+' ref24.info.native; then pass; else fail "ts-info of a 24-bit flac: $(cat ref24.info.native)"; fi
 
 # Values: exact conversions (16-bit: x / 32768; 8-bit: x / 128; 24-bit: x / 2^23), the
 # frame count, the tags as libavformat names and joins them.
