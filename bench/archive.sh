@@ -109,7 +109,7 @@ ms() { awk -v s="$(bench_get "$1" mean)" 'BEGIN { printf "%.1f", s * 1000 }'; }
     for pair in "analyze-version ts-analyze_--version" "analyze-short ts-analyze_-a_level_--no-sha1_on_0.1_s" \
         "analyze-short-sha1 ts-analyze_-a_level_on_0.1_s_(with_the_file's_SHA-1)" \
         "analyze-short-music ts-analyze_--preset_music_--no-sha1_on_0.1_s" \
-        "analyze-short-flac ts-analyze_-a_level_--no-sha1_on_0.1_s_of_FLAC_(loads_FFmpeg)" \
+        "analyze-short-flac ts-analyze_-a_level_--no-sha1_on_0.1_s_of_FLAC_(libFLAC)" \
         "decode-version ts-decode_--version" "decode-short ts-decode_--no-sha1_on_0.1_s" \
         "info-version ts-info_--version" "info-short ts-info_--no-sha1_on_0.1_s" \
         "graph-version ts-graph_--version" "graph-short ts-graph_waveform_on_0.1_s_(PNG)" \
@@ -122,9 +122,9 @@ ms() { awk -v s="$(bench_get "$1" mean)" 'BEGIN { printf "%.1f", s * 1000 }'; }
             "$(case $1 in sox* | ffmpeg* | ffprobe*) echo "(peer)" ;; *) awk -v m="$(ms "$1")" 'BEGIN { print (m < 5 ? "met" : "NOT met") }' ;; esac)"
     done
     echo
-    echo "\`--version\` and the rows on the 0.1 s wav read without FFmpeg measure start-up proper. The"
-    echo "other rows include work that needs a library loaded: FFmpeg (the media module) to decode"
-    echo "FLAC or to encode, libavutil for the music preset's FFTs (beside its filterbanks and"
+    echo "\`--version\` and the rows on the 0.1 s wav and FLAC, read without FFmpeg, measure start-up proper."
+    echo "The other rows include work that needs a library loaded: FFmpeg (the media module) to"
+    echo "encode, libavutil for the music preset's FFTs (beside its filterbanks and"
     echo "analyzers), and for ts-graph the PNG itself (perf: most of its time in libpng and zlib"
     echo "compressing the 1200 x 300 image)."
     echo
