@@ -12,6 +12,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -299,7 +300,9 @@ class FlacSource : public Source {
                 }
                 if (eof_)
                     throw truncated(); // the last frame cut by the end of the file
-                throw Error(name_ + ": " + problem_ + " after " + std::to_string(decoded_) + " frames");
+                throw Error(name_ + ": corrupt FLAC data at " + seconds(decoded_) + " (frame " +
+                            std::to_string(decoded_) + "): " + problem_ +
+                            " (TS_DECODE_NATIVE=0 decodes the damage as FFmpeg does)");
             }
             if (!ok && FLAC__stream_decoder_get_state(dec_) != FLAC__STREAM_DECODER_END_OF_STREAM)
                 throw Error(name_ + (read_error_ ? std::string(": read error")
@@ -308,6 +311,12 @@ class FlacSource : public Source {
         }
         decoded_ += static_cast<std::int64_t>(pending_.size() / static_cast<std::size_t>(si_.channels));
         return true;
+    }
+
+    std::string seconds(std::int64_t frames) const {
+        char b[32];
+        std::snprintf(b, sizeof b, "%.3f s", static_cast<double>(frames) / si_.rate);
+        return b;
     }
 
     Error truncated() const {
@@ -339,7 +348,7 @@ class FlacSource : public Source {
             return FLAC__STREAM_DECODER_WRITE_STATUS_ABORT;
         if (static_cast<int>(h.channels) != s->si_.channels || static_cast<int>(h.sample_rate) != s->si_.rate ||
             static_cast<int>(h.bits_per_sample) != s->si_.bits) {
-            s->problem_ = "the audio format changes mid-stream (" + std::to_string(h.sample_rate) + " Hz, " +
+            s->problem_ = "the audio format changes (" + std::to_string(h.sample_rate) + " Hz, " +
                           std::to_string(h.channels) + " channels, " + std::to_string(h.bits_per_sample) +
                           " bits)";
             return FLAC__STREAM_DECODER_WRITE_STATUS_ABORT;
@@ -366,8 +375,21 @@ class FlacSource : public Source {
 
     static void on_error(const FLAC__StreamDecoder *, FLAC__StreamDecoderErrorStatus status, void *self) {
         auto *s = static_cast<FlacSource *>(self);
-        if (s->problem_.empty())
-            s->problem_ = std::string("corrupt FLAC data (") + FLAC__StreamDecoderErrorStatusString[status] + ")";
+        if (!s->problem_.empty())
+            return;
+        switch (status) {
+        case FLAC__STREAM_DECODER_ERROR_STATUS_LOST_SYNC:
+            s->problem_ = "bytes that are not a frame";
+            break;
+        case FLAC__STREAM_DECODER_ERROR_STATUS_BAD_HEADER:
+            s->problem_ = "a bad frame header";
+            break;
+        case FLAC__STREAM_DECODER_ERROR_STATUS_FRAME_CRC_MISMATCH:
+            s->problem_ = "a frame whose CRC does not match its bytes";
+            break;
+        default:
+            s->problem_ = std::string("libFLAC: ") + FLAC__StreamDecoderErrorStatusString[status];
+        }
     }
 
     std::unique_ptr<io::Reader> in_;

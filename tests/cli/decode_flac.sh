@@ -231,9 +231,45 @@ TS_DECODE_NATIVE=0 ts-decode cut.flac >/dev/null 2>&1; s=$?
 if [ "$s" = 1 ]; then pass; else fail "the FFmpeg path took a cut FLAC file (exit $s)"; fi
 cp ff16.flac corrupt.flac
 printf '\377\377\377\377\377\377\377\377' | dd of=corrupt.flac bs=1 seek=$((size / 2)) conv=notrunc status=none
-expect_fail "a corrupt FLAC frame" 1 "corrupt.flac: corrupt FLAC data" ts-decode corrupt.flac
+expect_fail "a corrupt FLAC frame" 1 "corrupt.flac: corrupt FLAC data at " ts-decode corrupt.flac
+$PY -c '
+import sys
+b = bytearray(open("ff16.flac", "rb").read()); b[len(b) * 2 // 3] ^= 0x10
+open("crc.flac", "wb").write(b)'
+expect_fail "one bit changed in a frame" 1 "crc.flac: corrupt FLAC data at " ts-decode crc.flac
+if grep -q "(frame [0-9]*): a frame whose CRC does not match its bytes" "$T/.err"; then pass; else fail "crc: $(cat "$T/.err")"; fi
+if TS_DECODE_NATIVE=0 ts-decode crc.flac >/dev/null 2>&1; then pass; else fail "TS_DECODE_NATIVE=0 does not salvage a damaged frame"; fi
 expect_fail "a corrupt FLAC frame, to a file" 1 "corrupt.flac" ts-decode corrupt.flac -o corrupt.tspcm
 if [ -e corrupt.tspcm ]; then fail "a partial output was left"; else pass; fi
+# Damaged anywhere (seeded byte changes in the metadata and the frames, cuts, garbage): an
+# exit of 0 or 1 with a message, never a crash or a hang. (FFmpeg's decoder, unlike libFLAC,
+# checks no frame CRC: it passes many of these on with exit 0.)
+cat >damage.py <<'PY'
+import random, sys
+src, n = sys.argv[1], int(sys.argv[2])
+raw = open(src, 'rb').read()
+rng = random.Random(11)
+for i in range(n):
+    b = bytearray(raw)
+    kind = i % 4
+    if kind == 0:   # a few bytes of the metadata blocks
+        for _ in range(3): b[rng.randrange(4, 200)] = rng.randrange(256)
+    elif kind == 1: # bytes in the frames
+        for _ in range(8): b[rng.randrange(200, len(b))] = rng.randrange(256)
+    elif kind == 2: # cut anywhere
+        b = b[:rng.randrange(4, len(b))]
+    else:           # a run of garbage in the middle
+        at = rng.randrange(200, len(b) - 100); b[at:at + 64] = bytes(rng.randrange(256) for _ in range(64))
+    open('damaged-%02d.flac' % i, 'wb').write(bytes(b))
+PY
+$PY damage.py ff16.flac 40
+bad=""
+for f in damaged-*.flac; do
+    timeout 30 ts-decode "$f" >/dev/null 2>"$f.err"; s=$?
+    if [ "$s" != 0 ] && { [ "$s" != 1 ] || [ ! -s "$f.err" ]; }; then bad+=" $f (exit $s)"; fi
+done
+if [ -z "$bad" ]; then pass; else fail "damaged files:$bad: $(cat damaged-*.err | sort | uniq -c | head -c 400)"; fi
+
 expect_fail "a missing stream" 2 "ff16.flac: --stream 1" ts-decode --stream 1 ff16.flac
 
 finish
