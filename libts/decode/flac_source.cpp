@@ -10,7 +10,6 @@
 
 #include <FLAC/stream_decoder.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
@@ -142,14 +141,9 @@ bool parse_comments(const unsigned char *b, std::size_t size, pcm::KeyValues &ta
             }
             break;
         }
-    // As media_tags names them: lower case, other characters than [a-z0-9_.-] as '_', the
-    // first of two names that become one kept.
+    // As media_tags names them (tag_key), the first of two names that become one kept.
     for (auto &kv : out.entries) {
-        std::string k;
-        for (char c : kv.first) {
-            const auto u = static_cast<unsigned char>(c);
-            k += (std::isalnum(u) || c == '_' || c == '-' || c == '.') ? static_cast<char>(std::tolower(u)) : '_';
-        }
+        const std::string k = tag_key(kv.first);
         bool seen = k.empty();
         for (const auto &t : tags)
             seen = seen || t.first == k;

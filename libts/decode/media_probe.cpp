@@ -2,6 +2,7 @@
 #include "decode/media_probe.hpp"
 
 #include "core/error.hpp"
+#include "decode/source.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -10,26 +11,14 @@ extern "C" {
 }
 
 #include <algorithm>
-#include <cctype>
 
 namespace ts::decode {
 namespace {
 
-std::string tag_name(const char *key) {
-    std::string out;
-    for (const char *p = key; *p; ++p) {
-        auto c = static_cast<unsigned char>(*p);
-        out += (std::isalnum(c) || c == '_' || c == '-' || c == '.')
-                   ? static_cast<char>(std::tolower(c))
-                   : '_';
-    }
-    return out;
-}
-
 void add_tags(pcm::KeyValues &tags, const AVDictionary *dict) {
     const AVDictionaryEntry *e = nullptr;
     while ((e = av_dict_get(dict, "", e, AV_DICT_IGNORE_SUFFIX))) {
-        std::string k = tag_name(e->key);
+        std::string k = tag_key(e->key);
         if (k.empty() || std::any_of(tags.begin(), tags.end(),
                                      [&](const auto &kv) { return kv.first == k; }))
             continue;

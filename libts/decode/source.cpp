@@ -9,6 +9,7 @@
 #include "io/input.hpp"
 #include "pcm/reader.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <sys/stat.h>
@@ -35,6 +36,16 @@ void FileHash::start(const std::string &path, const OpenOptions &options, std::s
 
 std::string FileHash::get(const std::string &header_sha1) {
     return hashing_.valid() ? hashing_.get() : header_sha1;
+}
+
+std::string tag_key(const std::string &name) {
+    std::string out;
+    for (char ch : name) {
+        auto c = static_cast<unsigned char>(ch);
+        out += (std::isalnum(c) || c == '_' || c == '-' || c == '.') ? static_cast<char>(std::tolower(c))
+                                                                     : '_';
+    }
+    return out;
 }
 
 bool native_readers() {

@@ -60,6 +60,10 @@ class FileHash {
     std::future<std::string> hashing_;
 };
 
+// A container's tag name as a TSPCM tag key: lower case, characters other than [a-z0-9_.-]
+// as '_' (every reader names tags so).
+std::string tag_key(const std::string &name);
+
 // Whether the native readers (WAV, FLAC) may serve: false when TS_DECODE_NATIVE=0 sends every
 // input to FFmpeg.
 bool native_readers();
