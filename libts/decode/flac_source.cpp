@@ -240,7 +240,7 @@ class FlacSource : public Source {
         if (!dec_)
             throw std::bad_alloc();
         FLAC__stream_decoder_set_md5_checking(dec_, false);
-        if (FLAC__stream_decoder_init_stream(dec_, on_read, nullptr, nullptr, nullptr, nullptr,
+        if (FLAC__stream_decoder_init_stream(dec_, on_read, on_seek, on_tell, on_length, on_eof,
                                              on_write, nullptr, on_error, this) !=
             FLAC__STREAM_DECODER_INIT_STATUS_OK) {
             FLAC__stream_decoder_delete(dec_);
@@ -255,6 +255,26 @@ class FlacSource : public Source {
     const std::string &name() const override { return name_; }
     int bits() const override { return si_.bits; }
     std::string sha1() override { return header_.sha1 = hash_.get(header_.sha1); }
+
+    // libFLAC's sample-exact seek: it hands the frame holding the target from the target on.
+    bool skip(std::int64_t frames) override {
+        const auto ch = static_cast<std::size_t>(si_.channels);
+        const std::int64_t given = decoded_ - static_cast<std::int64_t>(pending_.size() / ch - at_);
+        const std::int64_t target = given + frames;
+        if (frames <= 0 || target >= si_.frames || done_)
+            return false;
+        pending_.clear();
+        at_ = 0;
+        seeking_ = true;
+        const bool ok = FLAC__stream_decoder_seek_absolute(dec_, static_cast<FLAC__uint64>(target)) != 0;
+        seeking_ = false;
+        if (!ok || !problem_.empty())
+            throw Error(name_ + ": cannot seek to " + seconds(target) + " (frame " + std::to_string(target) +
+                        "): " + (problem_.empty() ? std::string("corrupt FLAC data") : problem_));
+        decoded_ = target + static_cast<std::int64_t>(pending_.size() / ch);
+        eof_ = false;
+        return true;
+    }
 
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(si_.channels);
@@ -334,6 +354,31 @@ class FlacSource : public Source {
         return FLAC__STREAM_DECODER_READ_STATUS_CONTINUE;
     }
 
+    static FLAC__StreamDecoderSeekStatus on_seek(const FLAC__StreamDecoder *, FLAC__uint64 offset, void *self) {
+        auto *s = static_cast<FlacSource *>(self);
+        const auto at = static_cast<std::int64_t>(offset);
+        s->eof_ = false;
+        return s->in_->seek(at, SEEK_SET) == at ? FLAC__STREAM_DECODER_SEEK_STATUS_OK
+                                                : FLAC__STREAM_DECODER_SEEK_STATUS_ERROR;
+    }
+    static FLAC__StreamDecoderTellStatus on_tell(const FLAC__StreamDecoder *, FLAC__uint64 *offset, void *self) {
+        const std::int64_t at = static_cast<FlacSource *>(self)->in_->seek(0, SEEK_CUR);
+        if (at < 0)
+            return FLAC__STREAM_DECODER_TELL_STATUS_ERROR;
+        *offset = static_cast<FLAC__uint64>(at);
+        return FLAC__STREAM_DECODER_TELL_STATUS_OK;
+    }
+    static FLAC__StreamDecoderLengthStatus on_length(const FLAC__StreamDecoder *, FLAC__uint64 *length, void *self) {
+        *length = static_cast<FLAC__uint64>(static_cast<FlacSource *>(self)->in_->file_size());
+        return FLAC__STREAM_DECODER_LENGTH_STATUS_OK;
+    }
+    static FLAC__bool on_eof(const FLAC__StreamDecoder *, void *self) {
+        auto *s = static_cast<FlacSource *>(self);
+        if (!s->eof_ && s->in_->seek(0, SEEK_CUR) >= s->in_->file_size())
+            s->eof_ = true;
+        return s->eof_;
+    }
+
     static FLAC__StreamDecoderWriteStatus on_write(const FLAC__StreamDecoder *, const FLAC__Frame *f,
                                                    const FLAC__int32 *const buffer[], void *self) {
         auto *s = static_cast<FlacSource *>(self);
@@ -369,8 +414,8 @@ class FlacSource : public Source {
 
     static void on_error(const FLAC__StreamDecoder *, FLAC__StreamDecoderErrorStatus status, void *self) {
         auto *s = static_cast<FlacSource *>(self);
-        if (!s->problem_.empty())
-            return;
+        if (!s->problem_.empty() || s->seeking_)
+            return; // a seek's probes land anywhere; it fails itself if the file is damaged
         switch (status) {
         case FLAC__STREAM_DECODER_ERROR_STATUS_LOST_SYNC:
             s->problem_ = "bytes that are not a frame";
@@ -396,7 +441,7 @@ class FlacSource : public Source {
     std::size_t at_ = 0;         // frames of it already given
     std::int64_t decoded_ = 0;
     std::string problem_;        // the first error libFLAC reported
-    bool eof_ = false, read_error_ = false, done_ = false;
+    bool eof_ = false, read_error_ = false, done_ = false, seeking_ = false;
     FileHash hash_; // declared last: its thread stops first
 };
 

@@ -28,6 +28,7 @@ class Mixer : public Source {
     std::string sha1() override { return in_->sha1(); }
     int bits() const override { return in_->bits(); }
     const std::string &name() const override { return in_->name(); }
+    bool skip(std::int64_t frames) override { return in_->skip(frames); } // frame by frame
     std::size_t read(float *dst, std::size_t max_frames) override {
         buf_.resize(max_frames * static_cast<std::size_t>(from_));
         std::size_t n = in_->read(buf_.data(), max_frames);
@@ -156,6 +157,8 @@ class Trim : public Source {
     const std::string &name() const override { return in_->name(); }
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);
+        if (skipped_ == 0 && skip_ > 0 && in_->skip(skip_)) // a seek where the source has one
+            skipped_ = skip_;
         while (skipped_ < skip_) {
             std::size_t want = static_cast<std::size_t>(
                 std::min<std::int64_t>(skip_ - skipped_, static_cast<std::int64_t>(max_frames)));

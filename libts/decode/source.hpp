@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <future>
 #include <memory>
 #include <string>
@@ -29,6 +30,14 @@ class Source {
     // The sample size of an integer source (PCM, FLAC, ALAC, WavPack, a TSPCM s16le stream)
     // in bits; 0 for float, lossy or unknown sources.
     virtual int bits() const { return 0; }
+    // Moves `frames` frames ahead without decoding them, when the source can do so exactly
+    // (the frames read next are those a read of `frames` frames would have been followed
+    // by): true if done. False leaves the source unchanged, to be read through. Only before
+    // the end; the WAV and FLAC readers seek their file.
+    virtual bool skip(std::int64_t frames) {
+        (void)frames;
+        return false;
+    }
 };
 
 struct OpenOptions {

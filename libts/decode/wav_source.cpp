@@ -186,6 +186,16 @@ class WavSource : public Source {
     int bits() const override { return bits_; }
     std::string sha1() override { return header_.sha1 = hash_.get(header_.sha1); }
 
+    bool skip(std::int64_t frames) override {
+        if (frames <= 0 || frames >= l_.frames - done_)
+            return false;
+        const std::int64_t at = l_.data_offset + (done_ + frames) * l_.channels * l_.bytes;
+        if (in_->seek(at, SEEK_SET) != at)
+            throw Error(name_ + ": cannot seek to frame " + std::to_string(done_ + frames));
+        done_ += frames;
+        return true;
+    }
+
     std::size_t read(float *dst, std::size_t max_frames) override {
         const std::int64_t left = l_.frames - done_;
         std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(left, static_cast<std::int64_t>(max_frames)));
