@@ -105,6 +105,22 @@ for f in "${short_formats[@]}"; do
     done
 done
 
+# 30 s from two hours into each 3-hour input: --start seeks in wav and flac (mp3 is decoded
+# from its start); ffmpeg seeks with -ss before -i (and decodes from the seek point on,
+# dropping what precedes the exact time).
+declare -A seek_same
+for f in "${long_formats[@]}"; do
+    x=${input[$f-3h]}
+    bench_measure "seek-$f.ts" "$RUNS" 1 "$ts" --no-sha1 --start 7200 --duration 30 "$x"
+    bench_measure "seek-$f.ffmpeg" "$RUNS" 1 ffmpeg -nostdin -v error -ss 7200 -t 30 -i "$x" -f f32le -
+    if cmp -s <("$ts" --raw --no-sha1 --start 7200 --duration 30 "$x") \
+        <(ffmpeg -nostdin -v error -ss 7200 -t 30 -i "$x" -f f32le -); then
+        seek_same[$f]=identical
+    else
+        seek_same[$f]=different
+    fi
+done
+
 # --- report -----------------------------------------------------------------------------
 label() { # wav-10min -> "wav, 10 min (101 MB)"
     local f=${1%-*} d=${1#*-} size
@@ -123,6 +139,17 @@ table() { # VARIANT (ts or ts-sha1)
             "$(bench_mib "$k.$v")" "$(bench_mib "$k.ffmpeg")" \
             "$(bench_ratio "$(bench_get "$k.$v" peak_kb)" "$(bench_get "$k.ffmpeg" peak_kb)")" \
             "$(bench_ratio "$(bench_cpu "$k.$v")" "$(bench_cpu "$k.ffmpeg")")"
+    done
+}
+seek_table() {
+    local f
+    echo "| input | ts-decode s | ffmpeg s | ratio (ts/ffmpeg) | samples |"
+    echo "|---|---:|---:|---:|---|"
+    for f in "${long_formats[@]}"; do
+        printf '| %s, 3 h | %s | %s | %s | %s |\n' "$f" "$(bench_secs "seek-$f.ts")" \
+            "$(bench_secs "seek-$f.ffmpeg")" \
+            "$(bench_ratio "$(bench_get "seek-$f.ts" mean)" "$(bench_get "seek-$f.ffmpeg" mean)")" \
+            "${seek_same[$f]}"
     done
 }
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
@@ -172,6 +199,13 @@ With the input's sha1 (\`ts-decode X\`, the default: the file is read and hashed
 decoding, which ffmpeg does not do), against the same ffmpeg figures:
 
 $(table ts-sha1)
+
+30 seconds from two hours in (\`ts-decode --no-sha1 --start 7200 --duration 30 X\` vs
+\`ffmpeg -nostdin -v error -ss 7200 -t 30 -i X -f f32le -\`, $RUNS runs after one warm-up):
+ts-decode seeks in wav and flac to the exact frame; it decodes an mp3 from its start (FFmpeg
+seeks mp3 by its Xing table or bit rate, which is not sample-exact).
+
+$(seek_table)
 
 Start-up floor (no decoding): \`ts-decode --version\` $(bench_mib floor.ts) MiB,
 \`ffmpeg -version\` $(bench_mib floor.ffmpeg) MiB peak RSS, mostly the pages of the
