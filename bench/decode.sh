@@ -105,9 +105,9 @@ for f in "${short_formats[@]}"; do
     done
 done
 
-# 30 s from two hours into each 3-hour input: --start seeks in wav and flac (mp3 is decoded
-# from its start); ffmpeg seeks with -ss before -i (and decodes from the seek point on,
-# dropping what precedes the exact time).
+# 30 s from two hours into each 3-hour input: --start seeks in wav, flac and mp3; ffmpeg
+# seeks with -ss before -i (and decodes from the seek point on, dropping what precedes the
+# time it believes exact).
 declare -A seek_same
 for f in "${long_formats[@]}"; do
     x=${input[$f-3h]}
@@ -202,8 +202,9 @@ $(table ts-sha1)
 
 30 seconds from two hours in (\`ts-decode --no-sha1 --start 7200 --duration 30 X\` vs
 \`ffmpeg -nostdin -v error -ss 7200 -t 30 -i X -f f32le -\`, $RUNS runs after one warm-up):
-ts-decode seeks in wav and flac to the exact frame; it decodes an mp3 from its start (FFmpeg
-seeks mp3 by its Xing table or bit rate, which is not sample-exact).
+ts-decode seeks to the exact frame (in an mp3, by a byte seek 32 packets early, whose
+samples it decodes and drops); FFmpeg seeks an mp3 by its Xing table or bit rate and counts
+time from there, which is not sample-exact.
 
 $(seek_table)
 

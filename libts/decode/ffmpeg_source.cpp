@@ -14,6 +14,7 @@ extern "C" {
 #include <libswresample/swresample.h>
 }
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -72,7 +73,8 @@ class MediaSource : public Source {
             header_.source = arg;
         header_.tags = media_tags(fmt_, st);
         if (reader_ && !through_reader(reader_.get())) {
-            header_.frames = exact_frames(fmt_, st, arg, name_);
+            const bool mp3 = st->codecpar->codec_id == AV_CODEC_ID_MP3;
+            header_.frames = exact_frames(fmt_, st, arg, name_, mp3 ? &points_ : nullptr);
             hash_.start(arg, options, header_.sha1);
         }
         frame_ = av_frame_alloc();
@@ -96,8 +98,43 @@ class MediaSource : public Source {
     int bits() const override { return bits_; }
     std::string sha1() override { return header_.sha1 = hash_.get(header_.sha1); }
 
+    // An mp3 of known length: a byte seek to a packet at least 32 packets before the target
+    // (enough to refill the bit reservoir, the MDCT overlap and the synthesis filter, so the
+    // samples from the target on are those a decode from the start gives), then decoding
+    // and dropping up to the target.
+    bool skip(std::int64_t frames) override {
+        const std::int64_t target = decoded_ + frames;
+        if (points_.empty() || frames <= 0 || done_ || flushed_ || header_.frames < 0 ||
+            target >= header_.frames)
+            return false;
+        const std::int64_t margin = 32 * std::max(codec_->frame_size, 1152);
+        auto it = std::upper_bound(points_.begin(), points_.end(), target - margin,
+                                   [](std::int64_t t, const SeekPoint &p) { return t < p.frame; });
+        if (it == points_.begin() || (--it)->frame <= decoded_)
+            return false; // too near: reading through costs no more
+        if (av_seek_frame(fmt_, stream_, it->pos, AVSEEK_FLAG_BYTE) < 0)
+            return false;
+        log::verbose(name_ + ": seeking to frame " + std::to_string(target) + " from byte " +
+                     std::to_string(it->pos) + ", " + std::to_string(target - it->frame) +
+                     " frames before it decoded and dropped");
+        avcodec_flush_buffers(codec_);
+        swr_free(&swr_);
+        swr_format_ = -1;
+        av_frame_unref(frame_);
+        seeked_ = true;
+        decoded_ = it->frame;
+        std::vector<float> scratch(4096 * static_cast<std::size_t>(header_.channels));
+        while (decoded_ < target)
+            if (read(scratch.data(), static_cast<std::size_t>(std::min<std::int64_t>(4096, target - decoded_))) == 0)
+                return true; // read() has thrown unless the length is unknown
+        return true;
+    }
+
     std::size_t read(float *dst, std::size_t max_frames) override {
         const auto ch = static_cast<std::size_t>(header_.channels);
+        if (seeked_) // the padding is not marked after a seek: the known length ends the audio
+            max_frames = static_cast<std::size_t>(
+                std::min<std::int64_t>(static_cast<std::int64_t>(max_frames), header_.frames - decoded_));
         std::size_t got = 0;
         // Samples go straight from the decoder's frame into dst through swresample, which
         // keeps what does not fit and gives it back first on the next call.
@@ -223,6 +260,15 @@ class MediaSource : public Source {
             if (ret < 0)
                 fail(ret, "reading failed");
             if (packet_->stream_index == stream_) {
+                if (seeked_) {
+                    // After a byte seek libavformat marks the encoder delay to be skipped
+                    // again and finds the padding by timestamps it can only estimate: the
+                    // marks are dropped, read() ends the audio at its known length.
+                    std::size_t size = 0;
+                    uint8_t *side = av_packet_get_side_data(packet_, AV_PKT_DATA_SKIP_SAMPLES, &size);
+                    if (side)
+                        std::memset(side, 0, std::min<std::size_t>(size, 8));
+                }
                 ret = avcodec_send_packet(codec_, packet_);
                 if (ret == AVERROR_INVALIDDATA)
                     ++corrupt_;
@@ -246,7 +292,8 @@ class MediaSource : public Source {
     int stream_ = -1;
     pcm::Header header_;
     FileHash hash_; // declared last: its thread stops first
-    bool flushed_ = false, done_ = false, warned_ = false;
+    std::vector<SeekPoint> points_; // an mp3's seek points (exact_frames)
+    bool flushed_ = false, done_ = false, warned_ = false, seeked_ = false;
     std::int64_t corrupt_ = 0, decoded_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include "decode/flac_source.hpp"
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/signals.hpp"
 
 #include <FLAC/stream_decoder.h>
@@ -263,6 +264,7 @@ class FlacSource : public Source {
         const std::int64_t target = given + frames;
         if (frames <= 0 || target >= si_.frames || done_)
             return false;
+        log::verbose(name_ + ": seeking to frame " + std::to_string(target));
         pending_.clear();
         at_ = 0;
         seeking_ = true;

@@ -34,7 +34,7 @@ struct Scan {
 };
 
 // Demux every packet of the stream, summing durations less the skip side data.
-Scan scan_packets(const std::string &path, int index, int rate) {
+Scan scan_packets(const std::string &path, int index, int rate, std::vector<SeekPoint> *points) {
     Scan scan;
     AVFormatContext *fmt = nullptr;
     if (avformat_open_input(&fmt, ("file:" + path).c_str(), nullptr, nullptr) < 0)
@@ -48,9 +48,11 @@ Scan scan_packets(const std::string &path, int index, int rate) {
             fmt->streams[i]->discard = AVDISCARD_ALL;
     const AVRational tb = fmt->streams[index]->time_base;
     AVPacket *pkt = av_packet_alloc();
-    std::int64_t ticks = 0, skipped = 0;
+    std::int64_t ticks = 0, skipped = 0, skipped_start = 0, count = 0;
     while (av_read_frame(fmt, pkt) >= 0) {
         if (pkt->stream_index == index) {
+            if (points && count++ % 16 == 0 && pkt->pos >= 0)
+                points->push_back({pkt->pos, av_rescale_q(ticks, tb, AVRational{1, rate}) - skipped_start});
             if (pkt->duration <= 0 && !(pkt->flags & AV_PKT_FLAG_DISCARD))
                 scan.ok = false;
             if (pkt->flags & AV_PKT_FLAG_DISCARD)
@@ -58,8 +60,10 @@ Scan scan_packets(const std::string &path, int index, int rate) {
             ticks += pkt->duration;
             std::size_t size = 0;
             const uint8_t *side = av_packet_get_side_data(pkt, AV_PKT_DATA_SKIP_SAMPLES, &size);
-            if (side && size >= 8)
+            if (side && size >= 8) {
                 skipped += AV_RL32(side) + AV_RL32(side + 4);
+                skipped_start += AV_RL32(side);
+            }
         }
         av_packet_unref(pkt);
     }
@@ -85,7 +89,7 @@ pcm::KeyValues media_tags(const AVFormatContext *fmt, const AVStream *st) {
 }
 
 std::int64_t exact_frames(const AVFormatContext *fmt, const AVStream *st, const std::string &path,
-                          const std::string &name) {
+                          const std::string &name, std::vector<SeekPoint> *points) {
     const AVCodecParameters *par = st->codecpar;
     const int rate = par->sample_rate;
     std::int64_t declared = -1;
@@ -108,9 +112,12 @@ std::int64_t exact_frames(const AVFormatContext *fmt, const AVStream *st, const 
     // trim through granule positions and codec delay that a packet count does not see.
     if (par->codec_id != AV_CODEC_ID_MP3 && par->codec_id != AV_CODEC_ID_MP2)
         return -1;
-    Scan scan = scan_packets(path, st->index, rate);
-    if (!scan.ok || scan.frames <= 0)
+    Scan scan = scan_packets(path, st->index, rate, points);
+    if (!scan.ok || scan.frames <= 0) {
+        if (points)
+            points->clear();
         return -1;
+    }
     const bool exact_header = fmt->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE;
     if (exact_header && declared > 0 && par->frame_size > 0 &&
         scan.frames + std::max<std::int64_t>(2 * par->frame_size, 2304) < declared)

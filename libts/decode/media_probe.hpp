@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct AVFormatContext;
 struct AVStream;
@@ -20,7 +21,12 @@ pcm::KeyValues media_tags(const AVFormatContext *fmt, const AVStream *st);
 // header; MPEG audio (mp3) from a demux-only pass over the packets (durations less the
 // encoder delay and padding the container records). A file that holds less than its
 // header declares is reported as truncated here, before any output.
+// When `points` is given, an mp3's pass also records where every 16th packet starts: its
+// byte offset and the decoder's output frame index of its first sample.
+struct SeekPoint {
+    std::int64_t pos, frame;
+};
 std::int64_t exact_frames(const AVFormatContext *fmt, const AVStream *st, const std::string &path,
-                          const std::string &name);
+                          const std::string &name, std::vector<SeekPoint> *points = nullptr);
 
 } // namespace ts::decode

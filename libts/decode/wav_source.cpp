@@ -4,6 +4,7 @@
 #include "decode/wav_source.hpp"
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/signals.hpp"
 
 #include <cctype>
@@ -190,6 +191,7 @@ class WavSource : public Source {
         if (frames <= 0 || frames >= l_.frames - done_)
             return false;
         const std::int64_t at = l_.data_offset + (done_ + frames) * l_.channels * l_.bytes;
+        log::verbose(name_ + ": seeking to frame " + std::to_string(done_ + frames));
         if (in_->seek(at, SEEK_SET) != at)
             throw Error(name_ + ": cannot seek to frame " + std::to_string(done_ + frames));
         done_ += frames;

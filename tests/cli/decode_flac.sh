@@ -236,6 +236,8 @@ for f in ff24.flac ref16.flac ref-ch6.flac reftags.flac s24-stereo.wav; do
         done
     done
 done
+if ts-decode --verbose --start 0.2 ff24.flac 2>&1 >/dev/null | grep -q "ff24.flac: seeking to frame 9600"; then pass; else
+    fail "no seek in a FLAC file"; fi
 # ...without decoding it: damage in the part skipped goes unseen.
 if ts-decode --start 0.6 corrupt.flac >seek.out 2>seek.err && grep -aq '^frames: 3541$' seek.out; then pass; else
     fail "--start past damage: $(cat seek.err)"; fi

@@ -43,8 +43,9 @@ ts::cli::Spec spec() {
         "Timing rule: --start and --duration count at the output rate: the output begins at "
         "frame round(start * rate) of the decoded (and resampled) audio and has exactly "
         "round(duration * rate) frames, fewer only when the input ends first. Without "
-        "--rate, --start seeks in wav and flac files (to the exact frame) rather than "
-        "decoding what it skips; other inputs are decoded from their start.",
+        "--rate, --start seeks in wav, flac and mp3 files rather than decoding all it skips "
+        "(an mp3 from 32 packets before the frame, so its samples are those a decode from "
+        "the start gives); other inputs are decoded from their start.",
         {{"Resampling",
           "--rate converts with libswresample using the soxr engine (high quality, 20-bit "
           "precision); a 1 kHz sine keeps its level within 0.01 dB. When the input's length "
