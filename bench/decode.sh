@@ -203,8 +203,9 @@ $(table ts-sha1)
 30 seconds from two hours in (\`ts-decode --no-sha1 --start 7200 --duration 30 X\` vs
 \`ffmpeg -nostdin -v error -ss 7200 -t 30 -i X -f f32le -\`, $RUNS runs after one warm-up):
 ts-decode seeks to the exact frame (in an mp3, by a byte seek 32 packets early, whose
-samples it decodes and drops); FFmpeg seeks an mp3 by its Xing table or bit rate and counts
-time from there, which is not sample-exact.
+samples it decodes and drops; most of its mp3 time is the demux pass over the whole file
+that gives the exact length and the seek points); FFmpeg seeks an mp3 by its Xing table or
+bit rate and counts time from there, which is not sample-exact.
 
 $(seek_table)
 
