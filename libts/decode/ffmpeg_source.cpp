@@ -124,9 +124,9 @@ class MediaSource : public Source {
         seeked_ = true;
         decoded_ = it->frame;
         std::vector<float> scratch(4096 * static_cast<std::size_t>(header_.channels));
-        while (decoded_ < target)
-            if (read(scratch.data(), static_cast<std::size_t>(std::min<std::int64_t>(4096, target - decoded_))) == 0)
-                return true; // read() has thrown unless the length is unknown
+        while (decoded_ < target && // read() throws if the audio ends first
+               read(scratch.data(), static_cast<std::size_t>(std::min<std::int64_t>(4096, target - decoded_))) > 0) {
+        }
         return true;
     }
 
@@ -160,9 +160,7 @@ class MediaSource : public Source {
         }
         decoded_ += static_cast<std::int64_t>(got);
         if (got == 0 && header_.frames >= 0 && decoded_ < header_.frames)
-            throw Error(name_ + ": truncated: the container declares " +
-                        std::to_string(header_.frames) + " frames, the data holds " +
-                        std::to_string(decoded_));
+            throw truncated(name_, header_.frames, decoded_);
         return got;
     }
 
@@ -291,10 +289,10 @@ class MediaSource : public Source {
     AVPacket *packet_ = nullptr;
     int stream_ = -1;
     pcm::Header header_;
-    FileHash hash_; // declared last: its thread stops first
     std::vector<SeekPoint> points_; // an mp3's seek points (exact_frames)
     bool flushed_ = false, done_ = false, warned_ = false, seeked_ = false;
     std::int64_t corrupt_ = 0, decoded_ = 0;
+    FileHash hash_; // declared last: its thread stops first
 };
 
 } // namespace

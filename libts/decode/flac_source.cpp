@@ -12,7 +12,6 @@
 #include <FLAC/stream_decoder.h>
 
 #include <cstdlib>
-#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -271,8 +270,8 @@ class FlacSource : public Source {
         const bool ok = FLAC__stream_decoder_seek_absolute(dec_, static_cast<FLAC__uint64>(target)) != 0;
         seeking_ = false;
         if (!ok || !problem_.empty())
-            throw Error(name_ + ": cannot seek to " + seconds(target) + " (frame " + std::to_string(target) +
-                        "): " + (problem_.empty() ? std::string("corrupt FLAC data") : problem_));
+            throw Error(name_ + ": cannot seek to " + at(target) + ": " +
+                        (problem_.empty() ? std::string("corrupt FLAC data") : problem_));
         decoded_ = target + static_cast<std::int64_t>(pending_.size() / ch);
         eof_ = false;
         return true;
@@ -303,7 +302,7 @@ class FlacSource : public Source {
         while (pending_.empty()) {
             if (done_ || FLAC__stream_decoder_get_state(dec_) == FLAC__STREAM_DECODER_END_OF_STREAM) {
                 if (decoded_ < si_.frames)
-                    throw truncated();
+                    throw truncated(name_, si_.frames, decoded_);
                 return false;
             }
             signals::check();
@@ -315,9 +314,8 @@ class FlacSource : public Source {
                     continue;
                 }
                 if (eof_)
-                    throw truncated(); // the last frame cut by the end of the file
-                throw Error(name_ + ": corrupt FLAC data at " + seconds(decoded_) + " (frame " +
-                            std::to_string(decoded_) + "): " + problem_ +
+                    throw truncated(name_, si_.frames, decoded_); // the last frame cut by the end of the file
+                throw Error(name_ + ": corrupt FLAC data at " + at(decoded_) + ": " + problem_ +
                             " (TS_DECODE_NATIVE=0 decodes the damage as FFmpeg does)");
             }
             if (!ok && FLAC__stream_decoder_get_state(dec_) != FLAC__STREAM_DECODER_END_OF_STREAM)
@@ -329,15 +327,8 @@ class FlacSource : public Source {
         return true;
     }
 
-    std::string seconds(std::int64_t frames) const {
-        char b[32];
-        std::snprintf(b, sizeof b, "%.3f s", static_cast<double>(frames) / si_.rate);
-        return b;
-    }
-
-    Error truncated() const {
-        return Error(name_ + ": truncated: the container declares " + std::to_string(si_.frames) +
-                     " frames, the data holds " + std::to_string(decoded_));
+    std::string at(std::int64_t frame) const {
+        return seconds(static_cast<double>(frame) / si_.rate) + " (frame " + std::to_string(frame) + ")";
     }
 
     static FLAC__StreamDecoderReadStatus on_read(const FLAC__StreamDecoder *, FLAC__byte buffer[],

@@ -73,11 +73,7 @@ Scan scan_packets(const std::string &path, int index, int rate, std::vector<Seek
     return scan;
 }
 
-std::string secs(std::int64_t frames, int rate) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(frames) / rate);
-    return buf;
-}
+std::string secs(std::int64_t frames, int rate) { return seconds(static_cast<double>(frames) / rate); }
 
 } // namespace
 

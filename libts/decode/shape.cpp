@@ -11,12 +11,6 @@
 namespace ts::decode {
 namespace {
 
-std::string seconds(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f s", s);
-    return buf;
-}
-
 // Channel mapping: to mono by the mean of all channels; from mono by copying.
 class Mixer : public Source {
   public:

@@ -10,6 +10,7 @@
 #include "pcm/reader.hpp"
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <sys/stat.h>
@@ -36,6 +37,17 @@ void FileHash::start(const std::string &path, const OpenOptions &options, std::s
 
 std::string FileHash::get(const std::string &header_sha1) {
     return hashing_.valid() ? hashing_.get() : header_sha1;
+}
+
+std::string seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f s", s);
+    return buf;
+}
+
+Error truncated(const std::string &name, std::int64_t declared, std::int64_t held) {
+    return Error(name + ": truncated: the container declares " + std::to_string(declared) +
+                 " frames, the data holds " + std::to_string(held));
 }
 
 std::string tag_key(const std::string &name) {

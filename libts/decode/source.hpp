@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cli/groups.hpp"
+#include "core/error.hpp"
 #include "pcm/header.hpp"
 
 #include <atomic>
@@ -68,6 +69,12 @@ class FileHash {
     std::atomic<bool> stop_{false};
     std::future<std::string> hashing_;
 };
+
+// A time for messages: "12.345 s".
+std::string seconds(double s);
+
+// The error of an input whose audio ends before the frame count its container declares.
+Error truncated(const std::string &name, std::int64_t declared, std::int64_t held);
 
 // A container's tag name as a TSPCM tag key: lower case, characters other than [a-z0-9_.-]
 // as '_' (every reader names tags so).

@@ -208,9 +208,7 @@ class WavSource : public Source {
         buf_.resize(n * frame_bytes);
         const std::size_t got = in_->read_full(buf_.data(), buf_.size());
         if (got != buf_.size())
-            throw Error(name_ + ": truncated: the container declares " + std::to_string(l_.frames) +
-                        " frames, the data holds " +
-                        std::to_string(done_ + static_cast<std::int64_t>(got / frame_bytes)));
+            throw truncated(name_, l_.frames, done_ + static_cast<std::int64_t>(got / frame_bytes));
         convert(buf_.data(), dst, n * static_cast<std::size_t>(l_.channels));
         done_ += static_cast<std::int64_t>(n);
         return n;
