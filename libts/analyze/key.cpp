@@ -11,8 +11,18 @@
 namespace ts::analyze {
 namespace {
 
-const char *const class_names[12] = {"C",  "C#", "D",  "D#", "E",  "F",
-                                     "F#", "G",  "G#", "A",  "A#", "B"};
+// Tonics as the key signature spells them: flats for the flat keys (Db Eb Ab Bb major, Eb
+// Bb minor), sharps for the sharp ones (F# major; C# F# G# minor); of the two six-accidental
+// spellings, F# major and Eb minor.
+const char *const major_names[12] = {"C",  "Db", "D",  "Eb", "E",  "F",
+                                     "F#", "G",  "Ab", "A",  "Bb", "B"};
+const char *const minor_names[12] = {"C",  "C#", "D",  "Eb", "E",  "F",
+                                     "F#", "G",  "G#", "A",  "Bb", "B"};
+
+std::string key_name(int tonic, int mode) {
+    return std::string(mode == 0 ? major_names[tonic] : minor_names[tonic]) +
+           (mode == 0 ? " major" : " minor");
+}
 
 using Profile = std::array<double, 12>;
 struct Profiles {
@@ -79,22 +89,28 @@ class Key : public Analyzer {
             total += v;
         if (total <= 0) {
             r.extra["strength"] = nullptr;
+            r.extra["runner_up"] = nullptr;
+            r.extra["runner_up_strength"] = nullptr;
             r.extra["chroma"] = nullptr;
             return only(std::move(r));
         }
         const Profiles p = profiles(profile_);
-        double best = -2;
-        std::string label;
+        double best = -2, second = -2;
+        std::string label, runner_up;
         for (int mode = 0; mode < 2; ++mode)
             for (int tonic = 0; tonic < 12; ++tonic) {
                 const double c = correlate(chroma, mode == 0 ? p.major : p.minor, tonic);
                 if (c > best) {
-                    best = c;
-                    label = std::string(class_names[tonic]) + (mode == 0 ? " major" : " minor");
+                    second = best, runner_up = label;
+                    best = c, label = key_name(tonic, mode);
+                } else if (c > second) {
+                    second = c, runner_up = key_name(tonic, mode);
                 }
             }
         r.labels = {label};
         r.extra["strength"] = best;
+        r.extra["runner_up"] = runner_up;
+        r.extra["runner_up_strength"] = second;
         std::vector<double> norm;
         for (double v : chroma)
             norm.push_back(v / total);
@@ -158,11 +174,15 @@ Definition key_definition() {
          "key profiles"});
     d.outputs = {
         {"", "Key", "", result::TimeMode::global, result::DataMode::label,
-         "The key as \"<tonic> major\" or \"<tonic> minor\", the tonic one of C C# D D# E F "
-         "F# G G# A A# B. data.strength: the winning correlation, -1..1 (above about 0.8 "
-         "for a clear tonal input); data.chroma: the 12 class powers divided by their sum, "
-         "C first. With no peak at all (digital silence, an input shorter than n_fft) the "
-         "label is \"\" and strength and chroma are null."},
+         "The key as \"<tonic> major\" or \"<tonic> minor\", the tonic spelt as the key "
+         "signature spells it: C Db D Eb E F F# G Ab A Bb B major, C C# D Eb E F F# G G# A Bb "
+         "B minor (ASCII b and #, as mir_eval and JAMS read them). data.strength: the winning "
+         "correlation, -1..1 (above about 0.8 for a clear tonal input); data.runner_up and "
+         "data.runner_up_strength: the second best of the 24 keys and its correlation (a close "
+         "runner-up, often the dominant, relative or parallel key, marks an uncertain answer); "
+         "data.chroma: the 12 class powers divided by their sum, C first. With no peak at all "
+         "(digital silence, an input shorter than n_fft) the label is \"\" and strength, "
+         "runner_up, runner_up_strength and chroma are null."},
     };
     d.make = [](const Params &p, const std::vector<std::string> &) {
         const long n = p.integer("n_fft");

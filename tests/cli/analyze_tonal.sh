@@ -79,17 +79,25 @@ while read -r midi mode label; do
     "$PY" "$T/gen.py" cadence cad.pcm "$midi" "$mode"
     for p in krumhansl temperley edma; do
         check "key of a $label cadence ($p)" ts-analyze -a key -p key.profile=$p -o cad.jsonl cad.pcm
-        res "cadence in $label ($p)" cad.jsonl "d('key')['label'] == '$label'" "d('key')['strength'] > 0.6"
+        res "cadence in $label ($p)" cad.jsonl "d('key')['label'] == '$label'" "d('key')['strength'] > 0.6" \
+            "d('key')['runner_up'] not in ('', '$label')" \
+            "0 < d('key')['runner_up_strength'] < d('key')['strength']"
     done
 done <<'EOF'
 60 major C major
 67 major G major
-63 major D# major
+63 major Eb major
+70 major Bb major
+68 major Ab major
+61 major Db major
 69 major A major
 69 minor A minor
 64 minor E minor
 60 minor C minor
 66 minor F# minor
+70 minor Bb minor
+63 minor Eb minor
+61 minor C# minor
 EOF
 
 # Silence and a too-short input: no peaks, an empty label and null strength.
@@ -98,6 +106,7 @@ ts-gen sine --frequency 440 --duration 0.05 -o short.pcm
 for f in silence short; do
     check "key and tuning of $f" ts-analyze -a key,tuning -o $f.jsonl $f.pcm
     res "$f: no key, no tuning" $f.jsonl "d('key')['label'] == '' and d('key')['strength'] is None" \
+        "d('key')['runner_up'] is None and d('key')['runner_up_strength'] is None" \
         "d('tuning')['value'] is None"
 done
 
