@@ -9,6 +9,10 @@ extern "C" {
 }
 
 namespace ts::decode {
+
+namespace {
+const char *const not_media = "not a media file FFmpeg can read (unknown format or corrupt data)";
+}
 namespace {
 int interrupt_cb(void *) { return signals::received() != 0 ? 1 : 0; }
 } // namespace
@@ -97,10 +101,7 @@ void Demuxer::close() {
 
 int Demuxer::audio_stream(int wanted) const {
     if (wanted < 0) {
-        int idx = av_find_best_stream(fmt_, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-        if (idx < 0)
-            throw Error(name_ + ": no audio stream");
-        return idx;
+        return best_audio_stream(fmt_, name_);
     }
     int seen = 0;
     for (unsigned i = 0; i < fmt_->nb_streams; ++i)
@@ -110,15 +111,28 @@ int Demuxer::audio_stream(int wanted) const {
                      std::to_string(seen) + " audio stream(s), numbered from 0");
 }
 
+int best_audio_stream(AVFormatContext *fmt, const std::string &name) {
+    const int idx = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    if (idx >= 0)
+        return idx;
+    bool other = false;
+    for (unsigned i = 0; i < fmt->nb_streams; ++i)
+        other = other || fmt->streams[i]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO;
+    if (!other)
+        throw Error(name + ": " + not_media);
+    throw Error(name + ": no audio stream");
+}
+
 void Demuxer::fail(int code, const std::string &what) const {
     if (io_.interrupted || code == AVERROR_EXIT)
         throw Interrupted();
     if (!io_.error.empty())
         throw Error(io_.error);
-    std::string why = av_error(code);
-    if (code == AVERROR_INVALIDDATA)
-        why = "not a media file FFmpeg can read (unknown format or corrupt data)";
-    throw Error(name_ + ": " + what + ": " + why);
+    // A file that is no media at all reads as invalid data, or, when its extension chose a
+    // demuxer, as an invalid argument (.mp3) or an end of file (.ogg, .aac): one message.
+    if (code == AVERROR_INVALIDDATA || code == AVERROR(EINVAL) || code == AVERROR_EOF)
+        throw Error(name_ + ": " + not_media);
+    throw Error(name_ + ": " + what + ": " + av_error(code));
 }
 
 } // namespace ts::decode

@@ -15,6 +15,11 @@ namespace ts::decode {
 // FFmpeg's message for an error code.
 std::string av_error(int code);
 
+// The best audio stream of an opened input (av_find_best_stream), or an error naming it: "not
+// a media file" when the demuxer found no stream, or only an audio stream without a rate (a
+// text file whose extension chose the demuxer), else "no audio stream".
+int best_audio_stream(AVFormatContext *fmt, const std::string &name);
+
 class Demuxer {
   public:
     // `reader` is the opened stdin (read through a custom AVIOContext, seekable when it is a

@@ -25,9 +25,7 @@ std::pair<int, int> pick_stream(AVFormatContext *fmt, int wanted, const std::str
                                 int audio_streams) {
     int index = wanted;
     if (wanted < 0) {
-        index = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-        if (index < 0)
-            throw Error(name + ": no audio stream");
+        index = best_audio_stream(fmt, name);
     }
     int rank = 0;
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {

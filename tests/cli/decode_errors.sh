@@ -25,6 +25,15 @@ expect_fail "a TSPCM stream shorter than its frames" 1 "truncated" ts-decode sho
 expect_fail "a truncated TSPCM stream on stdin" 1 "truncated" sh -c 'cat short.tspcm | ts-decode'
 expect_fail "a file with no audio stream" 1 "no audio stream" ts-decode "$DATA/broken-no-audio.mkv"
 expect_fail "random bytes on stdin" 1 "stdin" sh -c 'cat random.bin | ts-decode'
+# A text file is no media whatever its extension says: one message for every name (the
+# extension picks FFmpeg's demuxer, which failed with "Invalid argument" for .mp3 and found
+# no stream for .flac, .ogg and .m4a).
+echo "not audio, only text" >text.txt
+for ext in mp3 wav flac ogg m4a opus aac txt; do
+    cp text.txt "text.$ext"
+    expect_fail "a text file named .$ext" 1 "text.$ext: not a media file" ts-decode "text.$ext"
+    expect_fail "a text file named .$ext (ts-info)" 1 "text.$ext: not a media file" ts-info "text.$ext"
+done
 expect_fail "empty stdin" 1 "stdin" sh -c ': | ts-decode'
 expect_fail "--rate 0" 2 "--rate" ts-decode --rate 0 "$DATA/stereo.flac"
 expect_fail "--channels 0" 2 "--channels" ts-decode --channels 0 "$DATA/stereo.flac"
