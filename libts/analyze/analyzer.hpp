@@ -5,6 +5,7 @@
 
 #include "analyze/params.hpp"
 #include "dsp/window.hpp"
+#include "pcm/header.hpp"
 #include "result/result.hpp"
 
 #include <complex>
@@ -45,6 +46,9 @@ class Context {
   public:
     virtual ~Context() = default;
     virtual int rate() const = 0;
+    // The input stream's TSPCM header (source, frames, layout, tags) as read, before any
+    // per-channel split: its rate and channels may differ from rate() and channels().
+    virtual const pcm::Header &stream_header() const = 0;
     // Channels seen by on_blocks: all of the input's (mix "mono"/"all"), or 1 (mix "each").
     virtual int channels() const = 0;
     // Every block of samples as read, interleaved over channels().

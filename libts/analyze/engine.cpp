@@ -96,7 +96,7 @@ class Stft {
 };
 
 // One mono stream and everything fed from it.
-class Lane : public Context, public StreamFacts {
+class Lane : public Context {
   public:
     Lane(int rate, int channels, const pcm::Header &header)
         : rate_(rate), channels_(channels), header_(header) {}

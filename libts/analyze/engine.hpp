@@ -32,14 +32,6 @@ struct Request {
 std::vector<Request> make_requests(const std::vector<std::string> &analyzers,
                                    const std::vector<std::string> &params);
 
-// What an analyzer that passes the audio on (exec:) needs beyond Context: the stream's
-// TSPCM header (source, frames, tags). The engine's Context implements it.
-class StreamFacts {
-  public:
-    virtual ~StreamFacts() = default;
-    virtual const pcm::Header &stream_header() const = 0;
-};
-
 struct RunStats {
     std::int64_t frames = 0;     // frames read from the source
     std::int64_t reads = 0;      // source reads (one pass: frames / block, rounded up)

@@ -3,7 +3,6 @@
 // neither side can stall the other; at the end its ts-result lines are validated and merged.
 #include "analyze/exec.hpp"
 
-#include "analyze/engine.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/signals.hpp"
@@ -86,11 +85,10 @@ class ExecAnalyzer : public Analyzer {
     }
 
     void setup(Context &ctx) override {
-        pcm::Header h;
-        if (auto *facts = dynamic_cast<const StreamFacts *>(&ctx)) {
-            h = facts->stream_header();
-            where_ = h.source.empty() ? "stdin" : h.source;
-        }
+        pcm::Header h = ctx.stream_header();
+        where_ = h.source.empty() ? "stdin" : h.source;
+        if (h.channels != ctx.channels()) // one channel of several (mix "each")
+            h.layout.clear();
         h.rate = ctx.rate();
         h.channels = ctx.channels();
         h.format = pcm::SampleFormat::f32le;

@@ -4,6 +4,7 @@
 
 #include "dsp/loudness_filters.hpp"
 #include "dsp/true_peak.hpp"
+#include "pcm/layout.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,12 +18,23 @@ constexpr double lra_relative_gate = -20; // LU, Tech 3342
 constexpr int momentary_hops = 4;         // 400 ms in 100 ms hops
 constexpr int short_term_hops = 30;       // 3 s
 
-// BS.1770-4 channel weights: L, R, C 1.0, LFE excluded, Ls, Rs 1.41 (+1.5 dB) for 5.1 in the
-// usual order (L R C LFE Ls Rs); 1.0 for every channel of any other layout.
-std::vector<double> channel_weights(int channels) {
-    if (channels == 6)
-        return {1.0, 1.0, 1.0, 0.0, 1.41, 1.41};
-    return std::vector<double>(static_cast<std::size_t>(channels), 1.0);
+// BS.1770-4 channel weights by loudspeaker, as FFmpeg's ebur128 filter applies them: 1.41
+// (+1.5 dB) on every back and side channel (and their height and direct counterparts), the
+// LFEs left out, 1.0 for the rest. `speakers` is empty when the layout is unknown: then 1.0
+// for every channel.
+std::vector<double> channel_weights(int channels, const std::vector<int> &speakers) {
+    std::vector<double> w(static_cast<std::size_t>(channels), 1.0);
+    if (static_cast<int>(speakers.size()) != channels)
+        return w;
+    for (std::size_t c = 0; c < w.size(); ++c) {
+        switch (speakers[c]) {
+        case pcm::LFE: case pcm::LFE2: w[c] = 0.0; break;
+        case pcm::BL: case pcm::BC: case pcm::BR: case pcm::TBL: case pcm::TBC: case pcm::TBR:
+        case pcm::SL: case pcm::SR: case pcm::SDL: case pcm::SDR: w[c] = 1.41; break;
+        default: break;
+        }
+    }
+    return w;
 }
 
 double lufs(double mean_square) {
@@ -58,7 +70,10 @@ class Loudness : public Analyzer {
         rate_ = ctx.rate();
         channels_ = ctx.channels();
         hop_ = std::max<std::int64_t>(1, std::llround(0.1 * rate_));
-        weights_ = channel_weights(channels_);
+        // Each channel alone (mix "each") is weighed as a front channel.
+        const pcm::Header &h = ctx.stream_header();
+        weights_ = channel_weights(
+            channels_, h.channels == channels_ ? pcm::stream_speakers(h) : std::vector<int>{});
         need_energy_ =
             wants("integrated") || wants("range") || wants("momentary") || wants("short_term");
         if (need_energy_) {
@@ -237,10 +252,13 @@ class Loudness : public Analyzer {
 const char *integrated_text =
     "Integrated (programme) loudness per ITU-R BS.1770-4 and EBU R128: every channel is "
     "K-weighted (a +4 dB high shelf above ~1.7 kHz, then a high-pass at ~38 Hz, designed for "
-    "the input's rate from the analog prototypes of the standard's 48 kHz coefficients), the "
-    "mean squares are summed with the channel weights (5.1 in the order L R C LFE Ls Rs: 1, "
-    "1, 1, excluded, 1.41, 1.41; any other channel count: 1 for every channel, so mono is "
-    "not counted as dual mono), and the loudness of a block is -0.691 + 10 log10 of that "
+    "the input's rate from the analog prototypes of the standard's 48 kHz coefficients; below "
+    "48 kHz the shelf is fitted to the 48 kHz filter's response, within 0.023 dB at 8 kHz "
+    "and 0.002 dB from 16 kHz), the mean squares are summed with the channel weights by "
+    "loudspeaker (the stream's layout key, else FFmpeg's default layout for the channel "
+    "count: 5.0, 5.1, 6.1, 7.1 ...): 1.41 for every back and side channel, the LFE "
+    "excluded, 1 for the others (so mono is not counted as dual mono, and with mix each "
+    "every channel is weighed 1), and the loudness of a block is -0.691 + 10 log10 of that "
     "sum. Blocks of 400 ms every 100 ms (75 % overlap); those above the absolute gate of -70 "
     "LUFS give a power mean, blocks more than `gate` LU (default -10) below it are dropped "
     "too, and the result is the loudness of the power mean of the blocks kept. A 1 kHz sine "

@@ -1,6 +1,5 @@
 // spectrogram: the STFT magnitude matrix, in dB or linear, one row per frame.
 #include "analyze/analyzers.hpp"
-#include "analyze/engine.hpp"
 #include "analyze/stft_params.hpp"
 
 #include <cmath>
@@ -17,15 +16,13 @@ class Spectrogram : public Analyzer {
         rate_ = ctx.rate();
         // The matrix is the result's bulk: sized once when the input's length is known, so
         // that growing it never holds two copies (a 1-hour spectrogram is 1.3 GB).
-        if (auto *facts = dynamic_cast<const StreamFacts *>(&ctx)) {
-            const pcm::Header &h = facts->stream_header();
-            if (h.frames > 0 && h.rate > 0) {
-                const auto frames = static_cast<std::int64_t>(
-                    static_cast<double>(h.frames) * rate_ / h.rate);
-                if (frames >= shape_.n_fft)
-                    series_.reserve(static_cast<std::size_t>((frames - shape_.n_fft) / shape_.step + 1) *
-                                    static_cast<std::size_t>(shape_.bins()));
-            }
+        const pcm::Header &h = ctx.stream_header();
+        if (h.frames > 0 && h.rate > 0) {
+            const auto frames =
+                static_cast<std::int64_t>(static_cast<double>(h.frames) * rate_ / h.rate);
+            if (frames >= shape_.n_fft)
+                series_.reserve(static_cast<std::size_t>((frames - shape_.n_fft) / shape_.step + 1) *
+                                static_cast<std::size_t>(shape_.bins()));
         }
         ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
                         [this](const Spectrum &s, std::int64_t) { add(s); });

@@ -6,6 +6,7 @@
 #include "core/signals.hpp"
 #include "decode/demuxer.hpp"
 #include "decode/media_probe.hpp"
+#include "pcm/layout.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -66,6 +67,14 @@ class MediaSource : public Source {
 
         header_.rate = codec_->sample_rate;
         header_.channels = codec_->ch_layout.nb_channels;
+        if (codec_->ch_layout.order == AV_CHANNEL_ORDER_NATIVE) {
+            char buf[256];
+            if (av_channel_layout_describe(&codec_->ch_layout, buf, sizeof buf) > 0) {
+                const auto sp = pcm::parse_layout(buf);
+                if (sp && static_cast<int>(sp->size()) == header_.channels)
+                    header_.layout = buf;
+            }
+        }
         if (header_.rate <= 0 || header_.channels <= 0 || header_.channels > pcm::max_channels)
             throw Error(name_ + ": unsupported audio stream (" + std::to_string(header_.rate) +
                         " Hz, " + std::to_string(header_.channels) + " channels)");
@@ -206,7 +215,8 @@ class MediaSource : public Source {
         if (swr_ && f->format == swr_format_)
             return;
         swr_free(&swr_); // empty here: read() drains it before taking a new frame
-        AVChannelLayout layout;
+        // Zeroed: av_channel_layout_copy frees what the destination holds first.
+        AVChannelLayout layout{};
         av_channel_layout_copy(&layout, &f->ch_layout);
         if (layout.order == AV_CHANNEL_ORDER_UNSPEC)
             av_channel_layout_default(&layout, header_.channels);

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/signals.hpp"
+#include "pcm/layout.hpp"
 
 #include <FLAC/stream_decoder.h>
 
@@ -28,6 +29,7 @@ std::uint32_t le32(const unsigned char *p) {
 struct StreamInfo {
     int rate = 0, channels = 0, bits = 0;
     std::int64_t frames = 0;
+    std::uint64_t mask = 0; // a valid WAVEFORMATEXTENSIBLE_CHANNEL_MASK tag, else 0
 };
 
 // libavformat's dictionary as ff_vorbis_comment and ff_metadata_conv use it: keys compared
@@ -75,7 +77,8 @@ struct Dict {
 // DESCRIPTION renamed, a valid WAVEFORMATEXTENSIBLE_CHANNEL_MASK taken out). False for what
 // would have a side effect there: cover art or chapters in comments, a key outside printable
 // ASCII.
-bool parse_comments(const unsigned char *b, std::size_t size, pcm::KeyValues &tags, bool &mask) {
+bool parse_comments(const unsigned char *b, std::size_t size, pcm::KeyValues &tags, bool &mask,
+                    std::uint64_t &mask_bits) {
     Dict d;
     if (size < 8)
         return true; // FFmpeg warns and keeps no tags
@@ -136,6 +139,7 @@ bool parse_comments(const unsigned char *b, std::size_t size, pcm::KeyValues &ta
             mask = true;
             const auto mask = static_cast<std::uint64_t>(std::strtol(out.entries[i].second.c_str(), nullptr, 0));
             if (mask != 0 && !(mask & ~std::uint64_t{0x3ffff})) {
+                mask_bits = mask;
                 out.entries[i] = out.entries.back();
                 out.entries.pop_back();
             }
@@ -212,7 +216,7 @@ bool plain_flac(io::Reader &in, StreamInfo &si, pcm::KeyValues &tags, bool &mask
                 return false;
             have_info = true;
         } else if (type == 4) {
-            if (have_comments || !parse_comments(b.data(), n, tags, mask))
+            if (have_comments || !parse_comments(b.data(), n, tags, mask, si.mask))
                 return false;
             have_comments = true;
         } else if (!picture_fits(b.data(), n)) {
@@ -220,6 +224,13 @@ bool plain_flac(io::Reader &in, StreamInfo &si, pcm::KeyValues &tags, bool &mask
         }
     }
     return have_info;
+}
+
+// The layouts FLAC assigns to its channel counts, under FFmpeg's names.
+const char *flac_layout(int channels) {
+    static const char *const layout[] = {"mono", "stereo", "3.0",       "quad",
+                                         "5.0(side)", "5.1(side)", "6.1", "7.1"};
+    return layout[channels - 1];
 }
 
 class FlacSource : public Source {
@@ -230,6 +241,9 @@ class FlacSource : public Source {
           scale_(1.0f / static_cast<float>(1U << (si.bits - 1))) {
         header_.rate = si.rate;
         header_.channels = si.channels;
+        header_.layout = flac_layout(si.channels);
+        if (const auto sp = pcm::mask_speakers(si.mask); static_cast<int>(sp.size()) == si.channels)
+            header_.layout = pcm::layout_name(sp); // as the flac demuxer takes it
         header_.frames = si.frames;
         header_.source = arg;
         header_.tags = std::move(tags);
@@ -451,8 +465,6 @@ bool flac_info(io::Reader &in, MediaInfo &info) {
         throw Error(in.name() + ": cannot seek back to the start");
     if (!plain)
         return false;
-    // FFmpeg's default layouts for FLAC's channel counts, by av_channel_layout_describe.
-    static const char *const layout[] = {"mono", "stereo", "3.0", "quad", "5.0(side)", "5.1(side)", "6.1", "7.1"};
     info.container = "flac";
     info.codec = "flac";
     info.codec_long = "FLAC (Free Lossless Audio Codec)";
@@ -460,7 +472,7 @@ bool flac_info(io::Reader &in, MediaInfo &info) {
     info.bits_per_sample = si.bits;
     info.rate = si.rate;
     info.channels = si.channels;
-    info.channel_layout = layout[si.channels - 1];
+    info.channel_layout = flac_layout(si.channels);
     // libavformat's: the file's bits over the duration in microseconds, rounded to nearest.
     const std::int64_t us = (si.frames * 1000000 + si.rate / 2) / si.rate;
     if (us > 0)

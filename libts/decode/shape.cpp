@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "decode/resampler.hpp"
+#include "pcm/layout.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,12 +12,15 @@
 namespace ts::decode {
 namespace {
 
-// Channel mapping: to mono by the mean of all channels; from mono by copying.
+// Channel mapping: to mono by the mean of all channels; from mono by copying; from a surround
+// layout to stereo by the ITU-R BS.775 downmix (below).
 class Mixer : public Source {
   public:
-    Mixer(std::unique_ptr<Source> in, int channels) : in_(std::move(in)), header_(in_->header()) {
+    Mixer(std::unique_ptr<Source> in, int channels, std::vector<float> matrix)
+        : in_(std::move(in)), header_(in_->header()), matrix_(std::move(matrix)) {
         from_ = in_->header().channels;
         header_.channels = channels;
+        header_.layout = channels == 1 ? "mono" : pcm::default_layout(channels);
     }
     const pcm::Header &header() const override { return header_; }
     std::string sha1() override { return in_->sha1(); }
@@ -27,7 +31,19 @@ class Mixer : public Source {
         buf_.resize(max_frames * static_cast<std::size_t>(from_));
         std::size_t n = in_->read(buf_.data(), max_frames);
         const int to = header_.channels;
-        if (to == 1 && from_ == 2) {
+        if (!matrix_.empty()) {
+            const auto from = static_cast<std::size_t>(from_);
+            for (std::size_t i = 0; i < n; ++i) {
+                const float *f = buf_.data() + i * from;
+                for (int o = 0; o < to; ++o) {
+                    const float *m = matrix_.data() + static_cast<std::size_t>(o) * from;
+                    float sum = 0.0f;
+                    for (std::size_t c = 0; c < from; ++c)
+                        sum += m[c] * f[c];
+                    dst[i * static_cast<std::size_t>(to) + static_cast<std::size_t>(o)] = sum;
+                }
+            }
+        } else if (to == 1 && from_ == 2) {
             // stereo, the usual case, in a loop the compiler vectorizes (the general one below
             // was a sixth of a spectrogram's time); the same sums, so the same samples
             for (std::size_t i = 0; i < n; ++i)
@@ -53,6 +69,7 @@ class Mixer : public Source {
     std::unique_ptr<Source> in_;
     pcm::Header header_;
     int from_;
+    std::vector<float> matrix_; // to x from gains, row by row; empty for the mono cases
     std::vector<float> buf_;
 };
 
@@ -184,15 +201,59 @@ class Trim : public Source {
 
 } // namespace
 
+std::vector<float> stereo_downmix(const std::vector<int> &speakers) {
+    // ITU-R BS.775 as libswresample builds it for `ffmpeg -ac 2`: fronts as they are, the
+    // centre and the surrounds at -3 dB (a back centre at -6 dB to each side), the LFE left
+    // out, then every gain divided by the larger row sum, so that no output can clip (what
+    // FFmpeg does for integer output).
+    using namespace pcm;
+    constexpr float h = 0.70710678f;
+    const std::size_t n = speakers.size();
+    std::vector<float> m(2 * n, 0.0f);
+    for (std::size_t c = 0; c < n; ++c) {
+        float l = 0, r = 0;
+        switch (speakers[c]) {
+        case FL: case FLC: case WL: case DL: l = 1; break;
+        case FR: case FRC: case WR: case DR: r = 1; break;
+        case FC: l = r = h; break;
+        case BL: case SL: case SDL: l = h; break;
+        case BR: case SR: case SDR: r = h; break;
+        case BC: l = r = h * h; break;
+        case LFE: case LFE2: break;
+        default: break; // heights and the rest: left out, as FFmpeg does
+        }
+        m[c] = l;
+        m[n + c] = r;
+    }
+    float rows[2] = {0, 0};
+    for (std::size_t c = 0; c < n; ++c)
+        rows[0] += m[c], rows[1] += m[n + c];
+    const float top = std::max(rows[0], rows[1]);
+    if (top <= 0)
+        return {};
+    if (top > 1)
+        for (float &g : m)
+            g /= top;
+    return m;
+}
+
 std::unique_ptr<Source> shape(std::unique_ptr<Source> source, const Shape &s) {
     const int from = source->header().channels;
     if (s.channels != 0 && s.channels != from) {
-        if (s.channels != 1 && from != 1)
+        std::vector<float> matrix;
+        if (s.channels == 2 && from > 2) {
+            matrix = stereo_downmix(pcm::stream_speakers(source->header()));
+            if (matrix.empty())
+                throw UsageError(source->name() + ": cannot mix " + std::to_string(from) +
+                                 " channels to stereo: their layout is unknown (--mono mixes "
+                                 "any channels)");
+        } else if (s.channels != 1 && from != 1) {
             throw UsageError("cannot map " + std::to_string(from) + " channels to " +
                              std::to_string(s.channels) +
-                             ": only a mix to mono (--mono) or copies of a mono channel are "
-                             "defined");
-        source = std::make_unique<Mixer>(std::move(source), s.channels);
+                             ": only a mix to mono (--mono), a stereo downmix of a surround "
+                             "layout (--channels 2) or copies of a mono channel are defined");
+        }
+        source = std::make_unique<Mixer>(std::move(source), s.channels, std::move(matrix));
     }
     if (s.rate != 0 && s.rate != source->header().rate)
         source = std::make_unique<Resample>(std::move(source), s.rate);

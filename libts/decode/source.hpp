@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ts::decode {
 
@@ -91,7 +92,8 @@ std::unique_ptr<Source> open(const std::string &input, const OpenOptions &option
 // What to do to the audio on the way out.
 struct Shape {
     int rate = 0;          // 0: keep; otherwise resample (libswresample, soxr when present)
-    int channels = 0;      // 0: keep; 1: the mean of all channels; from 1: copies
+    int channels = 0;      // 0: keep; 1: the mean of all channels; from 1: copies;
+                           // 2 from a surround layout: the ITU downmix
     double start = 0.0;    // seconds to skip, counted at the output rate
     double duration = -1;  // seconds to keep (exactly round(duration * rate) frames)
 };
@@ -99,5 +101,9 @@ struct Shape {
 // Wraps a source with mixing, resampling and trimming as asked. Impossible requests
 // (--start past the end when the length is known, a channel mapping with no rule) throw.
 std::unique_ptr<Source> shape(std::unique_ptr<Source> source, const Shape &shape);
+
+// The 2 x N gains (left row, then right) of the ITU-R BS.775 stereo downmix of these
+// speakers (pcm::Speaker), as `ffmpeg -ac 2` mixes them; empty when no speaker is heard.
+std::vector<float> stereo_downmix(const std::vector<int> &speakers);
 
 } // namespace ts::decode

@@ -14,7 +14,7 @@ extern "C" {
 namespace ts::decode {
 
 void *swr_resampler_new(int in_rate, int out_rate, int channels, const char **engine) {
-    AVChannelLayout layout;
+    AVChannelLayout layout{};
     av_channel_layout_default(&layout, channels);
     SwrContext *swr = nullptr;
     for (bool soxr : {true, false}) {

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/signals.hpp"
+#include "pcm/layout.hpp"
 
 #include <cctype>
 #include <cstdlib>
@@ -29,6 +30,7 @@ struct Layout {
     pcm::KeyValues tags;
     bool have_info = false;
     bool extensible = false;
+    std::uint32_t mask = 0;      // WAVE_FORMAT_EXTENSIBLE's channel mask
     std::uint32_t byte_rate = 0; // as the fmt chunk states it
 };
 
@@ -96,6 +98,7 @@ bool parse_fmt(const unsigned char *f, std::uint32_t size, Layout &l) {
             std::memcmp(f + 26, guid_tail, sizeof guid_tail) != 0)
             return false;
         tag = le16(f + 24);
+        l.mask = le32(f + 20);
     }
     if (tag == 1 && bits == 8)
         l.kind = Kind::u8;
@@ -173,6 +176,8 @@ class WavSource : public Source {
         : in_(std::move(in)), l_(l), name_(in_->name()) {
         header_.rate = l.rate;
         header_.channels = l.channels;
+        if (const auto sp = pcm::mask_speakers(l.mask); static_cast<int>(sp.size()) == l.channels)
+            header_.layout = pcm::layout_name(sp);
         header_.frames = l.frames;
         header_.source = arg;
         header_.tags = l.tags;

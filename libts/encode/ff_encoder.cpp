@@ -212,7 +212,9 @@ void ff_check(const Settings &s, int channels, bool streaming) {
     const AVCodec *c = find_codec(f, bits_of(f, s.bits));
     if (!takes_channels(c, channels, nullptr))
         throw UsageError(n + " (" + c->name + ") holds at most " + std::to_string(max_channels(c)) +
-                         " channels, not " + std::to_string(channels) + "; use --channels");
+                         " channels, not " + std::to_string(channels) +
+                         (channels > 2 ? "; --channels 2 downmixes to stereo, --mono to one channel"
+                                       : "; use --mono"));
     if (s.bitrate) {
         int lo = 0, hi = 0;
         bitrate_range(f, channels, lo, hi);

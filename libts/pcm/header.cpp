@@ -1,6 +1,8 @@
 // TSPCM header text: strict about required keys and values, tolerant of unknown keys.
 #include "pcm/header.hpp"
 
+#include "pcm/layout.hpp"
+
 #include "core/error.hpp"
 
 #include <charconv>
@@ -78,6 +80,9 @@ std::string format_header(const Header &h, bool pad_frames) {
     std::string out(magic);
     out += "rate: " + std::to_string(h.rate) + "\n";
     out += "channels: " + std::to_string(h.channels) + "\n";
+    // mono and stereo go without saying
+    if (!h.layout.empty() && !(h.channels <= 2 && h.layout == default_layout(h.channels)))
+        out += "layout: " + escape_value(h.layout) + "\n";
     out += std::string("format: ") + format_name(h.format) + "\n";
     std::string frames = h.frames < 0 ? "unknown" : std::to_string(h.frames);
     if (pad_frames && frames.size() < frames_width)
@@ -146,6 +151,8 @@ Header parse_header(std::string_view text, const std::string &name) {
             if (!parse_number(raw, h.channels) || h.channels < 1 || h.channels > max_channels)
                 throw fail("channels '" + value + "' is not a count from 1 to 64");
             have_channels = true;
+        } else if (key == "layout") {
+            h.layout = value;
         } else if (key == "format") {
             auto f = parse_format(raw);
             if (!f)
@@ -182,6 +189,13 @@ Header parse_header(std::string_view text, const std::string &name) {
         throw fail("the required key 'channels' is missing");
     if (!have_format)
         throw fail("the required key 'format' is missing");
+    if (!h.layout.empty()) {
+        const auto speakers = parse_layout(h.layout);
+        if (!speakers || static_cast<int>(speakers->size()) != h.channels)
+            throw fail("layout '" + h.layout + "' does not name " + std::to_string(h.channels) +
+                       " channel" + (h.channels == 1 ? "" : "s") +
+                       " (a name as 5.1(side), or channels as FL+FR+FC)");
+    }
     return h;
 }
 

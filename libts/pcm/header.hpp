@@ -28,6 +28,7 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 struct Header {
     int rate = 0;
     int channels = 0;
+    std::string layout;           // FFmpeg's name of the channel layout ("5.1(side)"); empty: unknown
     SampleFormat format = SampleFormat::f32le;
     std::int64_t frames = -1;     // -1: unknown
     std::optional<double> start;  // seconds into the source

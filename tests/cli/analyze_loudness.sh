@@ -160,6 +160,73 @@ assert abs(d - 1.4921) < 0.01, d"
 same "5.1, LFE only: not counted (null)" "$(val c3.jsonl loudness.integrated)" null
 near "5.1, LFE only: its true peak counts" "$(val c3.jsonl loudness.true_peak)" -23.0 0.05
 
+# --- Tech 3341 case 6 in every surround layout ----------------------------------------------
+# L, R at -28 dBFS, C at -24, Ls, Rs at -30 (1 kHz, 20 s) read -23.0 LUFS when the surround
+# pair is weighted 1.41, -23.39 when it is not. Files made by ffmpeg carry their layout (a
+# WAVE_FORMAT_EXTENSIBLE channel mask, or FLAC's own), and the surrounds are back channels
+# in 5.0 and 5.1, side channels in 5.0(side) and 5.1(side), the back pair of 7.1 (whose side
+# pair and LFE are silent). Through ts-decode the layout travels in the TSPCM header.
+s6() { printf '%s*sin(2*PI*1000*t)' "$1"; }
+L=$(s6 0.0398107) C=$(s6 0.0630957) S=$(s6 0.0316228)
+for layout in 5.0 "5.0(side)" 5.1 "5.1(side)" 7.1; do
+    case $layout in
+    5.0*) expr="$L|$L|$C|$S|$S" ;;
+    5.1*) expr="$L|$L|$C|0|$S|$S" ;;
+    7.1) expr="$L|$L|$C|0|$S|$S|0|0" ;;
+    esac
+    f="case6-$layout"
+    if ffmpeg -nostdin -v error -y -f lavfi -i "aevalsrc=$expr:c=$layout:s=48000:d=20" \
+        -c:a pcm_f32le "$f.wav" && ffmpeg -nostdin -v error -y -i "$f.wav" "$f.flac"; then
+        pass
+    else
+        fail "ffmpeg made no $layout file"
+    fi
+    check "case 6 $layout wav" ts-analyze -a loudness.integrated "$f.wav" -o "$f.jsonl"
+    near "case 6 in $layout (wav): integrated" "$(val "$f.jsonl" loudness.integrated)" -23.0 0.1
+    check "case 6 $layout flac" ts-analyze -a loudness.integrated "$f.flac" -o "$f.f.jsonl"
+    near "case 6 in $layout (flac): integrated" "$(val "$f.f.jsonl" loudness.integrated)" -23.0 0.1
+    same "case 6 in $layout: the layout in the TSPCM header" \
+        "$(ts-decode "$f.wav" | head -c 200 | grep -a '^layout: ')" "layout: $layout"
+    ts-decode "$f.wav" | ts-analyze -a loudness.integrated -o "$f.p.jsonl" && pass || fail "pipe $layout"
+    near "case 6 in $layout (TSPCM pipe): integrated" "$(val "$f.p.jsonl" loudness.integrated)" -23.0 0.1
+done
+# The layout key decides: the same six channels as 5.1 (LFE silent) and, renamed 6.0
+# (FL FR FC BC SL SR), with the silent fourth a back centre: the same 1.41 on the surrounds.
+ts-decode "case6-5.1.wav" | sed '1,12s/^layout: 5.1$/layout: FL+FR+FC+BC+SL+SR/' >six.tspcm
+same "a channel list as layout" "$(head -c 200 six.tspcm | grep -a '^layout: ')" "layout: FL+FR+FC+BC+SL+SR"
+check "6.0 by channel list" ts-analyze -a loudness.integrated six.tspcm -o six.jsonl
+near "case 6 as FL+FR+FC+BC+SL+SR" "$(val six.jsonl loudness.integrated)" -23.0 0.1
+# A layout that does not name as many channels as the stream has is a bad header.
+ts-decode "case6-5.1.wav" | sed '1,12s/^layout: 5.1$/layout: 7.1/' >bad.tspcm
+expect_fail "layout of 8 channels on 6" 1 "layout '7.1' does not name 6 channels" \
+    ts-analyze -a loudness bad.tspcm
+ts-decode "case6-5.1.wav" | sed '1,12s/^layout: 5.1$/layout: FL+XX/' >bad2.tspcm
+expect_fail "unknown channel name" 1 "layout 'FL+XX'" ts-analyze -a loudness bad2.tspcm
+
+# --- below 48 kHz: the 48 kHz K-weighting response -------------------------------------------
+# The K-weighting at 8, 16 and 22.05 kHz follows the 48 kHz filter's response, so a signal
+# reads what it reads upsampled to 48 kHz (by soxr at its best: no roll-off below the
+# Nyquist frequency). ffmpeg 5.1's ebur128 designs its filter at the input's rate instead
+# and reads these inputs 0.05 to 0.3 LU louder than their 48 kHz versions.
+check "demo for low rates" ts-gen demo --duration 12 -o low-demo.wav
+check "noise for low rates" ts-gen noise --duration 8 -o low-noise.wav
+for src in low-demo low-noise; do
+    for r in 8000 16000 22050; do
+        check "$src at $r" ts-decode --rate $r "$src.wav" -o "$src-$r.tspcm"
+        ts-decode --raw "$src-$r.tspcm" >"$src-$r.f32"
+        ch=$(head -c 100 "$src-$r.tspcm" | grep -a '^channels: ' | cut -d' ' -f2)
+        check "$src at $r: analyze" ts-analyze -a loudness.integrated "$src-$r.tspcm" -o "$src-$r.jsonl"
+        if ref=$(ffmpeg -nostdin -nostats -hide_banner -v error -f f32le -ar $r -ac "$ch" \
+            -i "$src-$r.f32" -af "aresample=48000:resampler=soxr:precision=33:cutoff=0.999,ebur128=metadata=1,ametadata=mode=print:file=$T/ff.txt" \
+            -f null - && awk -F= '/lavfi.r128.I=/ { i = $2 } END { print i }' "$T/ff.txt"); then
+            near "$src at $r Hz: integrated vs ffmpeg at 48 kHz ($ref)" \
+                "$(val "$src-$r.jsonl" loudness.integrated)" "$ref" 0.05
+        else
+            fail "ffmpeg ebur128 on $src at 48 kHz did not run"
+        fi
+    done
+done
+
 # --- framing: whole windows only --------------------------------------------------------------
 # 2.35 s at 44.1 kHz = 103635 samples = 23 whole hops of 4410: 20 momentary values, no
 # short-term one (under 3 s); 5 s = 50 hops: 47 momentary and 21 short-term values.

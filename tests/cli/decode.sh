@@ -86,7 +86,9 @@ assert m.shape[1] == 1 and np.max(np.abs(m[:, 0] - (st[:, 0] + st[:, 1]) / 2)) <
 PY
 ts-decode --channels 2 "$DATA/mono-s16.wav" >c2.tspcm
 num "--channels 2 from mono copies" expect c2.tspcm 'channels == 2' 'np.array_equal(x[:,0], x[:,1])'
-expect_fail "--channels 2 from 6 channels is refused" 2 "channels" ts-decode --channels 2 "$DATA/six-channel.wav"
+expect_fail "--channels 3 from 6 channels is refused" 2 "channels" ts-decode --channels 3 "$DATA/six-channel.wav"
+ts-decode --channels 2 "$DATA/six-channel.wav" >six2.tspcm
+num "--channels 2 from 6 channels is the stereo downmix" expect six2.tspcm 'channels == 2' "h.get('layout') is None"
 
 # Sample format s16le and headerless output.
 ts-decode --format s16le "$DATA/stereo-s16.wav" >s16.tspcm
@@ -138,5 +140,12 @@ num "-o writes the stream" compare out.tspcm stereo.flac.tspcm 0
 # A closed pipe ends quietly with success.
 ts-decode "$DATA/six-channel.wav" 2>pipe.err | head -c 10 >/dev/null
 [ "${PIPESTATUS[0]}" = 0 ] && [ ! -s pipe.err ] && pass || fail "closed pipe: status ${PIPESTATUS[0]}, $(cat pipe.err)"
+
+# --progress into a file (a cron log): plain lines at each tenth, no carriage return or escape.
+ts-gen sine --duration 20 -o prog.wav
+ts-decode --progress prog.wav -o prog.tspcm 2>prog.log && pass || fail "--progress into a file"
+if grep -q $'[\r\033]' prog.log; then fail "--progress into a file wrote terminal controls: $(cat -A prog.log | head -3)"; else pass; fi
+[ "$(tail -n 1 prog.log)" = "decoding prog.wav: 100%" ] && [ "$(wc -l <prog.log)" = 10 ] && pass ||
+    fail "--progress into a file: want ten lines ending at 100%: $(cat prog.log)"
 
 finish

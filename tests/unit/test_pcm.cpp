@@ -6,6 +6,7 @@
 #include "io/output.hpp"
 #include "pcm/convert.hpp"
 #include "pcm/header.hpp"
+#include "pcm/layout.hpp"
 #include "pcm/reader.hpp"
 #include "pcm/writer.hpp"
 
@@ -783,4 +784,52 @@ TEST_CASE("pcm: s16_to_float is x / 32768 and every s16 value survives a round t
     std::vector<std::int16_t> back(all.size());
     ts::pcm::float_to_s16(f.data(), back.data(), f.size());
     CHECK(back == all);
+}
+
+TEST_CASE("layout: FFmpeg's names and channel lists, masks, defaults") {
+    using namespace ts::pcm;
+    CHECK(parse_layout("5.1(side)") == std::vector<int>{FL, FR, FC, LFE, SL, SR});
+    CHECK(parse_layout("7.1") == std::vector<int>{FL, FR, FC, LFE, BL, BR, SL, SR});
+    CHECK(parse_layout("FL+FR+LFE2") == std::vector<int>{FL, FR, LFE2});
+    CHECK_FALSE(parse_layout(""));
+    CHECK_FALSE(parse_layout("FL+"));
+    CHECK_FALSE(parse_layout("FL+XX"));
+    CHECK_FALSE(parse_layout("surround"));
+    CHECK(layout_name({FL, FR, FC, LFE, BL, BR}) == "5.1");
+    CHECK(layout_name({FL, FR, FC, LFE, SL, SR}) == "5.1(side)");
+    CHECK(layout_name({FR, FL}) == "FR+FL"); // not a standard order: the list
+    CHECK(layout_name(mask_speakers(0x3f)) == "5.1");
+    CHECK(layout_name(mask_speakers(0x60f)) == "5.1(side)");
+    const char *defaults[] = {"mono", "stereo", "2.1", "4.0", "5.0", "5.1", "6.1", "7.1"};
+    for (int n = 1; n <= 8; ++n) {
+        CHECK(default_layout(n) == defaults[n - 1]);
+        CHECK(parse_layout(default_layout(n))->size() == static_cast<std::size_t>(n));
+    }
+    CHECK(default_layout(9).empty());
+    Header h;
+    h.channels = 5;
+    CHECK(stream_speakers(h) == std::vector<int>{FL, FR, FC, BL, BR}); // 5.0 by default
+    h.layout = "5.0(side)";
+    CHECK(stream_speakers(h) == std::vector<int>{FL, FR, FC, SL, SR});
+    h.channels = 12;
+    h.layout.clear();
+    CHECK(stream_speakers(h).empty());
+}
+
+TEST_CASE("layout: the header key, written but for plain mono and stereo, checked on read") {
+    ts::pcm::Header h;
+    h.rate = 48000;
+    h.channels = 6;
+    h.layout = "5.1(side)";
+    const std::string text = ts::pcm::format_header(h);
+    CHECK(text.find("\nlayout: 5.1(side)\n") != std::string::npos);
+    CHECK(ts::pcm::parse_header(text.substr(ts::pcm::magic.size()), "x").layout == "5.1(side)");
+    h.channels = 2;
+    h.layout = "stereo";
+    CHECK(ts::pcm::format_header(h).find("layout") == std::string::npos);
+    h.layout = "downmix";
+    CHECK(ts::pcm::format_header(h).find("\nlayout: downmix\n") != std::string::npos);
+    const std::string bad = "rate: 8000\nchannels: 2\nformat: f32le\nlayout: 5.1\nEND\n";
+    CHECK_THROWS_WITH_AS(ts::pcm::parse_header(bad, "in.tspcm"),
+                         doctest::Contains("layout '5.1' does not name 2 channels"), ts::Error);
 }

@@ -1,6 +1,8 @@
 // Unit tests: resampling, channel mixing and trimming of a Source (decode/shape.cpp).
 #include <doctest/doctest.h>
 
+#include "pcm/layout.hpp"
+
 #include "core/error.hpp"
 #include "decode/resampler.hpp"
 #include "decode/source.hpp"
@@ -341,10 +343,43 @@ TEST_CASE("mix: three channels to mono, and mono to two copies") {
     }
 }
 
-TEST_CASE("mix: a mapping with no rule is a usage error") {
+TEST_CASE("mix: the ITU stereo downmix of surround layouts") {
+    using namespace ts::pcm;
+    constexpr float h = 0.70710678f;
+    // 5.1: FL FR FC LFE BL BR; L = (FL + h FC + h BL) / (1 + 2h), the LFE left out.
+    const auto m = ts::decode::stereo_downmix({FL, FR, FC, LFE, BL, BR});
+    REQUIRE(m.size() == 12);
+    const float k = 1.0f / (1.0f + 2.0f * h);
+    const float left[6] = {k, 0, h * k, 0, h * k, 0}, right[6] = {0, k, h * k, 0, 0, h * k};
+    for (int c = 0; c < 6; ++c) {
+        CHECK(m[c] == doctest::Approx(left[c]));
+        CHECK(m[6 + c] == doctest::Approx(right[c]));
+    }
+    // 2.1: the fronts as they are (their sums stay 1), the LFE out.
+    CHECK(ts::decode::stereo_downmix({FL, FR, LFE}) == std::vector<float>{1, 0, 0, 0, 1, 0});
+    // A back centre goes to both sides at -6 dB.
+    const auto b = ts::decode::stereo_downmix({FL, FR, FC, BC});
+    CHECK(b[3] == doctest::Approx(h * h / (1 + h + h * h)));
+    CHECK(b[4 + 3] == doctest::Approx(b[3]));
+    // Only an LFE: nothing heard, no downmix.
+    CHECK(ts::decode::stereo_downmix({LFE}).empty());
+
+    // Through shape(): 6 channels by their default layout (5.1) to 2; the layout follows.
     ts::decode::Shape s;
     s.channels = 2;
-    CHECK_THROWS_AS(ts::decode::shape(memory(8000, 3, std::vector<float>(30, 0.0f)), s),
+    auto src = ts::decode::shape(memory(8000, 6, {0.5f, 0.25f, 0.4f, 0.9f, 0.2f, 0.1f}), s);
+    CHECK(src->header().channels == 2);
+    CHECK(src->header().layout == "stereo");
+    const auto out = read_all(*src);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0] == doctest::Approx((0.5f + h * 0.4f + h * 0.2f) * k));
+    CHECK(out[1] == doctest::Approx((0.25f + h * 0.4f + h * 0.1f) * k));
+}
+
+TEST_CASE("mix: a mapping with no rule is a usage error") {
+    ts::decode::Shape s;
+    s.channels = 2; // ten channels have no default layout, so no stereo downmix
+    CHECK_THROWS_AS(ts::decode::shape(memory(8000, 10, std::vector<float>(100, 0.0f)), s),
                     ts::UsageError);
     s.channels = 3;
     CHECK_THROWS_AS(ts::decode::shape(memory(8000, 2, std::vector<float>(20, 0.0f)), s),

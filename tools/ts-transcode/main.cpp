@@ -1,4 +1,5 @@
 // ts-transcode: any audio input to wav, aiff, flac, mp3, ogg/vorbis, opus, m4a/aac or webm.
+#include "analyze/normalize.hpp"
 #include "cli/groups.hpp"
 #include "cli/tool.hpp"
 #include "core/error.hpp"
@@ -11,7 +12,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <sys/stat.h>
 #include <vector>
@@ -40,6 +44,14 @@ ts::cli::Spec spec() {
         "lossless formats give back a 16- or 24-bit signal bit for bit. Without --bits, an integer "
         "source of more than 16 bits (24-bit FLAC or WAV, 32-bit PCM) is written with 24, any "
         "other source (16-bit, float such as a TSPCM f32le stream, lossy) with 16.\n\n"
+        "Loudness: --normalize LUFS measures the integrated loudness (ITU-R BS.1770-4, as "
+        "ts-analyze -a loudness) and true peak of exactly what is to be encoded (after "
+        "--rate, --channels, --start and --duration), then encodes it with the one gain that "
+        "brings it to LUFS: -16 suits the web and podcasts, -23 EBU R128 broadcast. The gain "
+        "is lowered, with a warning saying the loudness reached, when the true peak would "
+        "rise above --true-peak (default -1 dBTP): the sound is never compressed or limited. "
+        "A silent input is encoded unchanged, with a warning. The input is read twice, so "
+        "--normalize takes files and URLs, not stdin.\n\n"
         "Rates: an encoder that cannot take the input's rate gets it resampled to the nearest "
         "rate it takes above it (opus: always 48000 Hz; mp3: 8000 to 48000 Hz); --verbose says so.\n\n"
         "Tags: the input's tags (tag.NAME in TSPCM, the container's tags of a media file) are "
@@ -75,7 +87,11 @@ ts::cli::Spec spec() {
           "opus at 96 kb/s with a title"},
          {"ts-decode --start 60 --duration 30 song.flac | ts-transcode -f ogg > clip.ogg",
           "a 30 s excerpt as ogg/vorbis from a pipe"},
-         {"ts-transcode --bits 24 --rate 48000 take.m4a -o take.wav", "24-bit wav at 48 kHz"}},
+         {"ts-transcode --bits 24 --rate 48000 take.m4a -o take.wav", "24-bit wav at 48 kHz"},
+         {"ts-transcode --normalize -16 --bitrate 128 lecture.flac -o lecture.mp3",
+          "a web preview at -16 LUFS, true peak under -1 dBTP"},
+         {"ts-transcode --channels 2 film-5.1.wav -o film.mp3",
+          "a 5.1 mix downmixed to stereo (ITU-R BS.775, as ffmpeg -ac 2)"}},
         {},
         "ts-decode(1), ts-info(1), ts-pcm(5)",
     };
@@ -96,6 +112,8 @@ struct Options {
     std::optional<double> duration;
     std::vector<std::string> tags;
     bool no_tags = false;
+    std::optional<double> normalize; // target LUFS
+    double true_peak = -1.0;         // dBTP ceiling of the normalisation
     ts::cli::Verbosity verbosity;
 };
 
@@ -135,6 +153,29 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
                          std::to_string(rate) + " Hz, a rate " + format.name + " takes");
     ts::decode::Shape shape{rate, o.mono ? 1 : o.channels, o.start, o.duration.value_or(-1.0)};
     source = ts::decode::shape(std::move(source), shape);
+    float gain = 1.0f;
+    if (o.normalize) {
+        // First pass: the loudness of exactly what will be encoded.
+        auto again = ts::decode::shape(ts::decode::open(input, open), shape);
+        const auto facts = ts::analyze::measure_loudness(*again);
+        const auto g = ts::analyze::normalize_gain(facts, *o.normalize, o.true_peak);
+        gain = static_cast<float>(std::pow(10.0, g.db / 20.0));
+        const auto db = [](double v) {
+            char b[32];
+            std::snprintf(b, sizeof b, "%.1f", v);
+            return std::string(b);
+        };
+        if (!std::isfinite(facts.integrated))
+            ts::log::warning(source->name() + ": not normalised: its loudness is not defined "
+                             "(silence, or shorter than 400 ms)");
+        else if (g.limited)
+            ts::log::warning(source->name() + ": normalised to " + db(facts.integrated + g.db) +
+                             " LUFS, not " + db(*o.normalize) + ": the gain stops at " +
+                             db(g.db) + " dB to keep the true peak at " + db(o.true_peak) +
+                             " dBTP");
+        ts::log::verbose(source->name() + ": " + db(facts.integrated) + " LUFS, true peak " +
+                         db(facts.true_peak) + " dBTP: gain " + db(g.db) + " dB");
+    }
     s.frames = source->header().frames;
     // Samples still the source's own (neither resampled nor mixed): their integer size.
     if (rate == in.rate && channels == in.channels)
@@ -160,6 +201,9 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
     ts::io::Progress progress("encoding " + source->name(), source->header().frames,
                               o.verbosity.progress_bar());
     while (std::size_t n = source->read(buf.data(), block)) {
+        if (gain != 1.0f)
+            for (std::size_t i = 0; i < n * static_cast<std::size_t>(channels); ++i)
+                buf[i] *= gain;
         enc.write(buf.data(), n);
         progress.update(enc.frames_written());
     }
@@ -183,6 +227,11 @@ std::string output_for(const Options &o, const std::string &input, const ts::enc
 int run(const Options &o) {
     o.verbosity.apply();
     ts::cli::check_raw_input(o.raw_in);
+    if (o.normalize)
+        for (const auto &in : o.inputs)
+            if (in == "-")
+                throw ts::UsageError("--normalize reads its input twice (measure, then encode): "
+                                     "give a file or URL, not stdin");
     for (const auto &t : o.tags)
         if (t.find('=') == std::string::npos || t.find('=') == 0)
             throw ts::UsageError("--tag " + t + ": want KEY=VALUE");
@@ -199,8 +248,24 @@ int run(const Options &o) {
     if (o.format.empty() && !pattern)
         throw ts::UsageError("-o " + o.output + " is a folder: give the format with -f");
     const auto &format = pick_format(o);
-    if (!pattern && o.output.back() == '/' && mkdir(o.output.c_str(), 0777) != 0 && errno != EEXIST)
-        throw ts::Error(o.output + ": cannot create the folder: " + std::strerror(errno));
+    // Two inputs of the same stem (song.mp3, song.wav) would write one file: refuse before
+    // writing any.
+    std::map<std::string, std::string> taken;
+    for (const auto &input : o.inputs) {
+        const std::string out = output_for(o, input, format);
+        if (auto [it, fresh] = taken.emplace(out, input); !fresh)
+            throw ts::UsageError(it->second + " and " + input + " would both be written to " +
+                                 out + ": transcode them in separate runs, or use -o with a "
+                                 "pattern that keeps them apart");
+    }
+    // The folder (DIR/, or the folders a pattern names), made as mkdir -p would.
+    for (const auto &[out, input] : taken) {
+        for (auto slash = out.find('/', 1); slash != std::string::npos; slash = out.find('/', slash + 1)) {
+            const std::string dir = out.substr(0, slash);
+            if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+                throw ts::Error(dir + ": cannot create the folder: " + std::strerror(errno));
+        }
+    }
     int status = ts::exit_ok;
     for (const auto &input : o.inputs) {
         try {
@@ -248,6 +313,18 @@ int main(int argc, char **argv) {
         ->allow_extra_args(false)
         ->group(enc);
     app.add_flag("--no-tags", o.no_tags, "do not copy the input's tags")->group(enc);
+    auto *norm = app.add_option("--normalize", o.normalize,
+                   "bring the integrated loudness to LUFS (EBU R128, two passes; -16 for the "
+                   "web, -23 for broadcast)")
+        ->check(CLI::Range(-70.0, 0.0))
+        ->type_name("LUFS")
+        ->group(enc);
+    app.add_option("--true-peak", o.true_peak,
+                   "with --normalize: keep the true peak at most DBTP (default -1)")
+        ->check(CLI::Range(-70.0, 0.0))
+        ->type_name("DBTP")
+        ->needs(norm)
+        ->group(enc);
     const char *shape = "Shaping";
     app.add_option("--rate", o.rate, "resample to HZ")->check(CLI::Range(1, 768000))->type_name("HZ")->group(shape);
     auto *ch = app.add_option("--channels", o.channels, "output N channels (as ts-decode)")
