@@ -17,6 +17,9 @@ constexpr double absolute_gate = -70.0;   // LUFS, BS.1770-4 and Tech 3342
 constexpr double lra_relative_gate = -20; // LU, Tech 3342
 constexpr int momentary_hops = 4;         // 400 ms in 100 ms hops
 constexpr int short_term_hops = 30;       // 3 s
+// BS.1770's K-weighting shelf sits at 1.7 kHz and rises to 4 kHz: below 8 kHz (a 4 kHz
+// band) it is not defined, and a filter designed there is no K-weighting at all.
+constexpr int min_rate = 8000;
 
 // BS.1770-4 channel weights by loudspeaker, as FFmpeg's ebur128 filter applies them: 1.41
 // (+1.5 dB) on every back and side channel (and their height and direct counterparts), the
@@ -74,8 +77,8 @@ class Loudness : public Analyzer {
         const pcm::Header &h = ctx.stream_header();
         weights_ = channel_weights(
             channels_, h.channels == channels_ ? pcm::stream_speakers(h) : std::vector<int>{});
-        need_energy_ =
-            wants("integrated") || wants("range") || wants("momentary") || wants("short_term");
+        need_energy_ = rate_ >= min_rate && (wants("integrated") || wants("range") ||
+                                             wants("momentary") || wants("short_term"));
         if (need_energy_) {
             const auto kw = dsp::k_weighting(rate_);
             filters_.assign(static_cast<std::size_t>(channels_), dsp::KFilter(kw));
@@ -168,7 +171,15 @@ class Loudness : public Analyzer {
         return r;
     }
 
+    std::string too_low() const {
+        return "the input's rate, " + std::to_string(rate_) + " Hz, is below " +
+               std::to_string(min_rate) + " Hz, where BS.1770's K-weighting is not defined "
+               "(resample it: ts-decode --rate 48000)";
+    }
+
     result::Result integrated() const {
+        if (rate_ < min_rate)
+            return null_global("integrated", too_low());
         const auto z = windows(momentary_hops);
         if (z.empty())
             return null_global("integrated", "the input is shorter than one 400 ms block");
@@ -190,6 +201,8 @@ class Loudness : public Analyzer {
     // Tech 3342: short-term values gated at -70 LUFS and at 20 LU below the power mean of
     // those, then the spread between the 10th and the 95th percentiles.
     result::Result range() const {
+        if (rate_ < min_rate)
+            return null_global("range", too_low());
         const auto z = windows(short_term_hops);
         if (z.empty())
             return null_global("range", "the input is shorter than one 3 s window");
@@ -203,6 +216,8 @@ class Loudness : public Analyzer {
         for (double v : z)
             if (v > gate)
                 kept.push_back(v);
+        if (kept.empty()) // every window equal to the relative gate's mean: nothing above it
+            return null_global("range", "no 3 s window is above the relative gate");
         std::sort(kept.begin(), kept.end());
         const double last = static_cast<double>(kept.size() - 1);
         const double low = kept[static_cast<std::size_t>(std::llround(last * 0.10))];
@@ -230,6 +245,8 @@ class Loudness : public Analyzer {
             framewise(id, rate_, static_cast<int>(hop_ * len), static_cast<int>(hop_));
         for (double z : windows(len))
             r.series.push_back(z > 0 ? static_cast<float>(lufs(z)) : NAN);
+        if (rate_ < min_rate)
+            r.description = description_of(id) + " Empty here: " + too_low() + ".";
         return r;
     }
 
@@ -263,14 +280,16 @@ const char *integrated_text =
     "LUFS give a power mean, blocks more than `gate` LU (default -10) below it are dropped "
     "too, and the result is the loudness of the power mean of the blocks kept. A 1 kHz sine "
     "with peaks at -23 dBFS in both channels of a stereo file reads -23.0 LUFS. Null when "
-    "no block passes the gates (silence) or the input is shorter than 400 ms.";
+    "no block passes the gates (silence), the input is shorter than 400 ms, or its rate is "
+    "below 8000 Hz, where the K-weighting is not defined (the momentary and short-term "
+    "series are then empty, and only the true peak is measured).";
 const char *range_text =
     "Loudness range (LRA) per EBU Tech 3342: the short-term loudness (3 s windows every "
     "100 ms, K-weighted as for integrated) of the windows above the absolute gate of -70 "
     "LUFS and above a relative gate 20 LU below their power mean; LRA is the 95th minus the "
     "10th percentile of those values (sorted values at the indices round((n-1)*0.10) and "
     "round((n-1)*0.95)), in LU. 0 for a steady signal; null when the input is shorter than "
-    "3 s or no window passes the gates (silence).";
+    "3 s, no window passes the gates (silence), or the rate is below 8000 Hz.";
 const char *true_peak_text =
     "True peak per ITU-R BS.1770-4 Annex 2, in dBTP: the largest absolute value over all "
     "channels (LFE included) of the signal oversampled 4x below 96 kHz, 2x from 96 kHz and "

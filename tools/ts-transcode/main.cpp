@@ -167,7 +167,7 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
         };
         if (!std::isfinite(facts.integrated))
             ts::log::warning(source->name() + ": not normalised: its loudness is not defined "
-                             "(silence, or shorter than 400 ms)");
+                             "(silence, shorter than 400 ms, or a rate below 8000 Hz)");
         else if (g.limited)
             ts::log::warning(source->name() + ": normalised to " + db(facts.integrated + g.db) +
                              " LUFS, not " + db(*o.normalize) + ": the gain stops at " +
