@@ -167,8 +167,9 @@ class ExecAnalyzer : public Analyzer {
             err.pop_back();
         if (err.size() > 4000)
             err = "..." + err.substr(err.size() - 4000);
-        msg += err.empty() ? "; its stderr was empty" : "; its stderr:\n" + err;
-        throw Error(msg);
+        if (err.empty())
+            throw Error(msg + "; its stderr was empty");
+        throw Error(msg + "; its stderr:", err);
     }
 
     void spawn() {

@@ -7,12 +7,49 @@
 #include "core/version.hpp"
 #include "io/output.hpp"
 
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <new>
 
 namespace ts::cli {
+namespace {
+
+// Every numeric option refuses NaN and the infinities, which strtold reads and most range
+// checks let through (NaN compares false with both bounds): `--tempo nan` looped forever. The
+// options are known by their type names, the numeric ones being CLI11's FLOAT, INT and UINT
+// and the units the tools declare (N, S, HZ, DB, ...).
+bool numeric_type(const std::string &full) {
+    static const char *const names[] = {"FLOAT", "INT", "UINT", "NUMBER", "N", "S", "HZ",
+                                        "PX", "DB", "DBFS", "DBTP", "LUFS", "Q", "KBPS",
+                                        "DEG", "BPM", "SECONDS"};
+    const std::string name = full.substr(0, full.find(':'));
+    for (const char *n : names)
+        if (name == n)
+            return true;
+    return false;
+}
+
+void refuse_non_finite(CLI::App &app) {
+    const CLI::Validator finite(
+        [](std::string &v) -> std::string {
+            char *end = nullptr;
+            const long double x = std::strtold(v.c_str(), &end);
+            if (!v.empty() && end == v.c_str() + v.size() && !std::isfinite(x))
+                return "'" + v + "' is not a finite number";
+            return {};
+        },
+        "");
+    for (CLI::Option *opt : app.get_options())
+        if (!opt->get_positional() && numeric_type(opt->get_type_name()))
+            opt->check(finite);
+    for (CLI::App *sub : app.get_subcommands([](CLI::App *) { return true; }))
+        refuse_non_finite(*sub);
+}
+
+} // namespace
 
 Tool::Tool(Spec spec) : spec_(std::move(spec)), app_(spec_.summary, spec_.name) {
     app_.set_help_flag();
@@ -49,6 +86,7 @@ int Tool::run(int argc, char **argv, const std::function<int()> &body) {
             return exit_ok;
         }
     }
+    refuse_non_finite(app_);
     try {
         app_.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
@@ -71,7 +109,7 @@ int Tool::run(int argc, char **argv, const std::function<int()> &body) {
             log::error("interrupted");
             status = exit_interrupted;
         } else {
-            log::error(e.what());
+            log::error(e);
             status = e.status();
         }
     } catch (const std::bad_alloc &) {

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace ts {
 
@@ -20,10 +21,16 @@ class Error : public std::runtime_error {
   public:
     explicit Error(const std::string &what, int status = exit_failure)
         : std::runtime_error(what), status_(status) {}
+    // With text quoted from elsewhere (a program's stderr), shown line by line below the
+    // one-line message.
+    Error(const std::string &what, std::string detail, int status = exit_failure)
+        : std::runtime_error(what), status_(status), detail_(std::move(detail)) {}
     int status() const { return status_; }
+    const std::string &detail() const { return detail_; }
 
   private:
     int status_;
+    std::string detail_;
 };
 
 // A usage error: exit status 2.
@@ -43,8 +50,5 @@ class Interrupted : public std::exception {
   public:
     const char *what() const noexcept override { return "interrupted"; }
 };
-
-// Prefixes an error's message with context ("decoding x.mp3: ...") keeping its status.
-[[noreturn]] void rethrow_with_context(const std::string &context);
 
 } // namespace ts

@@ -24,6 +24,10 @@ void install() {
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+    // Past a file-size limit (ulimit -f) a write then fails with EFBIG, which the writers
+    // report and clean up after, instead of the process dying with no word and its
+    // temporary file left behind.
+    std::signal(SIGXFSZ, SIG_IGN);
 }
 
 int received() { return g_signal.load(std::memory_order_relaxed); }

@@ -5,7 +5,9 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 #include <cmath>
 
 namespace ts::pcm {
@@ -123,6 +125,7 @@ Header parse_header(std::string_view text, const std::string &name) {
     };
     Header h;
     bool have_rate = false, have_channels = false, have_format = false, ended = false;
+    std::vector<std::string_view> seen;
     std::size_t pos = 0;
     int line_no = 1;
     while (pos < text.size()) {
@@ -141,6 +144,14 @@ Header parse_header(std::string_view text, const std::string &name) {
             throw fail("line " + std::to_string(line_no) + " is not 'key: value'");
         std::string_view key = trim(line.substr(0, colon));
         std::string_view raw = trim(line.substr(colon + 1));
+        // Only history repeats: readers that take the first of two rates and readers that
+        // take the last would disagree on the same stream.
+        if (key != "history") {
+            if (std::find(seen.begin(), seen.end(), key) != seen.end())
+                throw fail("line " + std::to_string(line_no) + " repeats the key '" +
+                           std::string(key) + "'");
+            seen.push_back(key);
+        }
         std::string value = unescape_value(raw);
         if (key == "rate") {
             if (!parse_number(raw, h.rate) || h.rate < 1 || h.rate > max_rate)

@@ -80,10 +80,22 @@ std::string why() {
         },
         &msg);
     H5Eclear2(H5E_DEFAULT);
-    return msg;
+    // A failed write reads "file write failed: time = ..., filename = ..., errno = 27, error
+    // message = 'File too large', buf = ...": the system's message is the part to show.
+    const std::string tag = "error message = '";
+    if (auto at = msg.find(tag); at != std::string::npos) {
+        const auto end = msg.find('\'', at + tag.size());
+        msg = msg.substr(at + tag.size(), end == std::string::npos ? end : end - at - tag.size());
+    }
+    return msg.substr(0, msg.find('\n'));
 }
 
 void quiet() {
+    // A file whose write failed stays open inside HDF5 (its close fails too), and HDF5's exit
+    // handler then tried to flush it and crashed (SIGSEGV after the error line). The writer
+    // flushes and closes its file itself, so the handler has nothing to do: off, before the
+    // library's first call initialises it.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 

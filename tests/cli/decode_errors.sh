@@ -90,4 +90,24 @@ assert p.returncode == 2, p.returncode
 assert b"terminal" in p.stderr, p.stderr
 PY
 
+# A repeated key (but history) is a bad header: readers that take the first rate and readers
+# that take the last would disagree on the same stream.
+for key in "rate: 16000" "channels: 2" "tag.title: B" "bogus: 2"; do
+    printf 'TSPCM 1\nrate: 8000\nchannels: 1\nformat: f32le\ntag.title: A\nbogus: 1\n%s\nEND\n' "$key" >rep.tspcm
+    head -c 400 /dev/zero >>rep.tspcm
+    expect_fail "repeated '${key%%:*}'" 1 "repeats the key '${key%%:*}'" ts-decode rep.tspcm
+done
+printf 'TSPCM 1\nrate: 8000\nchannels: 1\nformat: f32le\nhistory: a\nhistory: b\nEND\n' >hist.tspcm
+head -c 400 /dev/zero >>hist.tspcm
+check "history repeats" ts-decode hist.tspcm -o hist2.tspcm
+
+# Messages are one line of printable text: a header value's escaped newline, ESC and CR come
+# out escaped, and a 10 kB value is cut.
+printf 'TSPCM 1\nrate: 8x\\n\033[2J\rY\nchannels: 1\nformat: f32le\nEND\n' >esc.tspcm
+expect_fail "control characters in a bad value" 1 'rate '"'"'8x\n\x1b[2J\rY'"'" ts-decode esc.tspcm
+[ "$(wc -l <"$T/.err")" = 1 ] && ! grep -q $'\033' "$T/.err" && pass || fail "the error is not one escaped line: $(cat -A "$T/.err")"
+"$PY" -c "print('TSPCM 1\nrate: ' + 'x' * 10000 + '\nchannels: 1\nformat: f32le\nEND')" >long.tspcm
+expect_fail "a 10 kB value" 1 "more bytes)" ts-decode long.tspcm
+[ "$(wc -c <"$T/.err")" -lt 2100 ] && [ "$(wc -l <"$T/.err")" = 1 ] && pass || fail "a long error is not cut: $(wc -c <"$T/.err") bytes"
+
 finish

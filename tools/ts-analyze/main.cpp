@@ -142,7 +142,7 @@ int run(Options &o) {
         } catch (const ts::UsageError &) {
             throw;
         } catch (const ts::Error &e) {
-            ts::log::error(e.what());
+            ts::log::error(e);
             status = ts::exit_failure;
             continue;
         }

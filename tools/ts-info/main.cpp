@@ -135,7 +135,7 @@ int run(const Options &o) {
             record = o.text ? text_view(j)
                             : j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
         } catch (const ts::Error &e) {
-            ts::log::error(e.what());
+            ts::log::error(e);
             status = std::max(status, e.status());
             continue;
         }

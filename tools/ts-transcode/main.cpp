@@ -271,7 +271,7 @@ int run(const Options &o) {
         try {
             transcode(o, input, output_for(o, input, format), format);
         } catch (const ts::Error &e) { // this input only (a request it cannot meet included)
-            ts::log::error(e.what());
+            ts::log::error(e);
             status = std::max(status, e.status());
         }
     }
