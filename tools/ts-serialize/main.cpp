@@ -7,8 +7,6 @@
 #include "core/version.hpp"
 #include "serialize/serialize.hpp"
 
-#include <fnmatch.h>
-
 namespace {
 
 std::string format_table() {
@@ -187,9 +185,9 @@ ts::cli::Spec spec() {
 struct Options {
     std::vector<std::string> inputs;
     std::string output = "-", format, from;
-    std::vector<std::string> results;
-    bool compact = false, list = false, check = false;
-    int bits = 16, dat_version = 0;
+    ts::cli::ResultSelection results;
+    ts::cli::WriterOptions writer;
+    bool list = false, check = false;
     ts::cli::Verbosity verbosity;
 };
 
@@ -240,24 +238,16 @@ int run(Options &o) {
         return ts::exit_ok;
     }
     ts::serialize::Options so;
-    so.compact = o.compact;
-    so.dat_bits = o.bits;
-    so.dat_version = o.dat_version;
+    so.compact = o.writer.compact;
+    so.dat_bits = o.writer.bits;
+    so.dat_version = o.writer.dat_version;
     ts::serialize::Sink sink(*format, o.output, so);
     std::size_t seen = 0;
-    auto keep = [&](const ts::result::Result &r) {
-        if (o.results.empty())
-            return true;
-        for (const auto &g : o.results)
-            if (::fnmatch(g.c_str(), r.id.c_str(), 0) == 0)
-                return true;
-        return false;
-    };
     for (const auto &input : o.inputs) {
         const auto &from = input_format(o, input);
         from.read(input, [&](ts::result::Result &&r) {
             ++seen;
-            if (keep(r))
+            if (o.results.keeps(r.id))
                 sink.write(r);
         });
     }
@@ -286,18 +276,8 @@ int main(int argc, char **argv) {
     app.add_option("--from", o.from, "the inputs' format [default: from their extension, else jsonl]")
         ->check(CLI::IsMember(names))
         ->type_name("FORMAT");
-    app.add_option("--result", o.results, "keep the results whose id matches this shell pattern; repeatable")
-        ->type_name("ID")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->allow_extra_args(false);
-    app.add_flag("--compact", o.compact, "json: one line instead of an indented document");
-    app.add_option("--bits", o.bits, "dat: 8 or 16-bit values [default: 16]")
-        ->check(CLI::IsMember({8, 16}))
-        ->type_name("N");
-    app.add_option("--dat-version", o.dat_version, "dat: version 1 (one channel) or 2 [default: 1 for one channel, else 2]")
-        ->check(CLI::IsMember({1, 2}))
-        ->type_name("N");
+    ts::cli::add_result_selection(app, o.results);
+    ts::cli::add_writer_options(app, o.writer);
     app.add_flag("--check", o.check,
                  "only read and validate the inputs (exit 1 naming the first bad line or result); write nothing");
     app.add_flag("--list-formats", o.list, "list the formats and exit");
