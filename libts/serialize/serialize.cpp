@@ -86,6 +86,15 @@ const FormatInfo *format_for_path(const std::string &path) {
     return best;
 }
 
+std::string several_results(const FormatInfo &format, const std::string &what,
+                            const std::vector<std::string> &ids) {
+    std::string list;
+    for (const auto &id : ids)
+        list += (list.empty() ? "" : ", ") + id;
+    return format.name + " holds one result, and " + what + " (" + list +
+           "): choose one with --result ID, or write one file per result with -o DIR/";
+}
+
 std::string source_stem(const std::string &source) {
     std::string s = source;
     if (auto q = s.find_first_of("?#"); q != std::string::npos && s.find("://") != std::string::npos)
@@ -199,9 +208,7 @@ void Sink::write(const result::Result &r) {
         return;
     }
     if (format_.single && count_ == 1)
-        throw UsageError(format_.name + " holds one result, and the input holds several (" +
-                         first_id_ + ", " + r.id +
-                         "): choose one with --result ID, or write one file per result with -o DIR/");
+        throw UsageError(several_results(format_, "the input holds several", {first_id_, r.id}));
     if (count_ == 0)
         first_id_ = r.id;
     writer_->write(r);

@@ -50,6 +50,11 @@ const FormatInfo *find_format(std::string_view name);
 // By a path's extension (".h5", ".jsonl"), or null.
 const FormatInfo *format_for_path(const std::string &path);
 
+// The refusal of several results by a format that holds one: "csv holds one result, and
+// WHAT (a, b): choose one with --result ID, or write one file per result with -o DIR/".
+std::string several_results(const FormatInfo &format, const std::string &what,
+                            const std::vector<std::string> &ids);
+
 } // namespace ts::serialize
 
 namespace ts::serialize {

@@ -221,4 +221,30 @@ PY
 check "1 hour of mfcc to yaml" ts-serialize -f yaml long.jsonl -o long.yaml
 [ "$(grep -c '^      - \[' long.yaml)" = 310000 ] && pass || fail "long.yaml rows"
 
+# ts-analyze --result: ts-serialize's selector, one declaration. -a onsets gives two results
+# (onsets.odf, the onset-strength curve, then onsets, the times): a one-result format is
+# refused before any input is opened (a missing input is not even named), listing both, and
+# --result onsets gives the times, as ts-serialize does from the JSON Lines.
+a=$(ts-analyze --help | grep -E -A1 '^ +--result ID'); s=$(ts-serialize --help | grep -E -A1 '^ +--result ID')
+[ -n "$a" ] && [ "$a" = "$s" ] && pass || fail "--result's help differs: '$a' vs '$s'"
+expect_fail "ts-analyze -a onsets -f csv: two results" 2 "csv holds one result, and the analyzers give 2 (onsets.odf, onsets)" ts-analyze -a onsets -f csv nowhere.wav
+grep -qF -- "--result ID" .err && grep -qF -- "-o DIR/" .err && ! grep -q nowhere .err && pass || fail "the refusal: $(cat .err)"
+expect_fail "ts-analyze -a structure -f csv: two results" 2 "(structure, structure.novelty)" ts-analyze -a structure -f csv -o st.csv demo.wav
+[ ! -e st.csv ] && pass || fail "st.csv left behind"
+expect_fail "ts-analyze -o FILE.npy: three results" 2 "npy holds one result, and the analyzers give 3 (level.peak, level.rms, dc)" ts-analyze -a level,dc demo.wav -o lv.npy
+check "ts-analyze --result onsets -f csv" ts-analyze -a onsets --result onsets -f csv demo.wav -o onsets.direct.csv
+ts-analyze -a onsets demo.wav >onsets.jsonl
+ts-serialize -f csv --result onsets onsets.jsonl | cmp -s - onsets.direct.csv && pass || fail "ts-analyze --result onsets differs from ts-serialize --result onsets"
+"$PY" -c '
+import csv, json
+R = {json.loads(l)["id"]: json.loads(l) for l in open("onsets.jsonl")}
+rows = list(csv.reader(open("onsets.direct.csv")))
+t = R["onsets"]["data"]["time"]
+assert rows[0][0] == "time" and len(t) >= 10 and [float(r[0]) for r in rows[1:]] == t, rows[:3]' && pass || fail "the csv holds the onset times"
+ts-analyze -a level,onsets --result 'level.*' --result onsets demo.wav >sel2.jsonl
+[ "$(cut -d'"' -f8 sel2.jsonl | tr '\n' ' ')" = "level.peak level.rms onsets " ] && pass || fail "ts-analyze --result patterns: $(cut -d'"' -f8 sel2.jsonl | tr '\n' ' ')"
+expect_fail "ts-analyze --result matching nothing" 2 "--result tempo*: matches none of the results asked for (level.peak, level.rms)" ts-analyze -a level --result 'tempo*' nowhere.wav
+check "ts-analyze --result to stdout csv" sh -c 'ts-analyze -a structure --result structure -f csv demo.wav >structure.direct.csv'
+head -1 structure.direct.csv | grep -q "^time,duration,label" && pass || fail "structure csv: $(head -2 structure.direct.csv)"
+
 finish
