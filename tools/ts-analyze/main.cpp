@@ -33,7 +33,9 @@ ts::cli::Spec spec() {
         "result (csv, npy, audacity, lab, dat, ...) refuses, before any input is read, "
         "analyzers that give several: -a onsets gives onsets.odf (the onset strength) and "
         "onsets (the times), and --result onsets keeps the times; or -o DIR/ writes one file "
-        "per result. With neither -a nor --preset, the minimal "
+        "per result. --compact, --bits and --dat-version are ts-serialize's writer options (json "
+        "on one line; dat and audiowaveform-json 8-bit values, the dat version). With neither "
+        "-a nor --preset, the minimal "
         "preset runs (level, dc, integrated loudness).\n\n"
         "Analyzers work on the mono mix-down (the mean of the channels) unless --mix each "
         "asks for one result set per channel (audio.channel says which). level, stats and "
@@ -72,6 +74,10 @@ ts::cli::Spec spec() {
          {"ts-analyze -a 'exec:python3 examples/analyzers/crest_factor.py --block 4096' song.flac",
           "an analyzer of your own, in Python"},
          {"ts-analyze -a spectrogram,mfcc long.flac -o long.h5", "straight into HDF5"},
+         {"ts-analyze -a onsets --result onsets -f csv song.wav > onsets.csv",
+          "the onset times as a CSV table"},
+         {"ts-analyze -a waveform -p waveform.pixels_per_second=100 --bits 8 song.mp3 -o song.dat",
+          "audiowaveform data for peaks.js, 8-bit"},
          {"ts-analyze --list --json | jq '.[].id'", "the analyzers, for programs"}},
         {},
         "ts-decode(1), ts-result(5), ts-pcm(5)",
@@ -86,6 +92,7 @@ struct Options {
     std::string mix = "mono";
     bool list = false, json = false, no_sha1 = false;
     ts::cli::ResultSelection results;
+    ts::cli::WriterOptions writer;
     ts::cli::RawInput raw;
     ts::cli::Verbosity verbosity;
 };
@@ -154,6 +161,9 @@ int run(Options &o) {
     }
     ts::serialize::Options serialize_options;
     serialize_options.version = ts::version();
+    serialize_options.compact = o.writer.compact;
+    serialize_options.dat_bits = o.writer.bits;
+    serialize_options.dat_version = o.writer.dat_version;
     ts::serialize::Sink sink(*format, o.output, serialize_options);
     ts::analyze::RunOptions run_options;
     run_options.each_channel = o.mix == "each";
@@ -235,6 +245,7 @@ int main(int argc, char **argv) {
     app.add_flag("--list", o.list, "list the analyzers, their outputs and parameters")->group(g);
     app.add_flag("--json", o.json, "with --list: as JSON, for programs")->group(g);
     ts::cli::add_result_selection(app, o.results);
+    ts::cli::add_writer_options(app, o.writer);
     ts::cli::add_output(app, o.output, "the results");
     app.add_flag("--no-sha1", o.no_sha1,
                  "do not hash the input file's bytes (audio.sha1 is then null); saves a read")
