@@ -167,9 +167,11 @@ bool Sink::is_folder(const std::string &output) {
 Sink::Sink(const FormatInfo &format, const std::string &output, const Options &options)
     : format_(format), output_(output), options_(options), folder_(is_folder(output)) {
     if (folder_) {
+        if (output_.back() == '/') // made when missing, as ts-transcode makes it
+            io::make_folder(output_);
         struct stat st;
         if (::stat(output.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-            throw UsageError(output + ": no such folder");
+            throw Error(output + ": not a folder");
         if (output_.back() != '/')
             output_ += '/';
         return;

@@ -247,4 +247,13 @@ expect_fail "ts-analyze --result matching nothing" 2 "--result tempo*: matches n
 check "ts-analyze --result to stdout csv" sh -c 'ts-analyze -a structure --result structure -f csv demo.wav >structure.direct.csv'
 head -1 structure.direct.csv | grep -q "^time,duration,label" && pass || fail "structure csv: $(head -2 structure.direct.csv)"
 
+# -o DIR/ with the folder missing: made, as ts-transcode makes it (the last level only).
+check "ts-serialize -o newdir/" ts-serialize -f csv --result 'level.*' all.jsonl -o newdir/
+[ "$(ls newdir | tr '\n' ' ')" = "demo.level.peak.csv demo.level.rms.csv " ] && pass || fail "newdir/: $(ls newdir)"
+cmp -s newdir/demo.level.peak.csv tables/demo.level.peak.csv && pass || fail "newdir/ differs from an existing folder's"
+check "ts-analyze -o newdir2/" ts-analyze -a level -f csv demo.wav -o newdir2/
+[ -f newdir2/demo.level.peak.csv ] && [ -f newdir2/demo.level.rms.csv ] && pass || fail "newdir2/: $(ls newdir2)"
+expect_fail "-o DIR/ two levels missing" 1 "deep/er/: cannot create the folder" ts-serialize -f csv --result onsets all.jsonl -o deep/er/
+[ ! -e deep ] && pass || fail "deep/ made"
+
 finish

@@ -199,8 +199,8 @@ int run(const Options &o) {
     if (o.format.empty() && !pattern)
         throw ts::UsageError("-o " + o.output + " is a folder: give the format with -f");
     const auto &format = pick_format(o);
-    if (!pattern && o.output.back() == '/' && mkdir(o.output.c_str(), 0777) != 0 && errno != EEXIST)
-        throw ts::Error(o.output + ": cannot create the folder: " + std::strerror(errno));
+    if (!pattern && o.output.back() == '/')
+        ts::io::make_folder(o.output);
     int status = ts::exit_ok;
     for (const auto &input : o.inputs) {
         try {
