@@ -38,6 +38,7 @@ const std::vector<FormatInfo> &formats() {
         add("hdf5", {".h5", ".hdf5"}, "HDF5, one group per result (h5py, h5dump)", false, true,
             hdf5_writer, read_hdf5);
         add("csv", {".csv"}, "a table with a header row and time columns", true, false, csv_writer, none);
+        t.back().table = true;
         add("npy", {".npy"}, "a numpy array (framewise values; times for events)", true, true,
             npy_writer, none);
         add("npz", {".npz"}, "numpy arrays, several results in one zip", false, true, npz_writer, none);
@@ -193,7 +194,7 @@ std::string safe(std::string s) {
 }
 } // namespace
 
-void Sink::write(const result::Result &r) {
+void Sink::write(result::Result &&r) {
     if (folder_) {
         const std::string stem = source_stem(r.audio.source);
         std::string base = output_ + safe(stem.empty() ? "stdin" : stem) + "." + safe(r.id);
@@ -209,17 +210,35 @@ void Sink::write(const result::Result &r) {
         ++count_;
         return;
     }
-    if (format_.single && count_ == 1)
-        throw UsageError(several_results(format_, "the input holds several", {first_id_, r.id}));
+    if (format_.single && count_ >= 1) {
+        if (!format_.table || r.id != first_id_)
+            throw UsageError(several_results(format_, "the input holds several", {first_id_, r.id}));
+        if (count_ == 1) { // the second of one id: one table of both
+            writer_->begin_table(held_, r);
+            writer_->write(held_);
+            held_ = result::Result();
+        }
+        writer_->write(r);
+        ++count_;
+        return;
+    }
     if (count_ == 0)
         first_id_ = r.id;
-    writer_->write(r);
     ++count_;
+    if (format_.table) {
+        held_ = std::move(r);
+        return;
+    }
+    writer_->write(r);
 }
 
 void Sink::finish() {
     if (folder_)
         return;
+    if (format_.table && count_ == 1) {
+        writer_->write(held_);
+        held_ = result::Result();
+    }
     writer_->finish();
     out_->commit();
 }

@@ -27,6 +27,11 @@ class Writer {
     virtual ~Writer() = default;
     virtual void write(const result::Result &r) = 0;
     virtual void finish() {}
+    // A format that makes one table of one result id from several sources (FormatInfo::
+    // table) is told so before the first of them is written, with the first two results.
+    virtual void begin_table(const result::Result &first, const result::Result &second) {
+        (void)first, (void)second;
+    }
 };
 
 using Emit = std::function<void(result::Result &&)>;
@@ -37,6 +42,7 @@ struct FormatInfo {
     std::vector<std::string> extensions; // every extension that means this format
     std::string summary;     // for --help and the man page
     bool single = false;     // holds one result (several: --result or -o DIR/)
+    bool table = false;      // single, but one id from several sources (or channels) makes one table
     bool binary = false;     // a terminal is refused
     bool needs_file = false; // cannot go to stdout (hdf5: HDF5 writes by path)
     std::function<std::unique_ptr<Writer>(io::Output &, const Options &)> make_writer;
@@ -62,12 +68,15 @@ namespace ts::serialize {
 // Where results go: stdout, one file (atomic), or -o DIR/ with one file per result
 // (DIR/STEM.ID.EXT, STEM the audio source's name without its extension, "stdin" for a pipe;
 // a name already written gets -2, -3, ...). A format that holds one result refuses a
-// second one (UsageError) unless writing to a folder.
+// second one (UsageError) unless writing to a folder. A table format (csv) keeps its first
+// result until a second one comes or finish(): the same id again, from another source, makes
+// one table of both (Writer::begin_table), another id is refused before anything is written.
 class Sink {
   public:
     Sink(const FormatInfo &format, const std::string &output, const Options &options);
     ~Sink();
-    void write(const result::Result &r);
+    // Takes the result: a table format may keep it until the next one (moved, not copied).
+    void write(result::Result &&r);
     // Finishes the document and commits the file(s).
     void finish();
     std::size_t written() const { return count_; }
@@ -82,6 +91,7 @@ class Sink {
     std::unique_ptr<io::Output> out_;
     std::unique_ptr<Writer> writer_;
     std::string first_id_;
+    result::Result held_; // a table format's first result, until the second or finish()
     std::size_t count_ = 0;
     std::vector<std::string> names_;
 };

@@ -256,4 +256,50 @@ check "ts-analyze -o newdir2/" ts-analyze -a level -f csv demo.wav -o newdir2/
 expect_fail "-o DIR/ two levels missing" 1 "deep/er/: cannot create the folder" ts-serialize -f csv --result onsets all.jsonl -o deep/er/
 [ ! -e deep ] && pass || fail "deep/ made"
 
+# Several sources of one result id into one CSV: a first column `source` (then the single
+# table's columns), rows in input order; each source's rows are its single table's rows.
+ts-gen sine --amplitude -6 --duration 1 -o a.wav
+ts-gen clicks --tempo 90 --duration 3 -o b.wav
+ts-analyze -a level.peak,onsets,spectral.centroid,key a.wav >a.jsonl
+ts-analyze -a level.peak,onsets,spectral.centroid,key b.wav >b.jsonl
+for id in level.peak onsets spectral.centroid key; do
+    check "csv table of $id" sh -c "cat a.jsonl b.jsonl | ts-serialize -f csv --result $id -o $id.table.csv"
+    ts-serialize -f csv --result $id a.jsonl -o $id.a.csv
+    ts-serialize -f csv --result $id b.jsonl -o $id.b.csv
+    "$PY" - "$id" <<'PY' && pass || fail "csv table of $id: rows"
+import csv, sys
+id = sys.argv[1]
+t = list(csv.reader(open(id + ".table.csv")))
+a = list(csv.reader(open(id + ".a.csv")))
+b = list(csv.reader(open(id + ".b.csv")))
+assert t[0] == ["source"] + a[0] == ["source"] + b[0], (t[0], a[0])
+assert [r[0] for r in t[1:]] == ["a.wav"] * (len(a) - 1) + ["b.wav"] * (len(b) - 1), [r[0] for r in t]
+assert [r[1:] for r in t[1:]] == a[1:] + b[1:]
+PY
+done
+"$PY" -c '
+import csv, json
+rows = list(csv.reader(open("level.peak.table.csv")))
+want = [json.loads(l)["data"]["value"] for f in ("a.jsonl", "b.jsonl") for l in open(f) if json.loads(l)["id"] == "level.peak"]
+assert rows[0] == ["source", "value"] and [r[0] for r in rows[1:]] == ["a.wav", "b.wav"], rows
+assert [float(r[1]) for r in rows[1:]] == want and abs(want[0] + 6) < 0.01, (rows, want)
+o = list(csv.reader(open("onsets.table.csv")))
+ob = [float(r[1]) for r in o[1:] if r[0] == "b.wav"]
+assert len(ob) == 5 and all(abs(x - 2 / 3 * i) < 0.03 for i, x in enumerate(ob)), ob' && pass || fail "csv table values"
+ts-serialize -f csv --result onsets a.jsonl | cmp -s - onsets.a.csv && pass || fail "one source: the table unchanged"
+check "ts-analyze: two inputs into one csv" ts-analyze -a onsets --result onsets -f csv a.wav b.wav -o onsets.direct2.csv
+cmp -s onsets.direct2.csv onsets.table.csv && pass || fail "ts-analyze's table differs from ts-serialize's"
+ts-gen sine --channels 2 --duration 0.5 --amplitude -12 -o st2.wav
+check "--mix each: a channel column" ts-analyze --mix each -a level.peak -f csv st2.wav -o each.csv
+"$PY" -c '
+import csv
+rows = list(csv.reader(open("each.csv")))
+assert rows[0] == ["source", "channel", "value"] and [r[:2] for r in rows[1:]] == [["st2.wav", "0"], ["st2.wav", "1"]], rows
+assert all(abs(float(r[2]) + 12) < 0.01 for r in rows[1:]), rows' && pass || fail "--mix each table: $(cat each.csv)"
+expect_fail "csv: one source twice" 1 "level.peak of a.wav comes twice" sh -c 'cat a.jsonl a.jsonl | ts-serialize -f csv --result level.peak'
+expect_fail "csv: other ids still refused" 2 "csv holds one result" sh -c 'cat a.jsonl b.jsonl | ts-serialize -f csv --result level.peak --result key'
+grep '"id":"level.peak"' b.jsonl | sed 's/"value":[-0-9.e]*}/"value":[1,2]}/' >b2.jsonl
+grep -q '"value":\[1,2\]' b2.jsonl && pass || fail "b2.jsonl: $(cut -c1-80 b2.jsonl)"
+expect_fail "csv: other columns" 1 "level.peak of b.wav has other columns" sh -c 'cat a.jsonl b2.jsonl | ts-serialize -f csv --result level.peak'
+
 finish

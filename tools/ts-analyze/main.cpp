@@ -33,7 +33,8 @@ ts::cli::Spec spec() {
         "result (csv, npy, audacity, lab, dat, ...) refuses, before any input is read, "
         "analyzers that give several: -a onsets gives onsets.odf (the onset strength) and "
         "onsets (the times), and --result onsets keeps the times; or -o DIR/ writes one file "
-        "per result. --compact, --bits and --dat-version are ts-serialize's writer options (json "
+        "per result. It refuses several inputs too, but for csv: one result id from several "
+        "inputs (or channels, with --mix each) makes one table, its first column the source. --compact, --bits and --dat-version are ts-serialize's writer options (json "
         "on one line; dat and audiowaveform-json 8-bit values, the dat version). With neither "
         "-a nor --preset, the minimal "
         "preset runs (level, dc, integrated loudness).\n\n"
@@ -154,7 +155,7 @@ int run(Options &o) {
         if (kept.size() > 1)
             throw ts::UsageError(ts::serialize::several_results(
                 *format, "the analyzers give " + std::to_string(kept.size()), kept));
-        if (o.inputs.size() > 1)
+        if (o.inputs.size() > 1 && !format->table) // csv: one table, a source column
             throw ts::UsageError(format->name + " holds one result, and " +
                                  std::to_string(o.inputs.size()) +
                                  " inputs give one each: write one file per result with -o DIR/");
@@ -193,7 +194,7 @@ int run(Options &o) {
         // framewise results is never held whole.
         for (auto &r : results) {
             if (o.results.keeps(r.id))
-                sink.write(r);
+                sink.write(std::move(r));
             r = ts::result::Result();
         }
     }

@@ -30,11 +30,13 @@ ts::cli::Spec spec() {
         "Reads ts-result JSON Lines (see ts-result(5)) from each INPUT (a file, or - for stdin, "
         "the default) or, by their extension or --from, results written earlier as json, yaml, "
         "hdf5 or jams, and writes them in FORMAT: -f, or the extension of -o FILE. Results "
-        "are read and written one at a time, so memory holds one result, whatever the number "
-        "of results. --result ID keeps the results whose id matches ID, a shell pattern "
+        "are read and written one at a time, so memory holds one result (two for csv, which "
+        "keeps the first until it knows whether a table of several sources follows), whatever "
+        "the number of results. --result ID keeps the results whose id matches ID, a shell pattern "
         "(mfcc*, spectral.*); repeatable.\n\n"
         "Formats that hold one result (csv, npy, audacity, sonic-visualiser, lab, dat, "
-        "audiowaveform-json, wavesurfer) refuse a second one: choose with --result, or give -o "
+        "audiowaveform-json, wavesurfer) refuse a second one (but csv, which makes one table of "
+        "one result id from several sources: see Text layouts): choose with --result, or give -o "
         "DIR/ (a folder, with its final /; made when missing, as mkdir makes it: its parent must "
         "exist) to write one file per result, named "
         "DIR/STEM.ID.EXT (STEM the audio source's file name without its extension, stdin for a "
@@ -72,7 +74,13 @@ ts::cli::Spec spec() {
           "audio.start + i*step/rate), then value, or value_0 ... value_N-1 for matrices (the "
           "names of data.columns when the result has them: waveform). Events: time, then "
           "value, label, confidence when present. Segments: time, duration, then the same. "
-          "Global: value (or value_0 ...), or label; one row."},
+          "Global: value (or value_0 ...), or label; one row. Several results of one id from "
+          "different sources (one analysis of several files, or of each channel with ts-analyze "
+          "--mix each) make one table: a first column source (audio.source; empty for stdin), "
+          "then channel for per-channel results, then the columns above, their rows in the "
+          "order of the results; events and segments have every column either of the first two "
+          "results has. A source (and channel) met twice, or a later result with other columns, "
+          "is an error (exit 1). One result gives its table as before, with no source column."},
          {"Binary layouts",
           "hdf5 (-o FILE only): one group per result, in the spirit of TimeSide's HDF5 "
           "serializer; h5py and h5dump read it. The root has the attribute schema = "
@@ -249,7 +257,7 @@ int run(Options &o) {
         from.read(input, [&](ts::result::Result &&r) {
             ++seen;
             if (o.results.keeps(r.id))
-                sink.write(r);
+                sink.write(std::move(r));
         });
     }
     if (sink.written() == 0)
