@@ -2,6 +2,7 @@
 #include "serialize/formats.hpp"
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -51,6 +52,11 @@ const std::vector<FormatInfo> &formats() {
         add("lab", {".lab"}, "a .lab label file (start end label)", true, false, lab_writer, none);
         add("elan", {".eaf"}, "an ELAN annotation document, one tier per result", false, false,
             elan_writer, none);
+        t.back().skip = [](const result::Result &r) {
+            return r.time_mode == result::TimeMode::framewise
+                       ? std::string("framewise results have no place on an ELAN tier (events and segments do)")
+                       : std::string();
+        };
         add("dat", {".dat"}, "audiowaveform binary data (from a waveform result)", true, true,
             dat_writer, none);
         add("audiowaveform-json", {".awf.json"}, "audiowaveform JSON data (from a waveform result)",
@@ -195,6 +201,12 @@ std::string safe(std::string s) {
 } // namespace
 
 void Sink::write(result::Result &&r) {
+    if (format_.skip)
+        if (const std::string why = format_.skip(r); !why.empty()) {
+            log::warning(format_.name + ": skipping " + r.id + ": " + why);
+            skipped_.push_back(r.id);
+            return;
+        }
     if (folder_) {
         const std::string stem = source_stem(r.audio.source);
         std::string base = output_ + safe(stem.empty() ? "stdin" : stem) + "." + safe(r.id);
@@ -233,6 +245,12 @@ void Sink::write(result::Result &&r) {
 }
 
 void Sink::finish() {
+    if (count_ == 0 && !skipped_.empty()) {
+        std::string list;
+        for (const auto &id : skipped_)
+            list += (list.empty() ? "" : ", ") + id;
+        throw Error(format_.name + ": nothing to write: every result was skipped (" + list + ")");
+    }
     if (folder_)
         return;
     if (format_.table && count_ == 1) {

@@ -45,6 +45,9 @@ struct FormatInfo {
     bool table = false;      // single, but one id from several sources (or channels) makes one table
     bool binary = false;     // a terminal is refused
     bool needs_file = false; // cannot go to stdout (hdf5: HDF5 writes by path)
+    // Why a result is left out with a warning instead of written ("" to write it): elan
+    // skips framewise results. Null: every result is written (or refused by the writer).
+    std::function<std::string(const result::Result &)> skip;
     std::function<std::unique_ptr<Writer>(io::Output &, const Options &)> make_writer;
     // Reads a file (or "-" when the format allows) back; null when not readable.
     std::function<void(const std::string &path, const Emit &)> read;
@@ -77,9 +80,11 @@ class Sink {
     ~Sink();
     // Takes the result: a table format may keep it until the next one (moved, not copied).
     void write(result::Result &&r);
-    // Finishes the document and commits the file(s).
+    // Finishes the document and commits the file(s). When every result was skipped
+    // (FormatInfo::skip) nothing is written: an Error naming them.
     void finish();
     std::size_t written() const { return count_; }
+    std::size_t skipped() const { return skipped_.size(); }
 
     static bool is_folder(const std::string &output);
 
@@ -94,6 +99,7 @@ class Sink {
     result::Result held_; // a table format's first result, until the second or finish()
     std::size_t count_ = 0;
     std::vector<std::string> names_;
+    std::vector<std::string> skipped_; // ids of the results skipped
 };
 
 } // namespace ts::serialize

@@ -198,7 +198,7 @@ int run(Options &o) {
             r = ts::result::Result();
         }
     }
-    if (status == ts::exit_ok && sink.written() == 0 && !o.results.empty())
+    if (status == ts::exit_ok && sink.written() == 0 && sink.skipped() == 0 && !o.results.empty())
         throw ts::Error("no result matches --result"); // as ts-serialize says
     // When every input failed there is nothing to keep: no output file is left behind.
     if (status == ts::exit_ok || sink.written() > 0)

@@ -146,9 +146,11 @@ ts::cli::Spec spec() {
           "MEDIA_DESCRIPTOR with the source as a file:// URL, none for stdin), TIME_ORDER (two "
           "TIME_SLOTs per annotation, TIME_VALUE = round(seconds x 1000)), one TIER per result "
           "(TIER_ID the result id) of ALIGNABLE_ANNOTATIONs whose ANNOTATION_VALUE follows the "
-          "audacity label rule, and one LINGUISTIC_TYPE default-lt.\n\n"
+          "audacity label rule, and one LINGUISTIC_TYPE default-lt. Framewise results are "
+          "skipped with a warning naming each (so ts-analyze -a pitch,notes -f elan gives the "
+          "notes tier); when nothing is left to write, that is an error (exit 1, no file).\n\n"
           "The label formats take event and segment results only (sonic-visualiser also 1-D "
-          "framewise ones); others are refused (exit 1, no file)."},
+          "framewise ones, elan skips them); others are refused (exit 1, no file)."},
          {"Web player layouts",
           "From a waveform result (ts-analyze -a waveform); any other result is refused (exit "
           "1, naming it), as are rows that are not min/max pairs and null values.\n\n"
@@ -260,7 +262,7 @@ int run(Options &o) {
                 sink.write(std::move(r));
         });
     }
-    if (sink.written() == 0)
+    if (sink.written() == 0 && sink.skipped() == 0) // all skipped: finish() says so
         throw ts::Error(seen == 0 ? "no result in the input" : "no result matches --result");
     sink.finish();
     ts::log::verbose(std::to_string(sink.written()) + " of " + std::to_string(seen) +
