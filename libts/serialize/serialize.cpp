@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "io/input.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -139,6 +140,8 @@ std::string producer_version(const result::Result &r, const Options &o) {
 }
 
 std::string slurp(const std::string &path) {
+    if (path == "-")
+        io::hint_terminal_stdin("results");
     std::FILE *f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
     if (!f)
         throw Error(path + ": " + std::strerror(errno));
