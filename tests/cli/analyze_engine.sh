@@ -115,9 +115,9 @@ s=$?
 rm -f long.wav
 
 # On a terminal stdin, a tool says once, before it waits, where it is reading from (unless
-# --quiet); Ctrl-D then ends the input. on_terminal.py TIMEOUT COMMAND...: stdin is a pseudo-terminal;
-# prints the exit status, the stdout byte count, the first stderr line (read before Ctrl-D
-# is typed, within TIMEOUT seconds), then the rest of stderr.
+# --quiet); Ctrl-D then ends the input. on_terminal.py TIMEOUT COMMAND...: runs COMMAND with a
+# pseudo-terminal as stdin; prints the exit status, the stdout byte count, the first stderr
+# line (read before Ctrl-D is typed, within TIMEOUT seconds), then the rest of stderr.
 cat >on_terminal.py <<'PY'
 import os, pty, select, subprocess, sys
 m, s = pty.openpty()

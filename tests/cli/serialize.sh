@@ -303,9 +303,9 @@ grep -q '"value":\[1,2\]' b2.jsonl && pass || fail "b2.jsonl: $(cut -c1-80 b2.js
 expect_fail "csv: other columns" 1 "level.peak of b.wav has other columns" sh -c 'cat a.jsonl b2.jsonl | ts-serialize -f csv --result level.peak'
 
 # On a terminal stdin, a tool says once, before it waits, where it is reading from (unless
-# --quiet); Ctrl-D then ends the input. on_terminal.py TIMEOUT COMMAND...: stdin is a pseudo-terminal;
-# prints the exit status, the stdout byte count, the first stderr line (read before Ctrl-D
-# is typed, within TIMEOUT seconds), then the rest of stderr.
+# --quiet); Ctrl-D then ends the input. on_terminal.py TIMEOUT COMMAND...: runs COMMAND with a
+# pseudo-terminal as stdin; prints the exit status, the stdout byte count, the first stderr
+# line (read before Ctrl-D is typed, within TIMEOUT seconds), then the rest of stderr.
 cat >on_terminal.py <<'PY'
 import os, pty, select, subprocess, sys
 m, s = pty.openpty()
