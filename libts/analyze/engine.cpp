@@ -275,6 +275,27 @@ std::vector<Request> make_requests(const std::vector<std::string> &analyzers,
     return out;
 }
 
+std::vector<std::string> result_ids(const std::vector<Request> &requests, bool *complete) {
+    std::vector<std::string> ids;
+    *complete = true;
+    for (const auto &req : requests) {
+        if (exec::is_exec(req.analyzer)) { // the program names its results when it runs
+            *complete = false;
+            continue;
+        }
+        const Definition &d = definition_of(req);
+        for (const auto &o : d.outputs) {
+            if (!req.outputs.empty() && std::find(req.outputs.begin(), req.outputs.end(), o.id) == req.outputs.end())
+                continue;
+            // vamp: results are named LIBRARY:PLUGIN.OUTPUT, as the registry's NAME.OUTPUT
+            std::string id = o.id.empty() ? d.id : d.id + "." + o.id;
+            if (std::find(ids.begin(), ids.end(), id) == ids.end())
+                ids.push_back(id);
+        }
+    }
+    return ids;
+}
+
 std::vector<result::Result> run(decode::Source &source, const std::vector<Request> &requests,
                                 const RunOptions &options, RunStats *stats) {
     const pcm::Header &h = source.header();

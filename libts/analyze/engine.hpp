@@ -32,6 +32,12 @@ struct Request {
 std::vector<Request> make_requests(const std::vector<std::string> &analyzers,
                                    const std::vector<std::string> &params);
 
+// The ids of the results the requests give for one input (for each channel with --mix each),
+// in request order and each analyzer's declared order, without repeats: what ts-analyze
+// checks against a format that holds one result before it opens any input. *complete is
+// false when an exec: analyzer is among the requests: its ids are known only when it runs.
+std::vector<std::string> result_ids(const std::vector<Request> &requests, bool *complete);
+
 struct RunStats {
     std::int64_t frames = 0;     // frames read from the source
     std::int64_t reads = 0;      // source reads (one pass: frames / block, rounded up)

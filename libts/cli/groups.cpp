@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 
+#include <fnmatch.h>
 #include <unistd.h>
 
 namespace ts::cli {
@@ -59,6 +60,42 @@ void add_verbosity(CLI::App &app, Verbosity &v) {
     app.add_flag("--progress", v.progress,
                  "draw a progress bar on stderr even when it is not a terminal")
         ->group(g);
+}
+
+bool ResultSelection::keeps(const std::string &id) const {
+    if (patterns.empty())
+        return true;
+    for (const auto &p : patterns)
+        if (::fnmatch(p.c_str(), id.c_str(), 0) == 0)
+            return true;
+    return false;
+}
+
+std::string ResultSelection::text() const {
+    std::string s;
+    for (const auto &p : patterns)
+        s += (s.empty() ? "--result " : " --result ") + p;
+    return s;
+}
+
+void add_result_selection(CLI::App &app, ResultSelection &selection) {
+    app.add_option("--result", selection.patterns,
+                   "keep the results whose id matches this shell pattern; repeatable")
+        ->type_name("ID")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
+}
+
+void add_writer_options(CLI::App &app, WriterOptions &w) {
+    app.add_flag("--compact", w.compact, "json: one line instead of an indented document");
+    app.add_option("--bits", w.bits, "dat: 8 or 16-bit values [default: 16]")
+        ->check(CLI::IsMember({8, 16}))
+        ->type_name("N");
+    app.add_option("--dat-version", w.dat_version,
+                   "dat: version 1 (one channel) or 2 [default: 1 for one channel, else 2]")
+        ->check(CLI::IsMember({1, 2}))
+        ->type_name("N");
 }
 
 void add_no_history(CLI::App &app, bool &no_history) {

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 namespace ts::cli {
 
@@ -32,6 +33,26 @@ struct Verbosity {
     bool progress_bar() const;
 };
 void add_verbosity(CLI::App &app, Verbosity &v);
+
+// --result ID (repeatable): keep the results whose id matches one of the shell patterns
+// (ts-serialize, ts-analyze). None given: every result is kept.
+struct ResultSelection {
+    std::vector<std::string> patterns;
+    bool empty() const { return patterns.empty(); }
+    bool keeps(const std::string &id) const;
+    // The patterns as given on the command line, for messages: "--result a --result b*".
+    std::string text() const;
+};
+void add_result_selection(CLI::App &app, ResultSelection &selection);
+
+// The writers' options for ts-serialize's formats (ts-serialize, ts-analyze -f): --compact
+// (json), --bits and --dat-version (dat, audiowaveform-json).
+struct WriterOptions {
+    bool compact = false;
+    int bits = 16;
+    int dat_version = 0; // 0: 1 for one channel, else 2
+};
+void add_writer_options(CLI::App &app, WriterOptions &w);
 
 // --no-history.
 void add_no_history(CLI::App &app, bool &no_history);

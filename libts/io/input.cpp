@@ -2,6 +2,7 @@
 #include "io/input.hpp"
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/signals.hpp"
 
 #include <openssl/evp.h>
@@ -27,10 +28,19 @@ bool is_url(const std::string &arg) {
 
 std::string display_name(const std::string &arg) { return arg == "-" ? "stdin" : arg; }
 
-Reader::Reader(const std::string &arg) : arg_(arg), name_(display_name(arg)) {
+void hint_terminal_stdin(const std::string &what) {
+    static bool said = false;
+    if (said || !isatty(STDIN_FILENO))
+        return;
+    said = true;
+    log::info("reading " + what + " from the terminal; give a file or pipe a stream (Ctrl-D ends)");
+}
+
+Reader::Reader(const std::string &arg, const std::string &what) : arg_(arg), name_(display_name(arg)) {
     if (arg == "-") {
         fd_ = STDIN_FILENO;
         is_stdin_ = true;
+        hint_terminal_stdin(what);
     } else {
         if (arg.empty())
             throw Error("empty input name");

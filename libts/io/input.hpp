@@ -15,12 +15,17 @@ bool is_url(const std::string &arg);
 // The name used in messages: "stdin" for "-", the argument otherwise.
 std::string display_name(const std::string &arg);
 
+// When stdin is a terminal, says so once on stderr (unless --quiet), before the tool waits on
+// it: "TOOL: reading WHAT from the terminal; give a file or pipe a stream (Ctrl-D ends)".
+// Every reader of "-" calls it (audio: io::Reader; results: their readers).
+void hint_terminal_stdin(const std::string &what);
+
 // A byte stream from a file or stdin. Reads restart on EINTR unless a signal asks to stop.
 class Reader {
   public:
     // Opens "-" or a path; a missing file, a directory or an unreadable file throws an Error
-    // naming the input.
-    explicit Reader(const std::string &arg);
+    // naming the input. `what` names the bytes in the hint of a terminal stdin.
+    explicit Reader(const std::string &arg, const std::string &what = "audio");
     ~Reader();
     Reader(const Reader &) = delete;
     Reader &operator=(const Reader &) = delete;

@@ -155,6 +155,11 @@ void Output::commit() {
     committed_ = true;
 }
 
+void make_folder(const std::string &path) {
+    if (mkdir(path.c_str(), 0777) != 0 && errno != EEXIST)
+        throw Error(path + ": cannot create the folder: " + std::strerror(errno));
+}
+
 void close_stdout() {
     if (std::fflush(stdout) != 0 && errno != EPIPE)
         throw Error(std::string("stdout: write failed: ") + std::strerror(errno));

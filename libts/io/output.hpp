@@ -55,6 +55,10 @@ class Output {
     std::vector<char> buffer_;
 };
 
+// Makes the folder that -o DIR/ names when it is missing: its last level only, as mkdir(1)
+// without -p (an existing folder is kept). A failure is an Error naming the folder.
+void make_folder(const std::string &path);
+
 // Throws a usage error when fd is a terminal: binary data there is never what the user wants.
 void refuse_terminal(int fd, const std::string &what);
 

@@ -2,6 +2,7 @@
 #include "render/plot.hpp"
 
 #include "core/error.hpp"
+#include "io/input.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -110,6 +111,8 @@ std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::str
     std::ifstream file;
     std::istream *in = &std::cin;
     const std::string name = path == "-" ? "stdin" : path;
+    if (path == "-")
+        io::hint_terminal_stdin("results");
     if (path != "-") {
         file.open(path);
         if (!file)

@@ -3,6 +3,7 @@
 #include "result/read.hpp"
 
 #include "core/error.hpp"
+#include "io/input.hpp"
 
 #include <simdjson.h>
 
@@ -326,6 +327,7 @@ void Parser::parse_document(std::string_view text, const std::function<void(Resu
 
 JsonlReader::JsonlReader(const std::string &path) : name_(path == "-" ? "stdin" : path) {
     if (path == "-") {
+        io::hint_terminal_stdin("results");
         file_ = stdin;
     } else {
         file_ = std::fopen(path.c_str(), "rb");

@@ -2,6 +2,8 @@
 #include "serialize/formats.hpp"
 
 #include "core/error.hpp"
+#include "core/log.hpp"
+#include "io/input.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -38,6 +40,7 @@ const std::vector<FormatInfo> &formats() {
         add("hdf5", {".h5", ".hdf5"}, "HDF5, one group per result (h5py, h5dump)", false, true,
             hdf5_writer, read_hdf5);
         add("csv", {".csv"}, "a table with a header row and time columns", true, false, csv_writer, none);
+        t.back().table = true;
         add("npy", {".npy"}, "a numpy array (framewise values; times for events)", true, true,
             npy_writer, none);
         add("npz", {".npz"}, "numpy arrays, several results in one zip", false, true, npz_writer, none);
@@ -50,6 +53,11 @@ const std::vector<FormatInfo> &formats() {
         add("lab", {".lab"}, "a .lab label file (start end label)", true, false, lab_writer, none);
         add("elan", {".eaf"}, "an ELAN annotation document, one tier per result", false, false,
             elan_writer, none);
+        t.back().skip = [](const result::Result &r) {
+            return r.time_mode == result::TimeMode::framewise
+                       ? std::string("framewise results have no place on an ELAN tier (events and segments do)")
+                       : std::string();
+        };
         add("dat", {".dat"}, "audiowaveform binary data (from a waveform result)", true, true,
             dat_writer, none);
         add("audiowaveform-json", {".awf.json"}, "audiowaveform JSON data (from a waveform result)",
@@ -84,6 +92,15 @@ const FormatInfo *format_for_path(const std::string &path) {
                 e.size() > best_len)
                 best = &f, best_len = e.size();
     return best;
+}
+
+std::string several_results(const FormatInfo &format, const std::string &what,
+                            const std::vector<std::string> &ids) {
+    std::string list;
+    for (const auto &id : ids)
+        list += (list.empty() ? "" : ", ") + id;
+    return format.name + " holds one result, and " + what + " (" + list +
+           "): choose one with --result ID, or write one file per result with -o DIR/";
 }
 
 std::string source_stem(const std::string &source) {
@@ -123,6 +140,8 @@ std::string producer_version(const result::Result &r, const Options &o) {
 }
 
 std::string slurp(const std::string &path) {
+    if (path == "-")
+        io::hint_terminal_stdin("results");
     std::FILE *f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
     if (!f)
         throw Error(path + ": " + std::strerror(errno));
@@ -158,9 +177,11 @@ bool Sink::is_folder(const std::string &output) {
 Sink::Sink(const FormatInfo &format, const std::string &output, const Options &options)
     : format_(format), output_(output), options_(options), folder_(is_folder(output)) {
     if (folder_) {
+        if (output_.back() == '/') // made when missing, as ts-transcode makes it
+            io::make_folder(output_);
         struct stat st;
         if (::stat(output.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-            throw UsageError(output + ": no such folder");
+            throw Error(output + ": not a folder");
         if (output_.back() != '/')
             output_ += '/';
         return;
@@ -182,7 +203,13 @@ std::string safe(std::string s) {
 }
 } // namespace
 
-void Sink::write(const result::Result &r) {
+void Sink::write(result::Result &&r) {
+    if (format_.skip)
+        if (const std::string why = format_.skip(r); !why.empty()) {
+            log::warning(format_.name + ": skipping " + r.id + ": " + why);
+            skipped_.push_back(r.id);
+            return;
+        }
     if (folder_) {
         const std::string stem = source_stem(r.audio.source);
         std::string base = output_ + safe(stem.empty() ? "stdin" : stem) + "." + safe(r.id);
@@ -198,19 +225,41 @@ void Sink::write(const result::Result &r) {
         ++count_;
         return;
     }
-    if (format_.single && count_ == 1)
-        throw UsageError(format_.name + " holds one result, and the input holds several (" +
-                         first_id_ + ", " + r.id +
-                         "): choose one with --result ID, or write one file per result with -o DIR/");
+    if (format_.single && count_ >= 1) {
+        if (!format_.table || r.id != first_id_)
+            throw UsageError(several_results(format_, "the input holds several", {first_id_, r.id}));
+        if (count_ == 1) { // the second of one id: one table of both
+            writer_->begin_table(held_, r);
+            writer_->write(held_);
+            held_ = result::Result();
+        }
+        writer_->write(r);
+        ++count_;
+        return;
+    }
     if (count_ == 0)
         first_id_ = r.id;
-    writer_->write(r);
     ++count_;
+    if (format_.table) {
+        held_ = std::move(r);
+        return;
+    }
+    writer_->write(r);
 }
 
 void Sink::finish() {
+    if (count_ == 0 && !skipped_.empty()) {
+        std::string list;
+        for (const auto &id : skipped_)
+            list += (list.empty() ? "" : ", ") + id;
+        throw Error(format_.name + ": nothing to write: every result was skipped (" + list + ")");
+    }
     if (folder_)
         return;
+    if (format_.table && count_ == 1) {
+        writer_->write(held_);
+        held_ = result::Result();
+    }
     writer_->finish();
     out_->commit();
 }

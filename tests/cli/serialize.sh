@@ -221,4 +221,108 @@ PY
 check "1 hour of mfcc to yaml" ts-serialize -f yaml long.jsonl -o long.yaml
 [ "$(grep -c '^      - \[' long.yaml)" = 310000 ] && pass || fail "long.yaml rows"
 
+# ts-analyze --result: ts-serialize's selector, one declaration. -a onsets gives two results
+# (onsets.odf, the onset-strength curve, then onsets, the times): a one-result format is
+# refused before any input is opened (a missing input is not even named), listing both, and
+# --result onsets gives the times, as ts-serialize does from the JSON Lines.
+a=$(ts-analyze --help | grep -E -A1 '^ +--result ID'); s=$(ts-serialize --help | grep -E -A1 '^ +--result ID')
+[ -n "$a" ] && [ "$a" = "$s" ] && pass || fail "--result's help differs: '$a' vs '$s'"
+expect_fail "ts-analyze -a onsets -f csv: two results" 2 "csv holds one result, and the analyzers give 2 (onsets.odf, onsets)" ts-analyze -a onsets -f csv nowhere.wav
+grep -qF -- "--result ID" .err && grep -qF -- "-o DIR/" .err && ! grep -q nowhere .err && pass || fail "the refusal: $(cat .err)"
+expect_fail "ts-analyze -a structure -f csv: two results" 2 "(structure, structure.novelty)" ts-analyze -a structure -f csv -o st.csv demo.wav
+[ ! -e st.csv ] && pass || fail "st.csv left behind"
+expect_fail "ts-analyze -o FILE.npy: three results" 2 "npy holds one result, and the analyzers give 3 (level.peak, level.rms, dc)" ts-analyze -a level,dc demo.wav -o lv.npy
+check "ts-analyze --result onsets -f csv" ts-analyze -a onsets --result onsets -f csv demo.wav -o onsets.direct.csv
+ts-analyze -a onsets demo.wav >onsets.jsonl
+ts-serialize -f csv --result onsets onsets.jsonl | cmp -s - onsets.direct.csv && pass || fail "ts-analyze --result onsets differs from ts-serialize --result onsets"
+"$PY" -c '
+import csv, json
+R = {json.loads(l)["id"]: json.loads(l) for l in open("onsets.jsonl")}
+rows = list(csv.reader(open("onsets.direct.csv")))
+t = R["onsets"]["data"]["time"]
+assert rows[0][0] == "time" and len(t) >= 10 and [float(r[0]) for r in rows[1:]] == t, rows[:3]' && pass || fail "the csv holds the onset times"
+ts-analyze -a level,onsets --result 'level.*' --result onsets demo.wav >sel2.jsonl
+[ "$(cut -d'"' -f8 sel2.jsonl | tr '\n' ' ')" = "level.peak level.rms onsets " ] && pass || fail "ts-analyze --result patterns: $(cut -d'"' -f8 sel2.jsonl | tr '\n' ' ')"
+expect_fail "ts-analyze --result matching nothing" 2 "--result tempo*: matches none of the results asked for (level.peak, level.rms)" ts-analyze -a level --result 'tempo*' nowhere.wav
+check "ts-analyze --result to stdout csv" sh -c 'ts-analyze -a structure --result structure -f csv demo.wav >structure.direct.csv'
+head -1 structure.direct.csv | grep -q "^time,duration,label" && pass || fail "structure csv: $(head -2 structure.direct.csv)"
+
+# -o DIR/ with the folder missing: made, as ts-transcode makes it (the last level only).
+check "ts-serialize -o newdir/" ts-serialize -f csv --result 'level.*' all.jsonl -o newdir/
+[ "$(ls newdir | tr '\n' ' ')" = "demo.level.peak.csv demo.level.rms.csv " ] && pass || fail "newdir/: $(ls newdir)"
+cmp -s newdir/demo.level.peak.csv tables/demo.level.peak.csv && pass || fail "newdir/ differs from an existing folder's"
+check "ts-analyze -o newdir2/" ts-analyze -a level -f csv demo.wav -o newdir2/
+[ -f newdir2/demo.level.peak.csv ] && [ -f newdir2/demo.level.rms.csv ] && pass || fail "newdir2/: $(ls newdir2)"
+expect_fail "-o DIR/ two levels missing" 1 "deep/er/: cannot create the folder" ts-serialize -f csv --result onsets all.jsonl -o deep/er/
+[ ! -e deep ] && pass || fail "deep/ made"
+
+# Several sources of one result id into one CSV: a first column `source` (then the single
+# table's columns), rows in input order; each source's rows are its single table's rows.
+ts-gen sine --amplitude -6 --duration 1 -o a.wav
+ts-gen clicks --tempo 90 --duration 3 -o b.wav
+ts-analyze -a level.peak,onsets,spectral.centroid,key a.wav >a.jsonl
+ts-analyze -a level.peak,onsets,spectral.centroid,key b.wav >b.jsonl
+for id in level.peak onsets spectral.centroid key; do
+    check "csv table of $id" sh -c "cat a.jsonl b.jsonl | ts-serialize -f csv --result $id -o $id.table.csv"
+    ts-serialize -f csv --result $id a.jsonl -o $id.a.csv
+    ts-serialize -f csv --result $id b.jsonl -o $id.b.csv
+    "$PY" - "$id" <<'PY' && pass || fail "csv table of $id: rows"
+import csv, sys
+id = sys.argv[1]
+t = list(csv.reader(open(id + ".table.csv")))
+a = list(csv.reader(open(id + ".a.csv")))
+b = list(csv.reader(open(id + ".b.csv")))
+assert t[0] == ["source"] + a[0] == ["source"] + b[0], (t[0], a[0])
+assert [r[0] for r in t[1:]] == ["a.wav"] * (len(a) - 1) + ["b.wav"] * (len(b) - 1), [r[0] for r in t]
+assert [r[1:] for r in t[1:]] == a[1:] + b[1:]
+PY
+done
+"$PY" -c '
+import csv, json
+rows = list(csv.reader(open("level.peak.table.csv")))
+want = [json.loads(l)["data"]["value"] for f in ("a.jsonl", "b.jsonl") for l in open(f) if json.loads(l)["id"] == "level.peak"]
+assert rows[0] == ["source", "value"] and [r[0] for r in rows[1:]] == ["a.wav", "b.wav"], rows
+assert [float(r[1]) for r in rows[1:]] == want and abs(want[0] + 6) < 0.01, (rows, want)
+o = list(csv.reader(open("onsets.table.csv")))
+ob = [float(r[1]) for r in o[1:] if r[0] == "b.wav"]
+assert len(ob) == 5 and all(abs(x - 2 / 3 * i) < 0.03 for i, x in enumerate(ob)), ob' && pass || fail "csv table values"
+ts-serialize -f csv --result onsets a.jsonl | cmp -s - onsets.a.csv && pass || fail "one source: the table unchanged"
+check "ts-analyze: two inputs into one csv" ts-analyze -a onsets --result onsets -f csv a.wav b.wav -o onsets.direct2.csv
+cmp -s onsets.direct2.csv onsets.table.csv && pass || fail "ts-analyze's table differs from ts-serialize's"
+ts-gen sine --channels 2 --duration 0.5 --amplitude -12 -o st2.wav
+check "--mix each: a channel column" ts-analyze --mix each -a level.peak -f csv st2.wav -o each.csv
+"$PY" -c '
+import csv
+rows = list(csv.reader(open("each.csv")))
+assert rows[0] == ["source", "channel", "value"] and [r[:2] for r in rows[1:]] == [["st2.wav", "0"], ["st2.wav", "1"]], rows
+assert all(abs(float(r[2]) + 12) < 0.01 for r in rows[1:]), rows' && pass || fail "--mix each table: $(cat each.csv)"
+expect_fail "csv: one source twice" 1 "level.peak of a.wav comes twice" sh -c 'cat a.jsonl a.jsonl | ts-serialize -f csv --result level.peak'
+expect_fail "csv: other ids still refused" 2 "csv holds one result" sh -c 'cat a.jsonl b.jsonl | ts-serialize -f csv --result level.peak --result key'
+grep '"id":"level.peak"' b.jsonl | sed 's/"value":[-0-9.e]*}/"value":[1,2]}/' >b2.jsonl
+grep -q '"value":\[1,2\]' b2.jsonl && pass || fail "b2.jsonl: $(cut -c1-80 b2.jsonl)"
+expect_fail "csv: other columns" 1 "level.peak of b.wav has other columns" sh -c 'cat a.jsonl b2.jsonl | ts-serialize -f csv --result level.peak'
+
+# On a terminal stdin, a tool says once, before it waits, where it is reading from (unless
+# --quiet); Ctrl-D then ends the input. on_terminal.py TIMEOUT COMMAND...: runs COMMAND with a
+# pseudo-terminal as stdin; prints the exit status, the stdout byte count, the first stderr
+# line (read before Ctrl-D is typed, within TIMEOUT seconds), then the rest of stderr.
+cat >on_terminal.py <<'PY'
+import os, pty, select, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen(sys.argv[2:], stdin=s, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+os.close(s)
+first = b""
+if select.select([p.stderr], [], [], float(sys.argv[1]))[0]:
+    first = p.stderr.readline()
+os.write(m, b"\x04")
+out, err = p.communicate(timeout=60)
+os.close(m)
+sys.stdout.write("%d\n%d\n%s%s" % (p.returncode, len(out), first.decode(), err.decode()))
+PY
+"$PY" on_terminal.py 10 ts-serialize -f csv >tty.out 2>&1
+[ "$(sed -n 3p tty.out)" = "ts-serialize: reading results from the terminal; give a file or pipe a stream (Ctrl-D ends)" ] &&
+    [ "$(sed -n 1p tty.out)" = 1 ] && [ "$(sed -n 2p tty.out)" = 0 ] && grep -q "no result in the input" tty.out && pass || fail "ts-serialize on a terminal: $(cat tty.out)"
+"$PY" on_terminal.py 1 ts-serialize -q >tty.out 2>&1
+! grep -q "terminal" tty.out && pass || fail "ts-serialize -q on a terminal: $(cat tty.out)"
+
 finish

@@ -321,4 +321,33 @@ expect_fail "audacity to stdout: a global result" 1 "audacity: result key is glo
 [ -z "$(ls bad.* 2>/dev/null)" ] && pass || fail "refused writes left $(ls bad.*)"
 expect_fail "audacity holds one result" 2 "audacity holds one result" ts-serialize -f audacity --result silence --result speech demo.jsonl -o two.txt
 [ ! -e two.txt ] && pass || fail "two.txt left"
+
+# ELAN skips framewise results with a warning naming each (they have no place on a tier):
+# the document is the one written without them. Nothing left to write is an error, no file.
+check "elan: reference without framewise" env SOURCE_DATE_EPOCH=0 ts-serialize -f elan --result silence --result structure demo.jsonl -o ref.eaf
+env SOURCE_DATE_EPOCH=0 ts-serialize -f elan --result silence --result 'pitch.*' --result structure demo.jsonl -o skip.eaf 2>skip.err
+s=$?
+[ "$s" = 0 ] && cmp -s skip.eaf ref.eaf && pass || fail "elan with framewise results: exit $s, $(cat skip.err)"
+for id in pitch.f0 pitch.confidence pitch.voiced; do
+    grep -q "warning: elan: skipping $id: " skip.err && pass || fail "elan: no warning for $id: $(cat skip.err)"
+done
+[ "$(grep -c skipping skip.err)" = 3 ] && pass || fail "elan: $(grep -c skipping skip.err) warnings, want 3"
+env SOURCE_DATE_EPOCH=0 ts-serialize -q -f elan --result silence --result 'pitch.*' --result structure demo.jsonl -o skipq.eaf 2>skipq.err &&
+    cmp -s skipq.eaf ref.eaf && [ ! -s skipq.err ] && pass || fail "elan -q: $(cat skipq.err)"
+expect_fail "elan: only framewise results" 1 "elan: nothing to write" ts-serialize -f elan --result 'pitch.*' demo.jsonl -o bad.eaf
+grep -q "pitch.f0" .err && pass || fail "elan, nothing to write: the results are named: $(cat .err)"
+[ ! -e bad.eaf ] && pass || fail "elan: bad.eaf left behind"
+ts-analyze -a pitch,notes -f elan demo.tspcm >notes.eaf 2>notes.err
+s=$?
+py "ts-analyze -a pitch,notes -f elan: the notes tier (exit $s)" '
+import xml.etree.ElementTree as ET
+root = ET.parse("notes.eaf").getroot()
+assert [t.get("TIER_ID") for t in root.findall("TIER")] == ["notes"], [t.get("TIER_ID") for t in root.findall("TIER")]
+assert len(list(root.iter("ALIGNABLE_ANNOTATION"))) >= 5
+e = open("notes.err").read()
+assert all("skipping " + i + ":" in e for i in ("pitch.f0", "pitch.confidence", "pitch.voiced")), e'
+mkdir eafdir
+check "elan to a folder" ts-serialize -f elan --result pitch.f0 --result silence demo.jsonl -o eafdir/
+[ "$(ls eafdir | tr '\n' ' ')" = "demo.silence.eaf " ] && grep -q "skipping pitch.f0" .err && pass || fail "elan folder: $(ls eafdir) $(cat .err)"
+
 finish

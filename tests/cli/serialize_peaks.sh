@@ -179,4 +179,33 @@ sed 's/\[-1.5,1.5\]/[null,1.5]/' edge.jsonl >null.jsonl
 expect_fail "null value" 1 "bucket 0 holds null" ts-serialize -f audiowaveform-json null.jsonl -o bad.awf.json
 [ ! -e bad.dat ] && [ ! -e bad.awf.json ] && pass || fail "a file was left"
 
+# ts-analyze -f dat takes ts-serialize's --bits and --dat-version (one declaration): the same
+# bytes as through the JSON Lines, and the header fields asked for.
+for opt in --bits --dat-version; do
+    a=$(ts-analyze --help | grep -E -A1 "^ +$opt "); s=$(ts-serialize --help | grep -E -A1 "^ +$opt ")
+    [ -n "$a" ] && [ "$a" = "$s" ] && pass || fail "$opt help: '$a' vs '$s'"
+done
+check "ts-analyze -f dat --bits 8" ts-analyze -a waveform -p waveform.samples_per_pixel=256 -f dat --bits 8 st.wav -o direct.8.dat
+cmp -s direct.8.dat mixed.8.dat && pass || fail "ts-analyze --bits 8 differs from ts-serialize --bits 8"
+check "ts-analyze -o .dat --bits 8 --dat-version 2" ts-analyze -a waveform -p waveform.samples_per_pixel=300 --bits 8 --dat-version 2 mono.wav -o direct.8.v2.dat
+check "ts-analyze each, --dat-version 2" ts-analyze -a waveform -p waveform.samples_per_pixel=256 -p waveform.channels=each -f dat --dat-version 2 st.wav -o direct.each.dat
+check "ts-analyze --bits 8 awf json" ts-analyze -a waveform -p waveform.samples_per_pixel=256 --bits 8 st.wav -o direct.8.awf.json
+"$PY" -c '
+import json, struct
+d = open("direct.8.v2.dat", "rb").read()
+version, flags, rate, spp, length, ch = struct.unpack_from("<iIiiIi", d, 0)
+assert (version, flags & 1, rate, spp, ch) == (2, 1, 44100, 300, 1), (version, flags, rate, spp, ch)
+assert length == 45 and len(d) == 24 + 2 * length, (length, len(d))
+e = open("direct.each.dat", "rb").read()
+h = struct.unpack_from("<iIiiIi", e, 0)
+assert h == (2, 0, 44100, 256, 52, 2) and len(e) == 24 + 52 * 2 * 2 * 2, h
+assert e == open("each.16.dat", "rb").read()
+assert json.load(open("direct.8.awf.json"))["bits"] == 8
+' && pass || fail "ts-analyze dat headers"
+expect_fail "ts-analyze --bits 12" 2 "--bits" ts-analyze -a waveform -f dat --bits 12 st.wav -o bad.dat
+expect_fail "ts-analyze --dat-version 1, two channels" 2 "version 1 holds one channel" ts-analyze -a waveform -p waveform.channels=each -f dat --dat-version 1 st.wav -o bad.dat
+[ ! -e bad.dat ] && pass || fail "ts-analyze: bad.dat left behind"
+ts-analyze -a waveform -p waveform.samples_per_pixel=256 --compact -f json st.wav >direct.json &&
+    [ "$(wc -l <direct.json)" = 1 ] && ts-serialize -f json --compact mixed.jsonl | cmp -s - direct.json && pass || fail "ts-analyze --compact"
+
 finish

@@ -28,7 +28,15 @@ ts::cli::Spec spec() {
         "still analyzed (the exit status is then 1). -f FORMAT (or the extension of -o FILE: "
         ".json, .yaml, .h5, .csv, .jams, ...) writes the results in another format through "
         "ts-serialize(1)'s writers, directly, with no JSON step: the way to put a long "
-        "spectrogram into HDF5. With neither -a nor --preset, the minimal "
+        "spectrogram into HDF5. --result ID keeps the results whose id matches ID, a shell "
+        "pattern (mfcc*, level.*), as in ts-serialize(1); repeatable. A format that holds one "
+        "result (csv, npy, audacity, lab, dat, ...) refuses, before any input is read, "
+        "analyzers that give several: -a onsets gives onsets.odf (the onset strength) and "
+        "onsets (the times), and --result onsets keeps the times; or -o DIR/ writes one file "
+        "per result. It refuses several inputs too, but for csv: one result id from several "
+        "inputs (or channels, with --mix each) makes one table, its first column the source. --compact, --bits and --dat-version are ts-serialize's writer options (json "
+        "on one line; dat and audiowaveform-json 8-bit values, the dat version). With neither "
+        "-a nor --preset, the minimal "
         "preset runs (level, dc, integrated loudness).\n\n"
         "Analyzers work on the mono mix-down (the mean of the channels) unless --mix each "
         "asks for one result set per channel (audio.channel says which). level, stats and "
@@ -67,6 +75,10 @@ ts::cli::Spec spec() {
          {"ts-analyze -a 'exec:python3 examples/analyzers/crest_factor.py --block 4096' song.flac",
           "an analyzer of your own, in Python"},
          {"ts-analyze -a spectrogram,mfcc long.flac -o long.h5", "straight into HDF5"},
+         {"ts-analyze -a onsets --result onsets -f csv song.wav > onsets.csv",
+          "the onset times as a CSV table"},
+         {"ts-analyze -a waveform -p waveform.pixels_per_second=100 --bits 8 song.mp3 -o song.dat",
+          "audiowaveform data for peaks.js, 8-bit"},
          {"ts-analyze --list --json | jq '.[].id'", "the analyzers, for programs"}},
         {},
         "ts-decode(1), ts-result(5), ts-pcm(5)",
@@ -80,9 +92,18 @@ struct Options {
     std::string preset;
     std::string mix = "mono";
     bool list = false, json = false, no_sha1 = false;
+    ts::cli::ResultSelection results;
+    ts::cli::WriterOptions writer;
     ts::cli::RawInput raw;
     ts::cli::Verbosity verbosity;
 };
+
+std::string join(const std::vector<std::string> &v) {
+    std::string s;
+    for (const auto &x : v)
+        s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
 
 int run(Options &o) {
     o.verbosity.apply();
@@ -119,8 +140,31 @@ int run(Options &o) {
     else if (o.output != "-")
         if (const auto *f = ts::serialize::format_for_path(o.output))
             format = f;
+    // What a format that holds one result cannot take is refused before any input is
+    // opened: several results asked for, or several inputs giving one each.
+    bool complete = true;
+    std::vector<std::string> ids, kept;
+    ids = ts::analyze::result_ids(requests, &complete);
+    for (const auto &id : ids)
+        if (o.results.keeps(id))
+            kept.push_back(id);
+    if (!o.results.empty() && complete && kept.empty())
+        throw ts::UsageError(o.results.text() + ": matches none of the results asked for (" +
+                             join(ids) + ")");
+    if (format->single && !ts::serialize::Sink::is_folder(o.output)) {
+        if (kept.size() > 1)
+            throw ts::UsageError(ts::serialize::several_results(
+                *format, "the analyzers give " + std::to_string(kept.size()), kept));
+        if (o.inputs.size() > 1 && !format->table) // csv: one table, a source column
+            throw ts::UsageError(format->name + " holds one result, and " +
+                                 std::to_string(o.inputs.size()) +
+                                 " inputs give one each: write one file per result with -o DIR/");
+    }
     ts::serialize::Options serialize_options;
     serialize_options.version = ts::version();
+    serialize_options.compact = o.writer.compact;
+    serialize_options.dat_bits = o.writer.bits;
+    serialize_options.dat_version = o.writer.dat_version;
     ts::serialize::Sink sink(*format, o.output, serialize_options);
     ts::analyze::RunOptions run_options;
     run_options.each_channel = o.mix == "each";
@@ -149,10 +193,13 @@ int run(Options &o) {
         // One result at a time, each freed once written: the text of a long input's
         // framewise results is never held whole.
         for (auto &r : results) {
-            sink.write(r);
+            if (o.results.keeps(r.id))
+                sink.write(std::move(r));
             r = ts::result::Result();
         }
     }
+    if (status == ts::exit_ok && sink.written() == 0 && sink.skipped() == 0 && !o.results.empty())
+        throw ts::Error("no result matches --result"); // as ts-serialize says
     // When every input failed there is nothing to keep: no output file is left behind.
     if (status == ts::exit_ok || sink.written() > 0)
         sink.finish();
@@ -198,6 +245,8 @@ int main(int argc, char **argv) {
         ->group(g);
     app.add_flag("--list", o.list, "list the analyzers, their outputs and parameters")->group(g);
     app.add_flag("--json", o.json, "with --list: as JSON, for programs")->group(g);
+    ts::cli::add_result_selection(app, o.results);
+    ts::cli::add_writer_options(app, o.writer);
     ts::cli::add_output(app, o.output, "the results");
     app.add_flag("--no-sha1", o.no_sha1,
                  "do not hash the input file's bytes (audio.sha1 is then null); saves a read")

@@ -7,8 +7,6 @@
 #include "core/version.hpp"
 #include "serialize/serialize.hpp"
 
-#include <fnmatch.h>
-
 namespace {
 
 std::string format_table() {
@@ -32,12 +30,15 @@ ts::cli::Spec spec() {
         "Reads ts-result JSON Lines (see ts-result(5)) from each INPUT (a file, or - for stdin, "
         "the default) or, by their extension or --from, results written earlier as json, yaml, "
         "hdf5 or jams, and writes them in FORMAT: -f, or the extension of -o FILE. Results "
-        "are read and written one at a time, so memory holds one result, whatever the number "
-        "of results. --result ID keeps the results whose id matches ID, a shell pattern "
+        "are read and written one at a time, so memory holds one result (two for csv, which "
+        "keeps the first until it knows whether a table of several sources follows), whatever "
+        "the number of results. --result ID keeps the results whose id matches ID, a shell pattern "
         "(mfcc*, spectral.*); repeatable.\n\n"
         "Formats that hold one result (csv, npy, audacity, sonic-visualiser, lab, dat, "
-        "audiowaveform-json, wavesurfer) refuse a second one: choose with --result, or give -o "
-        "DIR/ (a folder, with its final /) to write one file per result, named "
+        "audiowaveform-json, wavesurfer) refuse a second one (but csv, which makes one table of "
+        "one result id from several sources: see Text layouts): choose with --result, or give -o "
+        "DIR/ (a folder, with its final /; made when missing, as mkdir makes it: its parent must "
+        "exist) to write one file per result, named "
         "DIR/STEM.ID.EXT (STEM the audio source's file name without its extension, stdin for a "
         "pipe; a name met twice gets -2, -3, ...). -o FILE is written atomically: the file "
         "appears only when complete, and an error leaves nothing behind. Binary formats "
@@ -73,7 +74,13 @@ ts::cli::Spec spec() {
           "audio.start + i*step/rate), then value, or value_0 ... value_N-1 for matrices (the "
           "names of data.columns when the result has them: waveform). Events: time, then "
           "value, label, confidence when present. Segments: time, duration, then the same. "
-          "Global: value (or value_0 ...), or label; one row."},
+          "Global: value (or value_0 ...), or label; one row. Several results of one id from "
+          "different sources (one analysis of several files, or of each channel with ts-analyze "
+          "--mix each) make one table: a first column source (audio.source; empty for stdin), "
+          "then channel for per-channel results, then the columns above, their rows in the "
+          "order of the results; events and segments have every column either of the first two "
+          "results has. A source (and channel) met twice, or a later result with other columns, "
+          "is an error (exit 1). One result gives its table as before, with no source column."},
          {"Binary layouts",
           "hdf5 (-o FILE only): one group per result, in the spirit of TimeSide's HDF5 "
           "serializer; h5py and h5dump read it. The root has the attribute schema = "
@@ -139,9 +146,11 @@ ts::cli::Spec spec() {
           "MEDIA_DESCRIPTOR with the source as a file:// URL, none for stdin), TIME_ORDER (two "
           "TIME_SLOTs per annotation, TIME_VALUE = round(seconds x 1000)), one TIER per result "
           "(TIER_ID the result id) of ALIGNABLE_ANNOTATIONs whose ANNOTATION_VALUE follows the "
-          "audacity label rule, and one LINGUISTIC_TYPE default-lt.\n\n"
+          "audacity label rule, and one LINGUISTIC_TYPE default-lt. Framewise results are "
+          "skipped with a warning naming each (so ts-analyze -a pitch,notes -f elan gives the "
+          "notes tier); when nothing is left to write, that is an error (exit 1, no file).\n\n"
           "The label formats take event and segment results only (sonic-visualiser also 1-D "
-          "framewise ones); others are refused (exit 1, no file)."},
+          "framewise ones, elan skips them); others are refused (exit 1, no file)."},
          {"Web player layouts",
           "From a waveform result (ts-analyze -a waveform); any other result is refused (exit "
           "1, naming it), as are rows that are not min/max pairs and null values.\n\n"
@@ -187,9 +196,9 @@ ts::cli::Spec spec() {
 struct Options {
     std::vector<std::string> inputs;
     std::string output = "-", format, from;
-    std::vector<std::string> results;
-    bool compact = false, list = false, check = false;
-    int bits = 16, dat_version = 0;
+    ts::cli::ResultSelection results;
+    ts::cli::WriterOptions writer;
+    bool list = false, check = false;
     ts::cli::Verbosity verbosity;
 };
 
@@ -240,28 +249,20 @@ int run(Options &o) {
         return ts::exit_ok;
     }
     ts::serialize::Options so;
-    so.compact = o.compact;
-    so.dat_bits = o.bits;
-    so.dat_version = o.dat_version;
+    so.compact = o.writer.compact;
+    so.dat_bits = o.writer.bits;
+    so.dat_version = o.writer.dat_version;
     ts::serialize::Sink sink(*format, o.output, so);
     std::size_t seen = 0;
-    auto keep = [&](const ts::result::Result &r) {
-        if (o.results.empty())
-            return true;
-        for (const auto &g : o.results)
-            if (::fnmatch(g.c_str(), r.id.c_str(), 0) == 0)
-                return true;
-        return false;
-    };
     for (const auto &input : o.inputs) {
         const auto &from = input_format(o, input);
         from.read(input, [&](ts::result::Result &&r) {
             ++seen;
-            if (keep(r))
-                sink.write(r);
+            if (o.results.keeps(r.id))
+                sink.write(std::move(r));
         });
     }
-    if (sink.written() == 0)
+    if (sink.written() == 0 && sink.skipped() == 0) // all skipped: finish() says so
         throw ts::Error(seen == 0 ? "no result in the input" : "no result matches --result");
     sink.finish();
     ts::log::verbose(std::to_string(sink.written()) + " of " + std::to_string(seen) +
@@ -286,18 +287,8 @@ int main(int argc, char **argv) {
     app.add_option("--from", o.from, "the inputs' format [default: from their extension, else jsonl]")
         ->check(CLI::IsMember(names))
         ->type_name("FORMAT");
-    app.add_option("--result", o.results, "keep the results whose id matches this shell pattern; repeatable")
-        ->type_name("ID")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->allow_extra_args(false);
-    app.add_flag("--compact", o.compact, "json: one line instead of an indented document");
-    app.add_option("--bits", o.bits, "dat: 8 or 16-bit values [default: 16]")
-        ->check(CLI::IsMember({8, 16}))
-        ->type_name("N");
-    app.add_option("--dat-version", o.dat_version, "dat: version 1 (one channel) or 2 [default: 1 for one channel, else 2]")
-        ->check(CLI::IsMember({1, 2}))
-        ->type_name("N");
+    ts::cli::add_result_selection(app, o.results);
+    ts::cli::add_writer_options(app, o.writer);
     app.add_flag("--check", o.check,
                  "only read and validate the inputs (exit 1 naming the first bad line or result); write nothing");
     app.add_flag("--list-formats", o.list, "list the formats and exit");
