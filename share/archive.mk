@@ -40,7 +40,9 @@
 #
 # Targets: all (the default: every kind in OUTPUTS), one per kind (results, waveform, ...),
 # catalog (after all: OUT/catalog.jsonl from the info files), failed, unsupported (names
-# skipped), clean-stale (removes outputs whose source is gone).
+# skipped), clean-stale (removes the outputs whose source is gone, and only those: SRC and OUT
+# are resolved first, so relative paths work; a SRC that is not a folder removes nothing; see
+# archive-clean).
 
 SRC ?= .
 OUT ?= timeside-out
@@ -65,6 +67,7 @@ TS_GRAPH ?= $(call ts_tool,ts-graph)
 TS_TRANSCODE ?= $(call ts_tool,ts-transcode)
 TS_INFO ?= $(call ts_tool,ts-info)
 TS_ARCHIVE_RULES ?= $(ts_dir)archive-rules
+TS_ARCHIVE_CLEAN ?= $(ts_dir)archive-clean
 
 ts_q = '$(subst ','\'',$(1))'
 ts_empty :=
@@ -151,4 +154,4 @@ unsupported:
 	@printf '%s\n' $(if $(TS_UNSUPPORTED),$(foreach f,$(TS_UNSUPPORTED),$(call ts_q,$(f))),'(none)')
 
 clean-stale:
-	@src=$(call ts_q,$(SRC:%/=%)); out=$(call ts_q,$(OUT:%/=%)); cd "$$out" && find . -path ./.timeside -prune -o -type f \( -name '*.jsonl' -o -name '*.h5' -o -name '*.png' -o -name '*.dat' -o -name '*.opus' -o -name '*.info.json' \) -print | while IFS= read -r f; do s=$${f%.info.json}; s=$${s%.jsonl}; s=$${s%.h5}; s=$${s%.waveform.png}; s=$${s%.spectrogram.png}; s=$${s%.dat}; s=$${s%.opus}; [ "$$f" = ./catalog.jsonl ] || [ -e "$$src/$$s" ] || { rm -f "$$f" && echo "removed $$out/$${f#./}"; }; done
+	@$(call ts_q,$(TS_ARCHIVE_CLEAN)) $(call ts_q,$(SRC)) $(call ts_q,$(OUT))
