@@ -31,7 +31,9 @@
 # OUT/.timeside/rules.mk (regenerated at each run, rewritten only when it changes), with each
 # name escaped for make and single-quoted for the shell: spaces, quotes, brackets, = % # $ :
 # and non-ASCII names work. Names holding ';', '\' or a newline cannot be written in a make
-# rule at all: they are skipped and listed by `make ... unsupported` (rename them).
+# rule at all: they are skipped and listed by `make ... unsupported` (rename them), one per
+# line with a '\' shown doubled and a newline as \n. (Lists of escaped names are never
+# counted with $(words): a name with spaces would count as several.)
 #
 # Failures: a command that fails (or runs past TIMEOUT) leaves its messages in
 # OUT/.timeside/failed/NAME.KIND; that file and kind are then not tried again until the input
@@ -132,8 +134,8 @@ all: $(ts_kinds)
 include $(subst $(ts_space),\ ,$(ts_rules))
 
 $(foreach k,$(ts_rule_kinds),$(eval $(k): $$(TS_ALL_$(k))))
-ifneq ($(TS_FAILED),)
-$(warning archive.mk: $(words $(TS_FAILED)) output(s) failed before and are not retried until their input or options change; `make ... failed` lists them)
+ifneq ($(TS_FAILED_COUNT),)
+$(warning archive.mk: $(words $(TS_FAILED_COUNT)) output(s) failed before and are not retried until their input or options change; `make ... failed` lists them)
 endif
 
 # The catalog: every file's ts-info facts, one JSON line per file in the order of the names,
@@ -150,8 +152,9 @@ failed:
 	@cd $(call ts_q,$(ts_state)) 2>/dev/null && [ -d failed ] && find failed -type f -printf '%P\n' | LC_ALL=C sort | \
 	  while IFS= read -r f; do printf '%s: %s\n' "$$f" "$$(tail -n 1 "failed/$$f")"; done || true
 
+# The names skipped, one per line (a '\' shown doubled, a newline as \n), or (none).
 unsupported:
-	@printf '%s\n' $(if $(TS_UNSUPPORTED),$(foreach f,$(TS_UNSUPPORTED),$(call ts_q,$(f))),'(none)')
+	@sed -n 's/^#unsupported //p' $(call ts_q,$(ts_rules)) | grep . || echo '(none)'
 
 clean-stale:
 	@$(call ts_q,$(TS_ARCHIVE_CLEAN)) $(call ts_q,$(SRC)) $(call ts_q,$(OUT))
