@@ -13,7 +13,7 @@
 #   waveform     NAME.waveform.png     ts-graph waveform $(WAVEFORM_OPTIONS)
 #   spectrogram  NAME.spectrogram.png  ts-graph spectrogram $(SPECTROGRAM_OPTIONS)
 #   dat          NAME.dat              audiowaveform data for peaks.js: ts-analyze -a waveform
-#                                      $(DAT_OPTIONS) -f dat
+#                                      $(DAT_OPTIONS) -f dat --bits $(DAT_BITS)
 #   opus         NAME.opus             ts-transcode -f opus $(OPUS_OPTIONS)
 #   info         NAME.info.json        ts-info, and OUT/catalog.jsonl: every file's facts
 #
@@ -54,6 +54,10 @@ ANALYZE_OPTIONS ?=
 WAVEFORM_OPTIONS ?=
 SPECTROGRAM_OPTIONS ?=
 DAT_OPTIONS ?= -p waveform.pixels_per_second=100
+# peaks.js 4 loads 8-bit data only (and one or two channels: the waveform analyzer's default,
+# channels=mixed, gives one; -p waveform.channels=each gives one per source channel, which
+# peaks.js refuses for sources of more than two). 16 suits audiowaveform's own tools.
+DAT_BITS ?= 8
 OPUS_OPTIONS ?=
 TIMEOUT ?=
 # The tools: from PATH unless TS_BIN names their folder.
@@ -87,7 +91,7 @@ ts_opts_results = $(call ts_id,$(TS_ANALYZE)) --preset $(PRESET) $(ts_preset_id)
 ts_opts_hdf5 = $(call ts_id,$(TS_SERIALIZE))
 ts_opts_waveform = $(call ts_id,$(TS_GRAPH)) $(WAVEFORM_OPTIONS)
 ts_opts_spectrogram = $(call ts_id,$(TS_GRAPH)) $(SPECTROGRAM_OPTIONS)
-ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS)
+ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS) --bits $(DAT_BITS) $(if $(ts_dat_direct),,$(call ts_id,$(TS_SERIALIZE)))
 ts_opts_opus = $(call ts_id,$(TS_TRANSCODE)) $(OPUS_OPTIONS)
 ts_opts_info = $(call ts_id,$(TS_INFO))
 
@@ -96,6 +100,14 @@ ts_keep = $(shell mkdir -p $(call ts_q,$(ts_state)) && f=$(call ts_q,$(1)) && pr
 ts_kinds := $(filter results hdf5 waveform spectrogram dat opus info,$(OUTPUTS))
 ifneq ($(filter-out $(ts_kinds),$(OUTPUTS)),)
 $(error archive.mk: OUTPUTS holds $(filter-out $(ts_kinds),$(OUTPUTS)); the kinds are results hdf5 waveform spectrogram dat opus info)
+endif
+ifneq ($(filter dat,$(ts_kinds)),)
+ifneq ($(filter-out 8 16,$(DAT_BITS))$(words $(DAT_BITS)),1)
+$(error archive.mk: DAT_BITS is '$(DAT_BITS)'; it is 8 (peaks.js) or 16)
+endif
+# ts-analyze writes the dat file itself when it has --bits (-f dat --bits, as ts-serialize);
+# before that, its waveform result goes through ts-serialize -f dat --bits (the same bytes).
+ts_dat_direct := $(shell $(TS_ANALYZE) --help 2>/dev/null | grep -q -e '--bits' && echo 1)
 endif
 # hdf5 is made from the results.
 ts_rule_kinds := $(sort $(ts_kinds) $(if $(filter hdf5,$(ts_kinds)),results))
@@ -123,7 +135,13 @@ ts_recipe_results = $(call ts_run,$(TS_ANALYZE) --quiet --preset $(PRESET) $(ANA
 ts_recipe_hdf5 = $(call ts_run,$(TS_SERIALIZE) --quiet "$$in" -o "$$out")
 ts_recipe_waveform = $(call ts_run,$(TS_GRAPH) waveform --quiet $(WAVEFORM_OPTIONS) "$$in" -o "$$out")
 ts_recipe_spectrogram = $(call ts_run,$(TS_GRAPH) spectrogram --quiet $(SPECTROGRAM_OPTIONS) "$$in" -o "$$out")
-ts_recipe_dat = $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f dat "$$in" -o "$$out")
+ts_recipe_dat = $(if $(ts_dat_direct),$(ts_recipe_dat_direct),$(ts_recipe_dat_serialize))
+ts_recipe_dat_direct = $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f dat --bits $(DAT_BITS) "$$in" -o "$$out")
+# (the waveform result in a temporary file named as the tools name theirs, .NAME.tmp-XXXXXX,
+# which ts-batch removes after a killed run)
+ts_recipe_dat_serialize = mkdir -p "$$(dirname "$$out")" && wf=$$(mktemp "$$(dirname "$$out")/.$$(basename "$$out").tmp-XXXXXX") && \
+  $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f jsonl "$$in" -o "$$wf" 2>&1 && \
+  $(TS_JOB) $(ts_timeout) $(TS_SERIALIZE) --quiet -f dat --bits $(DAT_BITS) "$$wf" -o "$$out" 2>&1; s=$$?; rm -f "$$wf"; exit $$s)
 ts_recipe_opus = $(call ts_run,$(TS_TRANSCODE) --quiet -f opus $(OPUS_OPTIONS) "$$in" -o "$$out")
 ts_recipe_info = $(call ts_run,$(TS_INFO) "$$in" -o "$$out")
 

@@ -217,8 +217,9 @@ for s in srcs:
     d = open(o + ".dat", "rb").read()
     version, flags, rate, spp, length = struct.unpack("<iIiiI", d[:20])
     info = json.load(open(o + ".info.json"))
-    assert version == 1 and flags == 0 and rate == info["rate"] and spp == rate // 50, (version, flags, rate, spp)
-    assert length == -(-info["frames"] // spp) and len(d) == 20 + 4 * length, (length, info["frames"])
+    # peaks.js 4: 8-bit (flags bit 0), one channel (version 1)
+    assert version == 1 and flags == 1 and rate == info["rate"] and spp == rate // 50, (version, flags, rate, spp)
+    assert length == -(-info["frames"] // spp) and len(d) == 20 + 2 * length, (length, info["frames"])
     op = json.loads(subprocess.run(["ts-info", o + ".opus"], capture_output=True, check=True).stdout)
     assert op["codec"] == "opus" and abs(op["duration"] - info["duration"]) < 0.03, op
 PY
