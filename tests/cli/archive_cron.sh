@@ -3,7 +3,7 @@
 # lacks the folder of the tools. Installed ($prefix/share/timeside/ts-batch, the tools in
 # $prefix/bin) and from a source tree (build/tools) it finds them itself; a missing tool is one
 # error naming it and where ts-batch looked, exit 69, before any file is tried.
-. "$TS_SRC/tests/cli/lib.sh"
+. "${TS_SRC:?TS_SRC: the source tree}/tests/cli/lib.sh" || exit 1
 CRON_PATH=/usr/bin:/bin
 tools=(ts-analyze ts-decode ts-gen ts-graph ts-info ts-serialize ts-transcode)
 

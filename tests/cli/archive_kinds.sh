@@ -1,7 +1,7 @@
 #!/bin/bash
 # archive.mk's web outputs on a few short files: the dat kind gives what peaks.js 4 loads
 # (8-bit, one or two channels), byte for byte what ts-serialize -f dat gives.
-. "$TS_SRC/tests/cli/lib.sh"
+. "${TS_SRC:?TS_SRC: the source tree}/tests/cli/lib.sh" || exit 1
 MK="$TS_SRC/share/archive.mk"
 
 mkdir -p "src/Disc [1]" "src/ünï"

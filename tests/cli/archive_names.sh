@@ -2,7 +2,7 @@
 # archive.mk's bookkeeping over awkward names, without starting a tool: clean-stale (relative,
 # absolute and trailing-slash SRC and OUT, through examples/archive too) removes exactly the
 # outputs of deleted sources.
-. "$TS_SRC/tests/cli/lib.sh"
+. "${TS_SRC:?TS_SRC: the source tree}/tests/cli/lib.sh" || exit 1
 MK="$TS_SRC/share/archive.mk"
 EX="$TS_SRC/examples/archive/Makefile"
 
