@@ -15,6 +15,12 @@
 #   dat          NAME.dat              audiowaveform data for peaks.js: ts-analyze -a waveform
 #                                      $(DAT_OPTIONS) -f dat --bits $(DAT_BITS)
 #   opus         NAME.opus             ts-transcode -f opus $(OPUS_OPTIONS)
+#   preview      NAME.preview.EXT      a web player's copy: ts-transcode -f $(PREVIEW_FORMAT)
+#                                      --channels $(PREVIEW_CHANNELS) $(PREVIEW_OPTIONS), EXT
+#                                      the format (mp3 ogg opus m4a);
+#                                      PREVIEW_LOUDNESS=-16 adds --normalize -16 (EBU R128
+#                                      loudness, two passes; PREVIEW_TRUE_PEAK=DBTP adds
+#                                      --true-peak, else ts-transcode's -1)
 #   info         NAME.info.json        ts-info, and OUT/catalog.jsonl: every file's facts
 #
 # Incremental: an output is remade when its input is newer, or when an option that shapes it
@@ -59,6 +65,18 @@ DAT_OPTIONS ?= -p waveform.pixels_per_second=100
 # peaks.js refuses for sources of more than two). 16 suits audiowaveform's own tools.
 DAT_BITS ?= 8
 OPUS_OPTIONS ?=
+# Previews for web players: mp3, because every browser plays it in <audio> (Safari, and so
+# every browser on iPhones and iPads, has long played no Ogg file, Vorbis or Opus; AAC in m4a
+# needs a codec some Linux browsers lack). At a constant 128 kb/s, as browsers seek in an mp3
+# by byte offset: exact at a constant rate, approximate in a VBR file.
+# Stereo: mp3 holds at most two channels, so a 5.1 mix is downmixed (ITU-R BS.775); a mono
+# source is copied to both, which joint-stereo mp3 codes at next to no cost. Empty: the
+# source's channels (where the format holds them); 1: mono.
+PREVIEW_FORMAT ?= mp3
+PREVIEW_CHANNELS ?= 2
+PREVIEW_OPTIONS ?= --bitrate 128
+PREVIEW_LOUDNESS ?=
+PREVIEW_TRUE_PEAK ?=
 TIMEOUT ?=
 # The tools: from PATH unless TS_BIN names their folder.
 TS_BIN ?=
@@ -93,14 +111,39 @@ ts_opts_waveform = $(call ts_id,$(TS_GRAPH)) $(WAVEFORM_OPTIONS)
 ts_opts_spectrogram = $(call ts_id,$(TS_GRAPH)) $(SPECTROGRAM_OPTIONS)
 ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS) --bits $(DAT_BITS) $(if $(ts_dat_direct),,$(call ts_id,$(TS_SERIALIZE)))
 ts_opts_opus = $(call ts_id,$(TS_TRANSCODE)) $(OPUS_OPTIONS)
+ts_opts_preview = $(call ts_id,$(TS_TRANSCODE)) -f $(PREVIEW_FORMAT) $(ts_preview_options)
 ts_opts_info = $(call ts_id,$(TS_INFO))
 
 # Writes FILE with TEXT unless it already holds exactly that (its date then stays).
 ts_keep = $(shell mkdir -p $(call ts_q,$(ts_state)) && f=$(call ts_q,$(1)) && printf '%s\n' $(call ts_q,$(2)) | cmp -s - "$$f" 2>/dev/null || printf '%s\n' $(call ts_q,$(2)) >"$$f")
-ts_kinds := $(filter results hdf5 waveform spectrogram dat opus info,$(OUTPUTS))
+ts_kinds := $(filter results hdf5 waveform spectrogram dat opus preview info,$(OUTPUTS))
 ifneq ($(filter-out $(ts_kinds),$(OUTPUTS)),)
-$(error archive.mk: OUTPUTS holds $(filter-out $(ts_kinds),$(OUTPUTS)); the kinds are results hdf5 waveform spectrogram dat opus info)
+$(error archive.mk: OUTPUTS holds $(filter-out $(ts_kinds),$(OUTPUTS)); the kinds are results hdf5 waveform spectrogram dat opus preview info)
 endif
+ifneq ($(filter preview,$(ts_kinds)),)
+ifneq ($(filter-out mp3 ogg opus m4a,$(PREVIEW_FORMAT))$(words $(PREVIEW_FORMAT)),1)
+$(error archive.mk: PREVIEW_FORMAT is '$(PREVIEW_FORMAT)'; it is mp3, ogg, opus or m4a)
+endif
+ifneq ($(filter-out 1 2,$(PREVIEW_CHANNELS))$(words $(PREVIEW_CHANNELS)),$(if $(PREVIEW_CHANNELS),1,0))
+$(error archive.mk: PREVIEW_CHANNELS is '$(PREVIEW_CHANNELS)'; it is 2, 1, or empty for the source's)
+endif
+# (bad unless a number from -70 to 0, as ts-transcode takes for both)
+ts_level = $(shell printf '%s\n' $(call ts_q,$(1)) | awk '!/^[-+]?[0-9]+([.][0-9]+)?$$/ || $$0 + 0 < -70 || $$0 + 0 > 0 { bad = 1 } END { if (bad || NR != 1) print "bad" }')
+ifneq ($(PREVIEW_LOUDNESS),)
+ifneq ($(call ts_level,$(PREVIEW_LOUDNESS)),)
+$(error archive.mk: PREVIEW_LOUDNESS is '$(PREVIEW_LOUDNESS)'; it is a loudness in LUFS from -70 to 0, as -16)
+endif
+endif
+ifneq ($(PREVIEW_TRUE_PEAK),)
+ifneq ($(call ts_level,$(PREVIEW_TRUE_PEAK)),)
+$(error archive.mk: PREVIEW_TRUE_PEAK is '$(PREVIEW_TRUE_PEAK)'; it is a level in dBTP from -70 to 0, as -1)
+endif
+endif
+endif
+# ts-transcode's options of a preview: the channels, PREVIEW_OPTIONS, the loudness.
+ts_preview_options = $(if $(PREVIEW_CHANNELS),--channels $(PREVIEW_CHANNELS)) $(PREVIEW_OPTIONS) \
+  $(if $(PREVIEW_LOUDNESS),--normalize $(PREVIEW_LOUDNESS) \
+  $(if $(PREVIEW_TRUE_PEAK),--true-peak $(PREVIEW_TRUE_PEAK)))
 ifneq ($(filter dat,$(ts_kinds)),)
 ifneq ($(filter-out 8 16,$(DAT_BITS))$(words $(DAT_BITS)),1)
 $(error archive.mk: DAT_BITS is '$(DAT_BITS)'; it is 8 (peaks.js) or 16)
@@ -119,7 +162,7 @@ $(foreach k,$(ts_rule_kinds),$(eval TS_STAMP_$(k) := $(ts_state_mk)/$(k)))
 TS_RULES ?= $(ts_state)/rules.mk
 TS_ONLY ?=
 ts_rules := $(TS_RULES)
-ts_gen := $(shell mkdir -p $(call ts_q,$(ts_state)) && TS_ONLY=$(call ts_q,$(TS_ONLY)) $(call ts_q,$(TS_ARCHIVE_RULES)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(ts_rule_kinds) >$(call ts_q,$(ts_rules)).tmp && { cmp -s $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)) && rm -f $(call ts_q,$(ts_rules)).tmp || mv -f $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)); } || echo failed)
+ts_gen := $(shell mkdir -p $(call ts_q,$(ts_state)) && TS_ONLY=$(call ts_q,$(TS_ONLY)) TS_PREVIEW_FORMAT=$(call ts_q,$(PREVIEW_FORMAT)) $(call ts_q,$(TS_ARCHIVE_RULES)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(ts_rule_kinds) >$(call ts_q,$(ts_rules)).tmp && { cmp -s $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)) && rm -f $(call ts_q,$(ts_rules)).tmp || mv -f $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)); } || echo failed)
 ifneq ($(ts_gen),)
 $(error archive.mk: cannot list the audio files under $(SRC) into $(ts_rules))
 endif
@@ -143,6 +186,7 @@ ts_recipe_dat_serialize = mkdir -p "$$(dirname "$$out")" && wf=$$(mktemp "$$(dir
   $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f jsonl "$$in" -o "$$wf" 2>&1 && \
   $(TS_JOB) $(ts_timeout) $(TS_SERIALIZE) --quiet -f dat --bits $(DAT_BITS) "$$wf" -o "$$out" 2>&1; s=$$?; rm -f "$$wf"; exit $$s)
 ts_recipe_opus = $(call ts_run,$(TS_TRANSCODE) --quiet -f opus $(OPUS_OPTIONS) "$$in" -o "$$out")
+ts_recipe_preview = $(call ts_run,$(TS_TRANSCODE) --quiet -f $(PREVIEW_FORMAT) $(ts_preview_options) "$$in" -o "$$out")
 ts_recipe_info = $(call ts_run,$(TS_INFO) "$$in" -o "$$out")
 
 .PHONY: all catalog unsupported failed clean-stale $(ts_rule_kinds)

@@ -220,8 +220,9 @@ for s in srcs:
     # peaks.js 4: 8-bit (flags bit 0), one channel (version 1)
     assert version == 1 and flags == 1 and rate == info["rate"] and spp == rate // 50, (version, flags, rate, spp)
     assert length == -(-info["frames"] // spp) and len(d) == 20 + 2 * length, (length, info["frames"])
-    op = json.loads(subprocess.run(["ts-info", o + ".opus"], capture_output=True, check=True).stdout)
-    assert op["codec"] == "opus" and abs(op["duration"] - info["duration"]) < 0.03, op
+    op = json.loads(subprocess.run(["ts-info", o + ".preview.mp3"], capture_output=True, check=True).stdout)
+    assert op["codec"] == "mp3" and op["bit_rate"] == 96000 and op["channels"] == 2, op
+    assert abs(op["duration"] - info["duration"]) < 0.03, (op["duration"], info["duration"])
 PY
 : >"$JOBLOG"
 ex -j2 -k TS_JOB="$T/joblog" >again.out 2>&1 && [ ! -s "$JOBLOG" ] && pass || fail "example: a second make ran $(cat "$JOBLOG")"

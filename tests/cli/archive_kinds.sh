@@ -1,6 +1,7 @@
 #!/bin/bash
 # archive.mk's web outputs on a few short files: the dat kind gives what peaks.js 4 loads
-# (8-bit, one or two channels), byte for byte what ts-serialize -f dat gives.
+# (8-bit, one or two channels), byte for byte what ts-serialize -f dat gives; the preview kind
+# (NAME.preview.EXT, PREVIEW_FORMAT, PREVIEW_OPTIONS, PREVIEW_LOUDNESS) beside the opus kind.
 . "${TS_SRC:?TS_SRC: the source tree}/tests/cli/lib.sh" || exit 1
 MK="$TS_SRC/share/archive.mk"
 
@@ -99,5 +100,80 @@ s=$?
 # No temporary file is left beside the outputs.
 left=$(find out direct each badout -path '*/.timeside' -prune -o -name '.*' -print)
 [ -z "$left" ] && pass || fail "temporary files left: $left"
+
+# --- preview: NAME.preview.mp3 at 128 kb/s by default, beside the opus kind -------------------
+# info_of FILE KEY...: ts-info's values, space-separated.
+info_of() { local f=$1; shift; ts-info --no-sha1 "$f" | $PY -c 'import json, sys; d = json.load(sys.stdin); print(*(d[k] for k in sys.argv[1:]))' "$@"; }
+: >jobs.log
+am pv OUTPUTS="preview opus info" TS_JOB="$T/joblog" >pv.log 2>&1 && pass || fail "preview: make: $(tail -3 pv.log)"
+[ "$(grep -c ts-transcode jobs.log)" = 6 ] && [ "$(grep -c -e '-f mp3 --channels 2 --bitrate 128 ' jobs.log)" = 3 ] && pass ||
+    fail "preview: the commands: $(cat jobs.log)"
+for n in "Disc [1]/stereo 'a'.wav" "ünï/mono.flac" "six.wav"; do
+    dur=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["duration"])' "pv/$n.info.json")
+    read -r codec rate ch d <<<"$(info_of "pv/$n.preview.mp3" codec bit_rate channels duration)"
+    [ "$codec $rate $ch" = "mp3 128000 2" ] && $PY -c "import sys; assert abs($d - $dur) < 0.06" && pass ||
+        fail "preview of $n: codec $codec, bit rate $rate, $ch channels, duration $d (source $dur)"
+    [ "$(info_of "pv/$n.opus" codec)" = opus ] && pass || fail "opus of $n: not opus"
+done
+# A second run makes nothing.
+: >jobs.log
+am pv OUTPUTS="preview opus info" TS_JOB="$T/joblog" >/dev/null 2>&1
+[ ! -s jobs.log ] && pass || fail "preview, second run: $(cat jobs.log)"
+# PREVIEW_OPTIONS and PREVIEW_FORMAT remake the previews, and nothing else.
+: >jobs.log
+am pv OUTPUTS="preview opus info" PREVIEW_OPTIONS="--bitrate 64" TS_JOB="$T/joblog" >/dev/null 2>&1
+[ "$(wc -l <jobs.log)" = 3 ] && [ "$(grep -c -e '-f mp3 --channels 2 --bitrate 64 ' jobs.log)" = 3 ] && pass ||
+    fail "PREVIEW_OPTIONS: the commands: $(cat jobs.log)"
+[ "$(info_of "pv/ünï/mono.flac.preview.mp3" bit_rate)" = 64000 ] && pass || fail "PREVIEW_OPTIONS: not 64 kb/s"
+: >jobs.log
+am pv OUTPUTS="preview opus info" PREVIEW_FORMAT=ogg PREVIEW_OPTIONS= PREVIEW_CHANNELS= TS_JOB="$T/joblog" >/dev/null 2>&1
+[ "$(wc -l <jobs.log)" = 3 ] && [ "$(grep -c -e '-f ogg src' jobs.log)" = 3 ] && pass || fail "PREVIEW_FORMAT=ogg: the commands: $(cat jobs.log)"
+# (Vorbis holds six channels: PREVIEW_CHANNELS= keeps them)
+[ "$(info_of "pv/six.wav.preview.ogg" codec channels)" = "vorbis 6" ] && pass || fail "PREVIEW_FORMAT=ogg: $(info_of "pv/six.wav.preview.ogg" codec channels)"
+[ -f "pv/six.wav.preview.mp3" ] && pass || fail "PREVIEW_FORMAT=ogg removed the mp3 previews"
+expect_fail "PREVIEW_CHANNELS=6" 2 "PREVIEW_CHANNELS" am pv OUTPUTS=preview PREVIEW_CHANNELS=6
+expect_fail "PREVIEW_FORMAT=wav" 2 "PREVIEW_FORMAT" am pv OUTPUTS=preview PREVIEW_FORMAT=wav
+expect_fail "PREVIEW_LOUDNESS=loud" 2 "PREVIEW_LOUDNESS" am pv OUTPUTS=preview PREVIEW_LOUDNESS=loud
+expect_fail "PREVIEW_LOUDNESS=5" 2 "PREVIEW_LOUDNESS" am pv OUTPUTS=preview PREVIEW_LOUDNESS=5
+expect_fail "PREVIEW_TRUE_PEAK=-1dB" 2 "PREVIEW_TRUE_PEAK" am pv OUTPUTS=preview PREVIEW_LOUDNESS=-16 PREVIEW_TRUE_PEAK=-1dB
+# PREVIEW_LOUDNESS and PREVIEW_TRUE_PEAK: ts-transcode --normalize LUFS [--true-peak DBTP]. This
+# ts-transcode logs its arguments and drops those two when the real one lacks them.
+cat >norm-transcode <<'SH'
+#!/bin/bash
+printf '%s\n' "$*" >>"$JOBLOG"
+ts-transcode --help | grep -q -e --normalize && exec ts-transcode "$@"
+args=()
+while [ $# -gt 0 ]; do
+    case $1 in --normalize | --true-peak) shift ;; *) args+=("$1") ;; esac
+    shift
+done
+exec ts-transcode "${args[@]}"
+SH
+chmod +x norm-transcode
+: >jobs.log
+am pv OUTPUTS="preview opus info" PREVIEW_LOUDNESS=-16 TS_TRANSCODE="$T/norm-transcode" >pvn.log 2>&1 && pass ||
+    fail "PREVIEW_LOUDNESS=-16: $(tail -3 pvn.log)"
+# (the opus files are remade too: TS_TRANSCODE is another program)
+[ "$(grep -c -e '-f mp3 --channels 2 --bitrate 128 --normalize -16 src' jobs.log)" = 3 ] && ! grep -q -e --true-peak jobs.log && pass ||
+    fail "PREVIEW_LOUDNESS=-16: the commands: $(cat jobs.log)"
+: >jobs.log
+am pv OUTPUTS="preview opus info" PREVIEW_LOUDNESS=-16 PREVIEW_TRUE_PEAK=-2 TS_TRANSCODE="$T/norm-transcode" >/dev/null 2>&1
+[ "$(wc -l <jobs.log)" = 3 ] && [ "$(grep -c -e '-f mp3 --channels 2 --bitrate 128 --normalize -16 --true-peak -2 src' jobs.log)" = 3 ] && pass ||
+    fail "PREVIEW_TRUE_PEAK=-2: the commands: $(cat jobs.log)"
+if ts-transcode --help | grep -q -e --normalize; then
+    # The real thing: the preview's integrated loudness is -16 LUFS.
+    l=$(ts-analyze --quiet -a loudness "pv/Disc [1]/stereo 'a'.wav.preview.mp3" | $PY -c '
+import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r["id"] == "loudness.integrated": print(r["data"]["value"])')
+    $PY -c "assert abs($l + 16) < 0.5, $l" && pass || fail "PREVIEW_LOUDNESS=-16: the preview is at $l LUFS"
+else
+    echo "archive_kinds: ts-transcode has no --normalize yet: the preview's loudness is not measured" >&2
+fi
+# ts-batch makes previews too.
+"$TS_SRC/scripts/ts-batch" --outputs preview src bpv >bpv.json 2>bpv.err
+$PY -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["files"], s["done"], s["status"]) == (3, 3, 0), s' bpv.json &&
+    [ -f "bpv/six.wav.preview.mp3" ] && pass || fail "ts-batch --outputs preview: $(head -c 300 bpv.json) $(head -c 300 bpv.err)"
 
 finish

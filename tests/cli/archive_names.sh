@@ -12,7 +12,7 @@ names=("Coll A/Disc 2 [live]/take 1 [1] 'v'.wav" "it's \"quoted\"/x.flac" "ünï
     "x=y%z#w/a,b.wav" "plain/song.opus" "a\$b:c/Z.WAV" "plain/keep me.m4a")
 # Deleted below: 3 of the 7.
 gone=("Coll A/Disc 2 [live]/take 1 [1] 'v'.wav" "ünïcødé/日本/曲 ñ.mp3" "x=y%z#w/a,b.wav")
-suffixes=(.jsonl .h5 .waveform.png .spectrogram.png .dat .opus .info.json)
+suffixes=(.jsonl .h5 .waveform.png .spectrogram.png .dat .opus .info.json .preview.mp3 .preview.ogg .preview.opus .preview.m4a)
 
 # make_tree DIR: DIR/src with every source, DIR/out with every output of each, and files in
 # DIR/out that are no output of an audio file (they stay).
