@@ -21,7 +21,7 @@
 #                                      PREVIEW_LOUDNESS=-16 adds --normalize -16 (EBU R128
 #                                      loudness, two passes; PREVIEW_TRUE_PEAK=DBTP adds
 #                                      --true-peak, else ts-transcode's -1)
-#   info         NAME.info.json        ts-info, and OUT/catalog.jsonl: every file's facts
+#   info         NAME.info.json        ts-info, and the catalog: every file's facts
 #
 # Incremental: an output is remade when its input is newer, or when an option that shapes it
 # changed since the last run (each kind's options are kept in OUT/.timeside/KIND; changing
@@ -47,7 +47,9 @@
 # them. So a second run over an unchanged archive starts no tool at all.
 #
 # Targets: all (the default: every kind in OUTPUTS), one per kind (results, waveform, ...),
-# catalog (after all: OUT/catalog.jsonl from the info files), failed, unsupported (names
+# catalog (after all: OUT/catalog.jsonl and OUT/catalog.csv, one entry per audio file now under
+# SRC: its facts from the info files, the error of any output that failed, and for the CSV
+# loudness, tempo and key from the results; see archive-catalog), failed, unsupported (names
 # skipped), clean-stale (removes the outputs whose source is gone, and only those: SRC and OUT
 # are resolved first, so relative paths work; a SRC that is not a folder removes nothing; see
 # archive-clean).
@@ -92,6 +94,7 @@ TS_TRANSCODE ?= $(call ts_tool,ts-transcode)
 TS_INFO ?= $(call ts_tool,ts-info)
 TS_ARCHIVE_RULES ?= $(ts_dir)archive-rules
 TS_ARCHIVE_CLEAN ?= $(ts_dir)archive-clean
+TS_ARCHIVE_CATALOG ?= $(ts_dir)archive-catalog
 
 ts_q = '$(subst ','\'',$(1))'
 ts_empty :=
@@ -200,13 +203,15 @@ ifneq ($(TS_FAILED_COUNT),)
 $(warning archive.mk: $(words $(TS_FAILED_COUNT)) output(s) failed before and are not retried until their input or options change; `make ... failed` lists them)
 endif
 
-# The catalog: every file's ts-info facts, one JSON line per file in the order of the names,
-# gathered from the NAME.info.json files there are (run `make ... catalog` after `make`: with
-# -k, a target whose prerequisites failed is not made). Rewritten only when it changes.
+# The catalog: OUT/catalog.jsonl, one JSON line per audio file under SRC in the order of the
+# names (its ts-info facts from NAME.info.json, with "error" and "errors" when an output of it
+# failed; {"source", "error", "errors"} for a file ts-info cannot read), and OUT/catalog.csv,
+# one row per file (name, source, duration, rate, channels, codec, loudness, tempo, key from
+# the results, error). Deleted files have no entry. Run `make ... catalog` after `make` (with
+# -k, a target whose prerequisites failed is not made). Each is rewritten only when it
+# changes. archive-catalog (Python 3's standard library) writes them.
 catalog:
-	@out=$(call ts_q,$(OUT)); cd "$$out" && find . -path ./.timeside -prune -o -name '*.info.json' -type f -print0 | \
-	  LC_ALL=C sort -z | xargs -0r cat >.timeside/catalog.tmp && \
-	  { cmp -s .timeside/catalog.tmp catalog.jsonl && rm -f .timeside/catalog.tmp || mv -f .timeside/catalog.tmp catalog.jsonl; }
+	@$(call ts_q,$(TS_ARCHIVE_CATALOG)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(call ts_q,$(ts_rules))
 
 # The (file, kind) pairs that failed and are not retried until their input or options change,
 # with the error.

@@ -89,9 +89,17 @@ for root, _, files in os.walk("src"):
         n += 1
 assert n == 195, n
 PY
-n_info=$(find out -name '*.info.json' | wc -l)
-[ "$n_info" -ge 195 ] && [ "$(wc -l <out/catalog.jsonl)" = "$n_info" ] && pass ||
-    fail "catalog.jsonl: $(wc -l <out/catalog.jsonl) lines for $n_info info files"
+# The catalog: a line per file, the 5 broken ones with their error; a CSV row per file.
+$PY - <<'PY' && pass || fail "catalog: $(head -c 300 out/catalog.jsonl)"
+import csv, json
+e = [json.loads(l) for l in open("out/catalog.jsonl", encoding="utf-8")]
+assert len(e) == 200, len(e)
+bad = {"plain/text.mp3", "Coll A/Disc 1/empty.wav", "deep/er/still/truncated.flac", "ünïcødé/日本/random.m4a", "x=y%z#w/header only.wav"}
+assert {x["source"][len("src/"):] for x in e if "error" in x} == bad, [x for x in e if "error" in x]
+assert sum(1 for x in e if "duration" in x and "error" not in x) == 195
+rows = list(csv.DictReader(open("out/catalog.csv", encoding="utf-8", newline="")))
+assert len(rows) == 200 and sum(1 for r in rows if r["error"]) == 5, len(rows)
+PY
 [ -z "$(find out -name '.*.tmp-*')" ] && pass || fail "temporary files left"
 ls out/.timeside/runs/*.log >/dev/null && pass || fail "no run log"
 

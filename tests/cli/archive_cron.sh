@@ -107,6 +107,13 @@ mkdir -p emptybin
 cron_run "$T/usr/share/timeside/ts-batch" --ts-bin "$T/emptybin" --outputs info "$T/src" "$T/out7" >/dev/null 2>run7.err
 s=$?
 [ $s = 69 ] && grep -q "ts-info" run7.err && grep -qF "$T/emptybin" run7.err && pass || fail "--ts-bin without the tools: exit $s: $(cat run7.err)"
+# Without python3 (the catalog's), the same: exit 69 naming it. (A PATH of the commands
+# ts-batch runs before it gives up, and no python3.)
+mkdir -p nopy
+for c in dirname nproc sort make mkdir flock date tee awk mv cp cat rm; do ln -s "$(command -v $c)" nopy/; done
+CRON_PATH="$T/nopy" cron_run "$T/usr/share/timeside/ts-batch" --outputs info "$T/src" "$T/out8" >/dev/null 2>run8.err
+s=$?
+[ $s = 69 ] && [ "$(wc -l <run8.err)" = 1 ] && grep -q "python3" run8.err && pass || fail "without python3: exit $s: $(cat run8.err)"
 
 "$TS_SRC/scripts/ts-batch" --help | grep -q "69 " && pass || fail "ts-batch --help does not document status 69"
 
