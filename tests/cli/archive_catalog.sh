@@ -72,6 +72,20 @@ grep -qF '"a, b ""q""/take 1, ""best"".wav","src/a, b ""q""/take 1, ""best"".wav
 touch -d '1 hour ago' out/catalog.jsonl out/catalog.csv
 am catalog >/dev/null 2>&1
 [ -z "$(find out -maxdepth 1 -name 'catalog.*' -newermt '-10 minutes')" ] && pass || fail "an unchanged catalog was rewritten"
+# The values of a results file are read again only when it changes (size, date): a value
+# planted in the cache shows until the file is touched.
+$PY - <<'PY'
+import json
+p = "out/.timeside/catalog-cache.json"
+c = json.load(open(p, encoding="utf-8"))
+c['a, b "q"/take 1, "best".wav']["values"]["key"] = "planted"
+json.dump(c, open(p, "w", encoding="utf-8"), ensure_ascii=False)
+PY
+am catalog >/dev/null 2>&1
+grep -q ',planted,' out/catalog.csv && pass || fail "the cache of results values is not used: $(sed -n 2p out/catalog.csv)"
+touch 'out/a, b "q"/take 1, "best".wav.jsonl'
+am catalog >/dev/null 2>&1
+grep -q ',A minor,' out/catalog.csv && ! grep -q planted out/catalog.csv && pass || fail "a touched results file is not read again: $(sed -n 2p out/catalog.csv)"
 # A source changed since its facts were read: they are not given as its facts.
 touch "src/ünï/曲 1.flac"
 am catalog >/dev/null 2>&1
