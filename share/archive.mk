@@ -13,9 +13,15 @@
 #   waveform     NAME.waveform.png     ts-graph waveform $(WAVEFORM_OPTIONS)
 #   spectrogram  NAME.spectrogram.png  ts-graph spectrogram $(SPECTROGRAM_OPTIONS)
 #   dat          NAME.dat              audiowaveform data for peaks.js: ts-analyze -a waveform
-#                                      $(DAT_OPTIONS) -f dat
+#                                      $(DAT_OPTIONS) -f dat --bits $(DAT_BITS)
 #   opus         NAME.opus             ts-transcode -f opus $(OPUS_OPTIONS)
-#   info         NAME.info.json        ts-info, and OUT/catalog.jsonl: every file's facts
+#   preview      NAME.preview.EXT      a web player's copy: ts-transcode -f $(PREVIEW_FORMAT)
+#                                      --channels $(PREVIEW_CHANNELS) $(PREVIEW_OPTIONS), EXT
+#                                      the format (mp3 ogg opus m4a);
+#                                      PREVIEW_LOUDNESS=-16 adds --normalize -16 (EBU R128
+#                                      loudness, two passes; PREVIEW_TRUE_PEAK=DBTP adds
+#                                      --true-peak, else ts-transcode's -1)
+#   info         NAME.info.json        ts-info, and the catalog: every file's facts
 #
 # Incremental: an output is remade when its input is newer, or when an option that shapes it
 # changed since the last run (each kind's options are kept in OUT/.timeside/KIND; changing
@@ -31,7 +37,9 @@
 # OUT/.timeside/rules.mk (regenerated at each run, rewritten only when it changes), with each
 # name escaped for make and single-quoted for the shell: spaces, quotes, brackets, = % # $ :
 # and non-ASCII names work. Names holding ';', '\' or a newline cannot be written in a make
-# rule at all: they are skipped and listed by `make ... unsupported` (rename them).
+# rule at all: they are skipped and listed by `make ... unsupported` (rename them), one per
+# line with a '\' shown doubled and a newline as \n. (Lists of escaped names are never
+# counted with $(words): a name with spaces would count as several.)
 #
 # Failures: a command that fails (or runs past TIMEOUT) leaves its messages in
 # OUT/.timeside/failed/NAME.KIND; that file and kind are then not tried again until the input
@@ -39,8 +47,12 @@
 # them. So a second run over an unchanged archive starts no tool at all.
 #
 # Targets: all (the default: every kind in OUTPUTS), one per kind (results, waveform, ...),
-# catalog (after all: OUT/catalog.jsonl from the info files), failed, unsupported (names
-# skipped), clean-stale (removes outputs whose source is gone).
+# catalog (after all: OUT/catalog.jsonl and OUT/catalog.csv, one entry per audio file now under
+# SRC: its facts from the info files, the error of any output that failed, and for the CSV
+# loudness, tempo and key from the results; see archive-catalog), failed, unsupported (names
+# skipped), clean-stale (removes the outputs whose source is gone, and only those: SRC and OUT
+# are resolved first, so relative paths work; a SRC that is not a folder removes nothing; see
+# archive-clean).
 
 SRC ?= .
 OUT ?= timeside-out
@@ -50,7 +62,23 @@ ANALYZE_OPTIONS ?=
 WAVEFORM_OPTIONS ?=
 SPECTROGRAM_OPTIONS ?=
 DAT_OPTIONS ?= -p waveform.pixels_per_second=100
+# peaks.js 4 loads 8-bit data only (and one or two channels: the waveform analyzer's default,
+# channels=mixed, gives one; -p waveform.channels=each gives one per source channel, which
+# peaks.js refuses for sources of more than two). 16 suits audiowaveform's own tools.
+DAT_BITS ?= 8
 OPUS_OPTIONS ?=
+# Previews for web players: mp3, because every browser plays it in <audio> (Safari, and so
+# every browser on iPhones and iPads, has long played no Ogg file, Vorbis or Opus; AAC in m4a
+# needs a codec some Linux browsers lack). At a constant 128 kb/s, as browsers seek in an mp3
+# by byte offset: exact at a constant rate, approximate in a VBR file.
+# Stereo: mp3 holds at most two channels, so a 5.1 mix is downmixed (ITU-R BS.775); a mono
+# source is copied to both, which joint-stereo mp3 codes at next to no cost. Empty: the
+# source's channels (where the format holds them); 1: mono.
+PREVIEW_FORMAT ?= mp3
+PREVIEW_CHANNELS ?= 2
+PREVIEW_OPTIONS ?= --bitrate 128
+PREVIEW_LOUDNESS ?=
+PREVIEW_TRUE_PEAK ?=
 TIMEOUT ?=
 # The tools: from PATH unless TS_BIN names their folder.
 TS_BIN ?=
@@ -65,6 +93,8 @@ TS_GRAPH ?= $(call ts_tool,ts-graph)
 TS_TRANSCODE ?= $(call ts_tool,ts-transcode)
 TS_INFO ?= $(call ts_tool,ts-info)
 TS_ARCHIVE_RULES ?= $(ts_dir)archive-rules
+TS_ARCHIVE_CLEAN ?= $(ts_dir)archive-clean
+TS_ARCHIVE_CATALOG ?= $(ts_dir)archive-catalog
 
 ts_q = '$(subst ','\'',$(1))'
 ts_empty :=
@@ -82,15 +112,48 @@ ts_opts_results = $(call ts_id,$(TS_ANALYZE)) --preset $(PRESET) $(ts_preset_id)
 ts_opts_hdf5 = $(call ts_id,$(TS_SERIALIZE))
 ts_opts_waveform = $(call ts_id,$(TS_GRAPH)) $(WAVEFORM_OPTIONS)
 ts_opts_spectrogram = $(call ts_id,$(TS_GRAPH)) $(SPECTROGRAM_OPTIONS)
-ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS)
+ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS) --bits $(DAT_BITS) $(if $(ts_dat_direct),,$(call ts_id,$(TS_SERIALIZE)))
 ts_opts_opus = $(call ts_id,$(TS_TRANSCODE)) $(OPUS_OPTIONS)
+ts_opts_preview = $(call ts_id,$(TS_TRANSCODE)) -f $(PREVIEW_FORMAT) $(ts_preview_options)
 ts_opts_info = $(call ts_id,$(TS_INFO))
 
 # Writes FILE with TEXT unless it already holds exactly that (its date then stays).
 ts_keep = $(shell mkdir -p $(call ts_q,$(ts_state)) && f=$(call ts_q,$(1)) && printf '%s\n' $(call ts_q,$(2)) | cmp -s - "$$f" 2>/dev/null || printf '%s\n' $(call ts_q,$(2)) >"$$f")
-ts_kinds := $(filter results hdf5 waveform spectrogram dat opus info,$(OUTPUTS))
+ts_kinds := $(filter results hdf5 waveform spectrogram dat opus preview info,$(OUTPUTS))
 ifneq ($(filter-out $(ts_kinds),$(OUTPUTS)),)
-$(error archive.mk: OUTPUTS holds $(filter-out $(ts_kinds),$(OUTPUTS)); the kinds are results hdf5 waveform spectrogram dat opus info)
+$(error archive.mk: OUTPUTS holds $(filter-out $(ts_kinds),$(OUTPUTS)); the kinds are results hdf5 waveform spectrogram dat opus preview info)
+endif
+ifneq ($(filter preview,$(ts_kinds)),)
+ifneq ($(filter-out mp3 ogg opus m4a,$(PREVIEW_FORMAT))$(words $(PREVIEW_FORMAT)),1)
+$(error archive.mk: PREVIEW_FORMAT is '$(PREVIEW_FORMAT)'; it is mp3, ogg, opus or m4a)
+endif
+ifneq ($(filter-out 1 2,$(PREVIEW_CHANNELS))$(words $(PREVIEW_CHANNELS)),$(if $(PREVIEW_CHANNELS),1,0))
+$(error archive.mk: PREVIEW_CHANNELS is '$(PREVIEW_CHANNELS)'; it is 2, 1, or empty for the source's)
+endif
+# (bad unless a number from -70 to 0, as ts-transcode takes for both)
+ts_level = $(shell printf '%s\n' $(call ts_q,$(1)) | awk '!/^[-+]?[0-9]+([.][0-9]+)?$$/ || $$0 + 0 < -70 || $$0 + 0 > 0 { bad = 1 } END { if (bad || NR != 1) print "bad" }')
+ifneq ($(PREVIEW_LOUDNESS),)
+ifneq ($(call ts_level,$(PREVIEW_LOUDNESS)),)
+$(error archive.mk: PREVIEW_LOUDNESS is '$(PREVIEW_LOUDNESS)'; it is a loudness in LUFS from -70 to 0, as -16)
+endif
+endif
+ifneq ($(PREVIEW_TRUE_PEAK),)
+ifneq ($(call ts_level,$(PREVIEW_TRUE_PEAK)),)
+$(error archive.mk: PREVIEW_TRUE_PEAK is '$(PREVIEW_TRUE_PEAK)'; it is a level in dBTP from -70 to 0, as -1)
+endif
+endif
+endif
+# ts-transcode's options of a preview: the channels, PREVIEW_OPTIONS, the loudness.
+ts_preview_options = $(if $(PREVIEW_CHANNELS),--channels $(PREVIEW_CHANNELS)) $(PREVIEW_OPTIONS) \
+  $(if $(PREVIEW_LOUDNESS),--normalize $(PREVIEW_LOUDNESS) \
+  $(if $(PREVIEW_TRUE_PEAK),--true-peak $(PREVIEW_TRUE_PEAK)))
+ifneq ($(filter dat,$(ts_kinds)),)
+ifneq ($(filter-out 8 16,$(DAT_BITS))$(words $(DAT_BITS)),1)
+$(error archive.mk: DAT_BITS is '$(DAT_BITS)'; it is 8 (peaks.js) or 16)
+endif
+# ts-analyze writes the dat file itself when it has --bits (-f dat --bits, as ts-serialize);
+# before that, its waveform result goes through ts-serialize -f dat --bits (the same bytes).
+ts_dat_direct := $(shell $(TS_ANALYZE) --help 2>/dev/null | grep -q -e '--bits' && echo 1)
 endif
 # hdf5 is made from the results.
 ts_rule_kinds := $(sort $(ts_kinds) $(if $(filter hdf5,$(ts_kinds)),results))
@@ -102,7 +165,7 @@ $(foreach k,$(ts_rule_kinds),$(eval TS_STAMP_$(k) := $(ts_state_mk)/$(k)))
 TS_RULES ?= $(ts_state)/rules.mk
 TS_ONLY ?=
 ts_rules := $(TS_RULES)
-ts_gen := $(shell mkdir -p $(call ts_q,$(ts_state)) && TS_ONLY=$(call ts_q,$(TS_ONLY)) $(call ts_q,$(TS_ARCHIVE_RULES)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(ts_rule_kinds) >$(call ts_q,$(ts_rules)).tmp && { cmp -s $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)) && rm -f $(call ts_q,$(ts_rules)).tmp || mv -f $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)); } || echo failed)
+ts_gen := $(shell mkdir -p $(call ts_q,$(ts_state)) && TS_ONLY=$(call ts_q,$(TS_ONLY)) TS_PREVIEW_FORMAT=$(call ts_q,$(PREVIEW_FORMAT)) $(call ts_q,$(TS_ARCHIVE_RULES)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(ts_rule_kinds) >$(call ts_q,$(ts_rules)).tmp && { cmp -s $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)) && rm -f $(call ts_q,$(ts_rules)).tmp || mv -f $(call ts_q,$(ts_rules)).tmp $(call ts_q,$(ts_rules)); } || echo failed)
 ifneq ($(ts_gen),)
 $(error archive.mk: cannot list the audio files under $(SRC) into $(ts_rules))
 endif
@@ -118,8 +181,15 @@ ts_recipe_results = $(call ts_run,$(TS_ANALYZE) --quiet --preset $(PRESET) $(ANA
 ts_recipe_hdf5 = $(call ts_run,$(TS_SERIALIZE) --quiet "$$in" -o "$$out")
 ts_recipe_waveform = $(call ts_run,$(TS_GRAPH) waveform --quiet $(WAVEFORM_OPTIONS) "$$in" -o "$$out")
 ts_recipe_spectrogram = $(call ts_run,$(TS_GRAPH) spectrogram --quiet $(SPECTROGRAM_OPTIONS) "$$in" -o "$$out")
-ts_recipe_dat = $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f dat "$$in" -o "$$out")
+ts_recipe_dat = $(if $(ts_dat_direct),$(ts_recipe_dat_direct),$(ts_recipe_dat_serialize))
+ts_recipe_dat_direct = $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f dat --bits $(DAT_BITS) "$$in" -o "$$out")
+# (the waveform result in a temporary file named as the tools name theirs, .NAME.tmp-XXXXXX,
+# which ts-batch removes after a killed run)
+ts_recipe_dat_serialize = mkdir -p "$$(dirname "$$out")" && wf=$$(mktemp "$$(dirname "$$out")/.$$(basename "$$out").tmp-XXXXXX") && \
+  $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f jsonl "$$in" -o "$$wf" 2>&1 && \
+  $(TS_JOB) $(ts_timeout) $(TS_SERIALIZE) --quiet -f dat --bits $(DAT_BITS) "$$wf" -o "$$out" 2>&1; s=$$?; rm -f "$$wf"; exit $$s)
 ts_recipe_opus = $(call ts_run,$(TS_TRANSCODE) --quiet -f opus $(OPUS_OPTIONS) "$$in" -o "$$out")
+ts_recipe_preview = $(call ts_run,$(TS_TRANSCODE) --quiet -f $(PREVIEW_FORMAT) $(ts_preview_options) "$$in" -o "$$out")
 ts_recipe_info = $(call ts_run,$(TS_INFO) "$$in" -o "$$out")
 
 .PHONY: all catalog unsupported failed clean-stale $(ts_rule_kinds)
@@ -129,17 +199,19 @@ all: $(ts_kinds)
 include $(subst $(ts_space),\ ,$(ts_rules))
 
 $(foreach k,$(ts_rule_kinds),$(eval $(k): $$(TS_ALL_$(k))))
-ifneq ($(TS_FAILED),)
-$(warning archive.mk: $(words $(TS_FAILED)) output(s) failed before and are not retried until their input or options change; `make ... failed` lists them)
+ifneq ($(TS_FAILED_COUNT),)
+$(warning archive.mk: $(words $(TS_FAILED_COUNT)) output(s) failed before and are not retried until their input or options change; `make ... failed` lists them)
 endif
 
-# The catalog: every file's ts-info facts, one JSON line per file in the order of the names,
-# gathered from the NAME.info.json files there are (run `make ... catalog` after `make`: with
-# -k, a target whose prerequisites failed is not made). Rewritten only when it changes.
+# The catalog: OUT/catalog.jsonl, one JSON line per audio file under SRC in the order of the
+# names (its ts-info facts from NAME.info.json, with "error" and "errors" when an output of it
+# failed; {"source", "error", "errors"} for a file ts-info cannot read), and OUT/catalog.csv,
+# one row per file (name, source, duration, rate, channels, codec, loudness, tempo, key from
+# the results, error). Deleted files have no entry. Run `make ... catalog` after `make` (with
+# -k, a target whose prerequisites failed is not made). Each is rewritten only when it
+# changes. archive-catalog (Python 3's standard library) writes them.
 catalog:
-	@out=$(call ts_q,$(OUT)); cd "$$out" && find . -path ./.timeside -prune -o -name '*.info.json' -type f -print0 | \
-	  LC_ALL=C sort -z | xargs -0r cat >.timeside/catalog.tmp && \
-	  { cmp -s .timeside/catalog.tmp catalog.jsonl && rm -f .timeside/catalog.tmp || mv -f .timeside/catalog.tmp catalog.jsonl; }
+	@$(call ts_q,$(TS_ARCHIVE_CATALOG)) $(call ts_q,$(SRC:%/=%)) $(call ts_q,$(OUT:%/=%)) $(call ts_q,$(ts_rules))
 
 # The (file, kind) pairs that failed and are not retried until their input or options change,
 # with the error.
@@ -147,8 +219,9 @@ failed:
 	@cd $(call ts_q,$(ts_state)) 2>/dev/null && [ -d failed ] && find failed -type f -printf '%P\n' | LC_ALL=C sort | \
 	  while IFS= read -r f; do printf '%s: %s\n' "$$f" "$$(tail -n 1 "failed/$$f")"; done || true
 
+# The names skipped, one per line (a '\' shown doubled, a newline as \n), or (none).
 unsupported:
-	@printf '%s\n' $(if $(TS_UNSUPPORTED),$(foreach f,$(TS_UNSUPPORTED),$(call ts_q,$(f))),'(none)')
+	@sed -n 's/^#unsupported //p' $(call ts_q,$(ts_rules)) | grep . || echo '(none)'
 
 clean-stale:
-	@src=$(call ts_q,$(SRC:%/=%)); out=$(call ts_q,$(OUT:%/=%)); cd "$$out" && find . -path ./.timeside -prune -o -type f \( -name '*.jsonl' -o -name '*.h5' -o -name '*.png' -o -name '*.dat' -o -name '*.opus' -o -name '*.info.json' \) -print | while IFS= read -r f; do s=$${f%.info.json}; s=$${s%.jsonl}; s=$${s%.h5}; s=$${s%.waveform.png}; s=$${s%.spectrogram.png}; s=$${s%.dat}; s=$${s%.opus}; [ "$$f" = ./catalog.jsonl ] || [ -e "$$src/$$s" ] || { rm -f "$$f" && echo "removed $$out/$${f#./}"; }; done
+	@$(call ts_q,$(TS_ARCHIVE_CLEAN)) $(call ts_q,$(SRC)) $(call ts_q,$(OUT))

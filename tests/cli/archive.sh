@@ -89,9 +89,17 @@ for root, _, files in os.walk("src"):
         n += 1
 assert n == 195, n
 PY
-n_info=$(find out -name '*.info.json' | wc -l)
-[ "$n_info" -ge 195 ] && [ "$(wc -l <out/catalog.jsonl)" = "$n_info" ] && pass ||
-    fail "catalog.jsonl: $(wc -l <out/catalog.jsonl) lines for $n_info info files"
+# The catalog: a line per file, the 5 broken ones with their error; a CSV row per file.
+$PY - <<'PY' && pass || fail "catalog: $(head -c 300 out/catalog.jsonl)"
+import csv, json
+e = [json.loads(l) for l in open("out/catalog.jsonl", encoding="utf-8")]
+assert len(e) == 200, len(e)
+bad = {"plain/text.mp3", "Coll A/Disc 1/empty.wav", "deep/er/still/truncated.flac", "ünïcødé/日本/random.m4a", "x=y%z#w/header only.wav"}
+assert {x["source"][len("src/"):] for x in e if "error" in x} == bad, [x for x in e if "error" in x]
+assert sum(1 for x in e if "duration" in x and "error" not in x) == 195
+rows = list(csv.DictReader(open("out/catalog.csv", encoding="utf-8", newline="")))
+assert len(rows) == 200 and sum(1 for r in rows if r["error"]) == 5, len(rows)
+PY
 [ -z "$(find out -name '.*.tmp-*')" ] && pass || fail "temporary files left"
 ls out/.timeside/runs/*.log >/dev/null && pass || fail "no run log"
 
@@ -217,10 +225,12 @@ for s in srcs:
     d = open(o + ".dat", "rb").read()
     version, flags, rate, spp, length = struct.unpack("<iIiiI", d[:20])
     info = json.load(open(o + ".info.json"))
-    assert version == 1 and flags == 0 and rate == info["rate"] and spp == rate // 50, (version, flags, rate, spp)
-    assert length == -(-info["frames"] // spp) and len(d) == 20 + 4 * length, (length, info["frames"])
-    op = json.loads(subprocess.run(["ts-info", o + ".opus"], capture_output=True, check=True).stdout)
-    assert op["codec"] == "opus" and abs(op["duration"] - info["duration"]) < 0.03, op
+    # peaks.js 4: 8-bit (flags bit 0), one channel (version 1)
+    assert version == 1 and flags == 1 and rate == info["rate"] and spp == rate // 50, (version, flags, rate, spp)
+    assert length == -(-info["frames"] // spp) and len(d) == 20 + 2 * length, (length, info["frames"])
+    op = json.loads(subprocess.run(["ts-info", o + ".preview.mp3"], capture_output=True, check=True).stdout)
+    assert op["codec"] == "mp3" and op["bit_rate"] == 96000 and op["channels"] == 2, op
+    assert abs(op["duration"] - info["duration"]) < 0.03, (op["duration"], info["duration"])
 PY
 : >"$JOBLOG"
 ex -j2 -k TS_JOB="$T/joblog" >again.out 2>&1 && [ ! -s "$JOBLOG" ] && pass || fail "example: a second make ran $(cat "$JOBLOG")"
