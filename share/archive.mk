@@ -112,7 +112,7 @@ ts_opts_results = $(call ts_id,$(TS_ANALYZE)) --preset $(PRESET) $(ts_preset_id)
 ts_opts_hdf5 = $(call ts_id,$(TS_SERIALIZE))
 ts_opts_waveform = $(call ts_id,$(TS_GRAPH)) $(WAVEFORM_OPTIONS)
 ts_opts_spectrogram = $(call ts_id,$(TS_GRAPH)) $(SPECTROGRAM_OPTIONS)
-ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS) --bits $(DAT_BITS) $(if $(ts_dat_direct),,$(call ts_id,$(TS_SERIALIZE)))
+ts_opts_dat = $(call ts_id,$(TS_ANALYZE)) $(DAT_OPTIONS) --bits $(DAT_BITS)
 ts_opts_opus = $(call ts_id,$(TS_TRANSCODE)) $(OPUS_OPTIONS)
 ts_opts_preview = $(call ts_id,$(TS_TRANSCODE)) -f $(PREVIEW_FORMAT) $(ts_preview_options)
 ts_opts_info = $(call ts_id,$(TS_INFO))
@@ -151,9 +151,6 @@ ifneq ($(filter dat,$(ts_kinds)),)
 ifneq ($(filter-out 8 16,$(DAT_BITS))$(words $(DAT_BITS)),1)
 $(error archive.mk: DAT_BITS is '$(DAT_BITS)'; it is 8 (peaks.js) or 16)
 endif
-# ts-analyze writes the dat file itself when it has --bits (-f dat --bits, as ts-serialize);
-# before that, its waveform result goes through ts-serialize -f dat --bits (the same bytes).
-ts_dat_direct := $(shell $(TS_ANALYZE) --help 2>/dev/null | grep -q -e '--bits' && echo 1)
 endif
 # hdf5 is made from the results.
 ts_rule_kinds := $(sort $(ts_kinds) $(if $(filter hdf5,$(ts_kinds)),results))
@@ -181,13 +178,7 @@ ts_recipe_results = $(call ts_run,$(TS_ANALYZE) --quiet --preset $(PRESET) $(ANA
 ts_recipe_hdf5 = $(call ts_run,$(TS_SERIALIZE) --quiet "$$in" -o "$$out")
 ts_recipe_waveform = $(call ts_run,$(TS_GRAPH) waveform --quiet $(WAVEFORM_OPTIONS) "$$in" -o "$$out")
 ts_recipe_spectrogram = $(call ts_run,$(TS_GRAPH) spectrogram --quiet $(SPECTROGRAM_OPTIONS) "$$in" -o "$$out")
-ts_recipe_dat = $(if $(ts_dat_direct),$(ts_recipe_dat_direct),$(ts_recipe_dat_serialize))
-ts_recipe_dat_direct = $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f dat --bits $(DAT_BITS) "$$in" -o "$$out")
-# (the waveform result in a temporary file named as the tools name theirs, .NAME.tmp-XXXXXX,
-# which ts-batch removes after a killed run)
-ts_recipe_dat_serialize = mkdir -p "$$(dirname "$$out")" && wf=$$(mktemp "$$(dirname "$$out")/.$$(basename "$$out").tmp-XXXXXX") && \
-  $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f jsonl "$$in" -o "$$wf" 2>&1 && \
-  $(TS_JOB) $(ts_timeout) $(TS_SERIALIZE) --quiet -f dat --bits $(DAT_BITS) "$$wf" -o "$$out" 2>&1; s=$$?; rm -f "$$wf"; exit $$s)
+ts_recipe_dat = $(call ts_run,$(TS_ANALYZE) --quiet -a waveform $(DAT_OPTIONS) -f dat --bits $(DAT_BITS) "$$in" -o "$$out")
 ts_recipe_opus = $(call ts_run,$(TS_TRANSCODE) --quiet -f opus $(OPUS_OPTIONS) "$$in" -o "$$out")
 ts_recipe_preview = $(call ts_run,$(TS_TRANSCODE) --quiet -f $(PREVIEW_FORMAT) $(ts_preview_options) "$$in" -o "$$out")
 ts_recipe_info = $(call ts_run,$(TS_INFO) "$$in" -o "$$out")

