@@ -164,6 +164,8 @@ const Definition &definition_of(const Request &r) {
 // The items of one -a value: split at commas, except that "exec:" takes the rest verbatim.
 std::vector<std::string> items(const std::string &arg) {
     std::vector<std::string> out;
+    if (arg.find_first_not_of(" \t") == std::string::npos)
+        throw UsageError("-a '" + arg + "': no analyzer named (see ts-analyze --list)");
     std::size_t pos = 0;
     while (pos < arg.size()) {
         while (pos < arg.size() && (arg[pos] == ' ' || arg[pos] == '\t'))
@@ -174,11 +176,14 @@ std::vector<std::string> items(const std::string &arg) {
         }
         std::size_t comma = arg.find(',', pos);
         std::string item = arg.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-        if (!item.empty())
-            out.push_back(item);
+        if (item.find_first_not_of(" \t") == std::string::npos)
+            throw UsageError("-a '" + arg + "': an empty name between commas");
+        out.push_back(item);
         if (comma == std::string::npos)
             break;
         pos = comma + 1;
+        if (pos == arg.size())
+            throw UsageError("-a '" + arg + "': an empty name after the last comma");
     }
     return out;
 }

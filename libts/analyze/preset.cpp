@@ -70,18 +70,51 @@ Preset load_preset(const std::string &name) {
                              (known.empty() ? "" : "; presets: " + known));
         }
     }
+    if (fs::is_directory(file))
+        throw Error(file.string() + ": is a folder, not a preset file");
     Preset p;
+    // Every mistake names the file and line: a misspelt or repeated key is not ignored.
+    const auto at = [&](const YAML::Node &n) {
+        return file.string() + ":" + std::to_string(n.Mark().line + 1) + ": ";
+    };
+    // The keys of a map, each once.
+    const auto keys = [&](const YAML::Node &map, const char *what) {
+        std::vector<std::string> seen;
+        for (const auto &kv : map) {
+            const auto k = kv.first.as<std::string>();
+            if (std::find(seen.begin(), seen.end(), k) != seen.end())
+                throw Error(at(kv.first) + what + " '" + k + "' is given twice");
+            seen.push_back(k);
+        }
+    };
     try {
         YAML::Node root = YAML::LoadFile(file.string());
         if (!root.IsMap())
             throw Error(file.string() + ": a preset is a map with 'analyzers' and 'params'");
-        for (const auto &a : root["analyzers"])
+        keys(root, "the key");
+        for (const auto &kv : root) {
+            const auto k = kv.first.as<std::string>();
+            if (k != "analyzers" && k != "params")
+                throw Error(at(kv.first) + "unknown key '" + k +
+                            "' (a preset has 'analyzers' and 'params')");
+        }
+        const YAML::Node list = root["analyzers"];
+        if (list && !list.IsSequence())
+            throw Error(at(list) + "'analyzers' is not a list");
+        for (const auto &a : list) {
+            if (!a.IsScalar() || a.as<std::string>().find_first_not_of(" \t,") == std::string::npos)
+                throw Error(at(a) + "an empty analyzer name in 'analyzers'");
             p.analyzers.push_back(a.as<std::string>());
+        }
         if (p.analyzers.empty())
             throw Error(file.string() + ": the preset lists no analyzers");
-        if (root["params"])
-            for (const auto &kv : root["params"])
+        if (const YAML::Node params = root["params"]) {
+            if (!params.IsMap())
+                throw Error(at(params) + "'params' is not a map of NAME.KEY: VALUE");
+            keys(params, "the parameter");
+            for (const auto &kv : params)
                 p.params.push_back(kv.first.as<std::string>() + "=" + kv.second.as<std::string>());
+        }
     } catch (const YAML::BadFile &) {
         throw Error(file.string() + ": cannot read the preset");
     } catch (const YAML::Exception &e) {

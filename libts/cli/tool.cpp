@@ -7,6 +7,7 @@
 #include "core/version.hpp"
 #include "io/output.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
@@ -66,8 +67,24 @@ Tool::Tool(Spec spec) : spec_(std::move(spec)), app_(spec_.summary, spec_.name) 
                              {130, "interrupted by SIGINT or SIGTERM; no output file is left"}};
 }
 
+// After --help, --version or --man: success only if the text reached stdout (a full device
+// or a closed pipe is an error, not a silent exit 0).
+int printed() {
+    try {
+        if (!std::cout)
+            throw Error(std::string("stdout: write failed") +
+                        (errno != 0 ? std::string(": ") + std::strerror(errno) : ""));
+        io::close_stdout();
+    } catch (const Error &e) {
+        log::error(e);
+        return exit_failure;
+    }
+    return exit_ok;
+}
+
 int Tool::run(int argc, char **argv, const std::function<int()> &body) {
     signals::install();
+    errno = 0;
     log::set_tool(spec_.name);
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -75,15 +92,15 @@ int Tool::run(int argc, char **argv, const std::function<int()> &body) {
             break;
         if (arg == "-h" || arg == "--help") {
             std::cout << help() << std::flush;
-            return exit_ok;
+            return printed();
         }
         if (arg == "--version") {
             std::cout << spec_.name << " (timeside) " << version() << "\n" << std::flush;
-            return exit_ok;
+            return printed();
         }
         if (arg == "--man") {
             std::cout << man() << std::flush;
-            return exit_ok;
+            return printed();
         }
     }
     refuse_non_finite(app_);

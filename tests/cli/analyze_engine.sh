@@ -93,6 +93,24 @@ expect_fail "unknown preset" 2 "minimal" ts-analyze --preset minimall sine.tspcm
 expect_fail "--mix sideways" 2 "--mix" ts-analyze --mix sideways -a level sine.tspcm
 printf 'analyzers: [level\n' >bad.yaml
 expect_fail "a broken preset file" 1 "bad.yaml" ts-analyze --preset ./bad.yaml sine.tspcm
+# Nothing is accepted silently: empty names, misspelt or repeated preset keys (file and line).
+expect_fail "-a ''" 2 "no analyzer named" ts-analyze -a '' sine.tspcm
+expect_fail "-a ','" 2 "an empty name" ts-analyze -a ',' sine.tspcm
+expect_fail "-a 'level,,dc'" 2 "an empty name between commas" ts-analyze -a 'level,,dc' sine.tspcm
+expect_fail "-a 'level,'" 2 "after the last comma" ts-analyze -a 'level,' sine.tspcm
+printf 'analyzers: [""]\n' >empty-name.yaml
+expect_fail "a preset with an empty analyzer name" 1 "empty-name.yaml:1: an empty analyzer name" \
+    ts-analyze --preset ./empty-name.yaml sine.tspcm
+printf 'analyzers: [level]\nparms:\n  level.x: 1\n' >misspelt.yaml
+expect_fail "a misspelt preset key" 1 "misspelt.yaml:2: unknown key 'parms'" ts-analyze --preset ./misspelt.yaml sine.tspcm
+printf 'analyzers: [level]\nanalyzers: [dc]\n' >twice.yaml
+expect_fail "a repeated preset key" 1 "twice.yaml:2: the key 'analyzers' is given twice" \
+    ts-analyze --preset ./twice.yaml sine.tspcm
+printf 'analyzers: [mfcc]\nparams:\n  mfcc.deltas: true\n  mfcc.deltas: false\n' >ptwice.yaml
+expect_fail "a repeated preset parameter" 1 "ptwice.yaml:4: the parameter 'mfcc.deltas' is given twice" \
+    ts-analyze --preset ./ptwice.yaml sine.tspcm
+mkdir -p presetdir
+expect_fail "--preset a folder" 1 "presetdir/: is a folder" ts-analyze --preset presetdir/ sine.tspcm
 # Bad input: exit 1, empty stdout, the input named.
 : >empty.wav
 expect_fail "missing input" 1 "missing.wav" ts-analyze -a level missing.wav

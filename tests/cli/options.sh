@@ -33,6 +33,14 @@ ts-graph spectrogram
 ts-graph plot
 LIST
 [ "$tried" -ge 150 ] && pass || fail "only $tried option values tried"
+# --help, --version and --man into a full device: an error, not a silent success.
+for t in ts-decode ts-info ts-analyze ts-transcode ts-serialize ts-gen ts-graph; do
+    for a in --help --version --man; do
+        $t $a >/dev/full 2>full.err
+        s=$?
+        [ $s = 1 ] && grep -q "No space left" full.err && pass || fail "$t $a >/dev/full: exit $s, $(cat full.err)"
+    done
+done
 # Finite numbers still pass.
 check "finite values" ts-gen clicks --tempo 90.5 --amplitude -6 --duration 0.5 -o c.tspcm
 
