@@ -295,6 +295,7 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
                   (channels == 1 ? " channel" : " channels") + ", samples " +
                   av_get_sample_fmt_name(ctx_->sample_fmt);
 
+    decode::take_ffmpeg_error();
     r = avcodec_open2(ctx_, codec, nullptr);
     if (r < 0)
         fail(r, std::string("cannot open the ") + codec->name + " encoder");
@@ -359,7 +360,8 @@ void FfEncoder::rethrow_io() {
 
 void FfEncoder::fail(int code, const std::string &what) {
     rethrow_io();
-    throw Error(name_ + ": " + what + ": " + decode::av_error(code));
+    const std::string said = decode::take_ffmpeg_error(); // the encoder's own reason
+    throw Error(name_ + ": " + what + ": " + (said.empty() ? decode::av_error(code) : said));
 }
 
 int FfEncoder::write_cb(void *opaque, std::uint8_t *buf, int size) {

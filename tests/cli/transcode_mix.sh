@@ -109,4 +109,12 @@ expect_fail "--true-peak alone" 2 "--true-peak" ts-transcode --true-peak -1 quie
 expect_fail "--normalize out of range" 2 "--normalize" ts-transcode --normalize 5 quiet.wav -o x.flac
 [ ! -e x.flac ] && pass || fail "a refused run left x.flac"
 
+# --- an encoder's refusal gives its reason, not "Invalid argument" ---------------------------
+ts-gen sine --rate 700000 --duration 0.1 -o r700k.tspcm
+expect_fail "flac at 700 kHz" 1 "700000 Hz not supported" ts-transcode r700k.tspcm -o r.flac
+ts-gen sine --rate 1536000 --duration 0.05 -o r1536k.tspcm
+expect_fail "ogg at 1.536 MHz" 1 "encoder setup failed" ts-transcode r1536k.tspcm -o r.ogg
+if grep -q "Invalid argument" "$T/.err"; then fail "still 'Invalid argument': $(cat "$T/.err")"; else pass; fi
+[ ! -e r.flac ] && [ ! -e r.ogg ] && pass || fail "a refused encoding left a file"
+
 finish
