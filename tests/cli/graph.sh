@@ -20,6 +20,22 @@ img() {
     local what=$1 file=$2 code=$3
     if out=$("$PY" "$T/img.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
 }
+# words "what" FILE.pdf 'PYTHON': runs PYTHON with `w`, the words of the PDF as pdftotext
+# -bbox finds them (text, x0, y0, x1, y1 in pixels from the top left, in reading order),
+# `text` (the words joined by spaces) and `at(word)` (the boxes of that word).
+cat >"$T/words.py" <<'EOF2'
+import html, re, subprocess, sys
+out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"], capture_output=True, text=True, check=True).stdout
+w = [(html.unescape(m[4]), float(m[0]), float(m[1]), float(m[2]), float(m[3])) for m in re.findall(
+    r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', out)]
+text = " ".join(x[0] for x in w)
+at = lambda word: [x for x in w if x[0] == word]
+exec(sys.argv[2])
+EOF2
+words() {
+    local what=$1 file=$2 code=$3
+    if out=$("$PY" "$T/words.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
+}
 
 ts-gen sine --frequency 1000 --amplitude 0 --duration 2 -o sine.tspcm
 ts-gen sine --frequency 1000 --amplitude -20 --duration 2 -o quiet.tspcm
@@ -174,6 +190,41 @@ img "matrix, per-row range" m-row.png '
 px = lambda x, y: tuple(int(v) for v in a[y, x, :3])
 assert px(50, 75) == (68, 1, 84) and px(150, 75) == (253, 231, 37), (px(50, 75), px(150, 75))
 assert px(50, 25) == (68, 1, 84) and px(350, 25) == (253, 231, 37)'
+# --start and --end crop every lane: a ramp (value = frame number, 100 frames a second for
+# 10 s), events at 1, 2.25, 2.5 and 7 s, segments a [0, 2.5) and b [2.5, 10); drawn from 2 to 3 s
+"$PY" - >crop.jsonl <<'PY'
+import json
+audio = {"source": "x", "rate": 100, "channels": 1, "start": 0, "duration": 10}
+head = {"schema": "ts-result/1", "data_mode": "value", "unit": "", "audio": audio}
+print(json.dumps(dict(head, id="ramp", analyzer="ramp", time_mode="framewise",
+                      frames={"rate": 100, "block": 1, "step": 1}, data={"value": list(range(1000))})))
+print(json.dumps(dict(head, id="ev", analyzer="ev", time_mode="event", data={"time": [1, 2.25, 2.5, 7]})))
+print(json.dumps(dict(head, id="seg", analyzer="seg", time_mode="segment", data_mode="label",
+                      data={"time": [0, 2.5], "duration": [2.5, 7.5], "label": ["a", "b"]})))
+PY
+check "plot --start 2 --end 3" ts-graph plot --no-axes -W 400 -H 300 --start 2 --end 3 crop.jsonl -o crop-plot.png
+img "the ramp from 2 to 3 s fills its lane, bottom left to top right, without gaps" crop-plot.png '
+ink = lum[:99] < 128
+for c in range(2, 398, 5):
+    rows = np.nonzero(ink[14:, c])[0] + 14
+    want = 14 + 86 - 2 - c / 400 * 82   # frame 200 + c/4 of 200..300, in the lane below the band
+    assert len(rows) and abs(rows.mean() - want) <= 1.5, (c, rows, want)'
+img "events at 2.25 and 2.5 s only" crop-plot.png '
+red = (a[150, :, 0] > 150) & (a[150, :, 1] < 120)
+xs = [int(x) for x in np.nonzero(red)[0]]
+assert xs and all(abs(x - 100) <= 1 or abs(x - 200) <= 1 for x in xs) and any(abs(x - 100) <= 1 for x in xs), xs'
+img "segments: a up to 2.5 s, b after" crop-plot.png '
+px = lambda x: tuple(int(v) for v in a[260, x, :3])
+assert px(10) == px(190) != px(210) == px(390), (px(10), px(210))'
+check "plot --start 2 --end 3, pdf" ts-graph plot -W 400 -H 300 --start 2 --end 3 crop.jsonl -o crop-plot.pdf
+words "the range and the time axis are those of 2 to 3 s" crop-plot.pdf '
+assert "ramp from 200 to 300" in text, text
+times = [x[0] for x in w if x[2] > 270]
+assert times == ["2.0", "s", "2.5", "s", "3.0", "s"], times'
+check "plot --audio --start 0.5 --end 1.5" ts-graph plot --no-axes --foreground black --audio half.tspcm --id rms --start 0.5 --end 1.5 -W 400 -H 200 half.jsonl -o crop-audio.png
+img "the audio lane is cropped too: silence, then the sine" crop-audio.png '
+ink = lum[:99] < 128
+assert not ink[:, :190].any() and ink[2, 210:].all() and ink[97, 210:].all()'
 grep '"level' half.jsonl >global.jsonl
 expect_fail "no drawable result" 1 "no drawable result" ts-graph plot global.jsonl -o bad-plot.png
 check "no file left (plot)" test ! -e bad-plot.png
