@@ -338,4 +338,22 @@ void draw_title(cairo_t *cr, const Area &a, std::string_view title, const Rgba &
     cairo_restore(cr);
 }
 
+void draw_text(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
+               double size, double ax, double ay) {
+    cairo_save(cr);
+    set_color(cr, ink);
+    text_at(cr, x, y, text, ax, ay, size);
+    cairo_restore(cr);
+}
+
+double text_width(cairo_t *cr, std::string_view text, double size) {
+    cairo_save(cr);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, std::string(text).c_str(), &e);
+    cairo_restore(cr);
+    return e.x_advance;
+}
+
 } // namespace ts::graph

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "decode/source.hpp"
+#include "render/axes.hpp"
 #include "render/plot.hpp"
 #include "io/output.hpp"
 
@@ -59,15 +60,19 @@ void render_audio(const std::string &input, const Frame &f, const WaveformOption
     else
         draw_spectrogram(canvas.cr(), area, *sd, *so);
     if (f.axes) {
-        draw_time_axis(canvas.cr(), area, f.start, f.start + static_cast<double>(frames) / rate,
-                       ink);
+        cairo_t *cr = canvas.cr();
+        draw_time_axis(cr, area, f.start, f.start + static_cast<double>(frames) / rate, ink);
+        const std::string title = f.title.empty() ? default_title(*source) : f.title;
+        draw_title(cr, area, title, ink);
         if (sd) {
             auto axis = freq_axis(*so, rate);
             draw_frequency_axis(
-                canvas.cr(), area, axis.fmin, axis.fmax, so->scale == FreqScale::linear,
+                cr, area, axis.fmin, axis.fmax, so->scale == FreqScale::linear,
                 [&](double hz) { return axis.to_unit(hz); }, ink);
+        } else {
+            draw_amplitude_axis(cr, area, wd->lanes, wo->scale, wo->db_range,
+                                waveform_zoom(*wd, *wo), ink);
         }
-        draw_title(canvas.cr(), area, f.title.empty() ? default_title(*source) : f.title, ink);
     }
     canvas.finish();
     log::verbose(source->name() + ": " + std::to_string(frames) + " frames drawn in " +
@@ -163,7 +168,11 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "Amplitude (--amplitude): linear (full scale fills the lane), db (the centre line is "
          "--db-range dB below full scale, the edges 0 dBFS; default range 48 dB), or zoom "
          "(linear, scaled so "
-         "the largest peak reaches the edges). --split-channels draws one lane per channel "
+         "the largest peak reaches the edges). With axes, the amplitude is labelled left of "
+         "each lane: in steps of 0.1, 0.2, 0.25 or 0.5 (x 10^k) of full scale, or of dBFS "
+         "(steps of 1, 2, 3, 6, 12, 24 dB, the centre line labelled minus --db-range), about 18 px "
+         "apart.\n\n"
+         "--split-channels draws one lane per channel "
          "from top to bottom; otherwise the mean of the channels is drawn."},
         {"Spectrograms",
          "Frames of --n-fft samples (default 2048) every --step samples (default 512), "

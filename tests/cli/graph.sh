@@ -149,6 +149,44 @@ img "transparent background" tr.png 'assert a[50, 60, 3] == 0, a[50, 60]'
 check "axes and title" ts-graph spectrogram --title "A title" -W 400 -H 200 sine.tspcm -o axes.png
 img "axes leave a white margin with labels" axes.png 'assert lum[:, :40].min() < 100 and lum[:, :40].mean() > 200'
 
+# --- value axes. A 400x300 image with axes has its plot at x 52-390 (338 columns) and y
+# 22-278; a tick is a 4-pixel line left of the plot (column 50) on the row round(y - 0.5).
+# `left(w)`: the words left of the plot, top to bottom, with their centre rows.
+LEFT='left = lambda w: [(x[0], (x[2] + x[4]) / 2) for x in sorted(w, key=lambda x: x[2]) if x[3] <= 50]'
+ticks_at() { # PYTHON expression for the expected tick rows, from y values
+    echo "
+ink = np.nonzero(lum[:, 50] < 128)[0]
+want = sorted(int(round(y - 0.5)) for y in $1)
+assert len(ink) == len(want) and all(abs(int(i) - w) <= 1 for i, w in zip(ink, want)), (list(ink), want)"
+}
+check "waveform amplitude axis (linear)" ts-graph waveform --foreground black -W 400 -H 300 sine.tspcm -o amp.png
+img "linear: ticks every 0.2 of full scale" amp.png "$(ticks_at '[150 - k * 0.2 * 128 for k in range(-5, 6)]')"
+check "the same, pdf" ts-graph waveform -W 400 -H 300 sine.tspcm -o amp.pdf
+words "linear: labels 1 to -1 beside their ticks" amp.pdf "$LEFT
+got = left(w)
+assert [t for t, y in got] == ['1', '0.8', '0.6', '0.4', '0.2', '0', '-0.2', '-0.4', '-0.6', '-0.8', '-1'], got
+assert all(abs(y - (150 - float(t) * 128)) <= 2 for t, y in got), got"
+check "waveform amplitude axis (db)" ts-graph waveform --amplitude db --foreground black -W 400 -H 300 sine.tspcm -o ampdb.png
+img "db: ticks every 12 dB, -48 on the centre line" ampdb.png "$(ticks_at '[150 - s * (1 + L / 48) * 128 for L in (0, -12, -24, -36) for s in (1, -1)] + [150]')"
+check "the same, pdf" ts-graph waveform --amplitude db -W 400 -H 300 sine.tspcm -o ampdb.pdf
+words "db: labels 0 to -48 to 0, and dBFS" ampdb.pdf "$LEFT
+got = left(w)
+assert [t for t, y in got] == ['dBFS', '0', '-12', '-24', '-36', '-48', '-36', '-24', '-12', '0'], got
+for (t, y), want in zip(got[1:], [22, 54, 86, 118, 150, 182, 214, 246, 278]):
+    assert abs(y - want) <= 2, (t, y, want)"
+check "--db-range 60, pdf" ts-graph waveform --amplitude db --db-range 60 -W 400 -H 300 sine.tspcm -o ampdb60.pdf
+words "--db-range 60: -60 on the centre line" ampdb60.pdf "$LEFT
+assert [t for t, y in left(w)] == ['dBFS', '0', '-12', '-24', '-36', '-48', '-60', '-48', '-36', '-24', '-12', '0'], left(w)"
+check "--amplitude zoom, pdf" ts-graph waveform --amplitude zoom -W 400 -H 300 quiet.tspcm -o ampzoom.pdf
+words "zoom: the edges are the peak (0.1 at -20 dBFS)" ampzoom.pdf "$LEFT
+got = left(w)
+assert [t for t, y in got] == ['0.1', '0.08', '0.06', '0.04', '0.02', '0', '-0.02', '-0.04', '-0.06', '-0.08', '-0.1'], got"
+check "--split-channels with axes, pdf" ts-graph waveform --split-channels -W 400 -H 300 stereo.tspcm -o split.pdf
+words "split: each lane its own scale, no label where lanes meet" split.pdf "$LEFT
+got = left(w)
+assert [t for t, y in got] == ['1', '0.5', '0', '-0.5', '0.5', '0', '-0.5', '-1'], got
+assert abs(got[2][1] - 86) <= 2 and abs(got[5][1] - 214) <= 2, got"
+
 # --- plot: ts-result lanes on one time axis
 cat >seg.jsonl <<'EOF2'
 {"schema":"ts-result/1","id":"seg.parts","analyzer":"seg","name":"Parts","unit":"","time_mode":"segment","data_mode":"label","audio":{"source":"x","rate":44100,"channels":1,"start":0,"duration":30},"data":{"time":[0,10,20],"duration":[10,10,10],"label":["intro","verse","intro"]}}

@@ -23,7 +23,8 @@ ts::cli::Spec spec() {
         "of its extension (.png, .svg, .pdf) or of -f; on stdout (the default) it is PNG "
         "unless -f says otherwise, and a terminal is refused.\n\n"
         "Axes are drawn by default: a title (--title, default the input's name) above, times "
-        "below and, on spectrograms, frequencies on the left; -W and -H give the size of the "
+        "below, and on the left the amplitude of waveforms (full scale 1, or dBFS with "
+        "--amplitude db) or the frequency of spectrograms. -W and -H give the size of the "
         "whole image, the plot being the image less these margins (52 px left, 10 right, 22 "
         "above and below). --no-axes draws the bare plot over the whole image, for web "
         "players and overlays: column x then covers the time [x, x+1) * duration / width.\n\n"
@@ -156,7 +157,8 @@ void add_options(CLI::App &app, Options &o) {
         ->type_name("PX")
         ->group(img);
     app.add_flag("--no-axes", o.no_axes, "draw the bare plot over the whole image")->group(img);
-    app.add_flag("--axes", o.axes, "draw the title, time and frequency labels (the default)")
+    app.add_flag("--axes", o.axes,
+                 "draw the title and the time and value labels (the default)")
         ->group(img);
     app.add_option("--title", o.title, "title above the plot [default: the input's name]")
         ->type_name("TEXT")

@@ -1,0 +1,33 @@
+// Value axes beside a plot: labelled ticks and a waveform's amplitude scale.
+#pragma once
+
+#include "render/canvas.hpp"
+#include "render/color.hpp"
+#include "render/waveform.hpp"
+
+#include <string>
+#include <vector>
+
+namespace ts::graph {
+
+// A labelled tick at height y; lower priorities are placed first.
+struct Tick {
+    double y;
+    std::string label;
+    int priority = 2;
+};
+
+// Draws 4-pixel tick marks from x outwards (to the left, or with `right` to the right) and
+// their labels beyond them, vertically centred on each tick. Ticks are placed in order of
+// priority (then from the top), each at least `spacing` pixels from those already placed;
+// the others are left out. Returns the ticks drawn, top to bottom.
+std::vector<Tick> draw_ticks(cairo_t *cr, double x, std::vector<Tick> ticks, const Rgba &ink,
+                             bool right = false, double spacing = 13, double size = 10);
+
+// The amplitude labels left of a waveform of `lanes` lanes: linear (full scale at the lane's
+// edges, over `zoom` for --amplitude zoom) in 1-2-2.5-5 steps, or dB (0 dBFS at the edges,
+// -db_range at the centre line) in steps of 1, 2, 3, 6, 12, ... dB, with "dBFS" above.
+void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, double db_range,
+                         double zoom, const Rgba &ink);
+
+} // namespace ts::graph
