@@ -1,4 +1,4 @@
-// Value axes: ticks and amplitude scales.
+// Value axes: ticks, amplitude scales and colour bars.
 #include "render/axes.hpp"
 
 #include <algorithm>
@@ -96,6 +96,47 @@ void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, 
     draw_ticks(cr, a.x, std::move(ticks), ink);
     if (scale == AmpScale::db)
         draw_text(cr, a.x - 6, a.y - 6, "dBFS", ink, 10, 1.0, 0.0);
+}
+
+void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double floor,
+                     double range, double title_end, const Rgba &ink) {
+    const double bx = a.x + a.w + 8, bw = 10;
+    const int H = std::max(1, static_cast<int>(std::lround(a.h)));
+    // one pixel per row, the colour of the spectrogram's 256 levels (see draw_spectrogram)
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, H);
+    unsigned char *px = cairo_image_surface_get_data(img);
+    const int stride = cairo_image_surface_get_stride(img);
+    for (int r = 0; r < H; ++r) {
+        unsigned char rgb[3];
+        palette.at(std::round((1 - (r + 0.5) / H) * 255) / 255, rgb);
+        unsigned char *q = px + r * stride;
+        q[0] = rgb[2], q[1] = rgb[1], q[2] = rgb[0], q[3] = 255;
+    }
+    cairo_surface_mark_dirty(img);
+    cairo_save(cr);
+    cairo_rectangle(cr, bx, a.y, bw, a.h);
+    cairo_clip(cr);
+    cairo_translate(cr, bx, a.y);
+    cairo_scale(cr, bw, a.h / H);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(img);
+
+    auto y_of = [&](double db) { return a.y + a.h - (db - floor) / range * a.h; };
+    const double step = nice(range * 24 / a.h, {1, 2, 5});
+    std::vector<Tick> ticks{{y_of(floor), format_number(floor), 0},
+                            {y_of(floor + range), format_number(floor + range), 0}};
+    for (double k = std::ceil(floor / step - 1e-9); k * step <= floor + range + 1e-9; ++k)
+        ticks.push_back({y_of(k * step), format_number(k * step), 1});
+    draw_ticks(cr, bx + bw, std::move(ticks), ink, true);
+    draw_text(cr, bx, a.y - 6, "dB", ink, 10, 0.0, 0.0);
+    if (!palette.name().empty()) {
+        const std::string name = palette.name() + " palette";
+        if (a.x + a.w - text_width(cr, name, 10) > title_end + 16)
+            draw_text(cr, a.x + a.w, a.y - 6, name, ink, 10, 1.0, 0.0);
+    }
 }
 
 } // namespace ts::graph

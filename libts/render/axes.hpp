@@ -1,4 +1,5 @@
-// Value axes beside a plot: labelled ticks and a waveform's amplitude scale.
+// Value axes beside a plot: labelled ticks, a waveform's amplitude scale and a spectrogram's
+// colour bar.
 #pragma once
 
 #include "render/canvas.hpp"
@@ -29,5 +30,13 @@ std::vector<Tick> draw_ticks(cairo_t *cr, double x, std::vector<Tick> ticks, con
 // -db_range at the centre line) in steps of 1, 2, 3, 6, 12, ... dB, with "dBFS" above.
 void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, double db_range,
                          double zoom, const Rgba &ink);
+
+// A colour bar right of the plot area a (in the margin plot_area leaves with right =
+// colour_bar_margin): the palette from floor dB (bottom) to floor + range dB (top), ticked in
+// dB, "dB" above it and "<name> palette" above the plot's right end when the title leaves room
+// (title_end: the x where the title ends).
+constexpr double colour_bar_margin = 60;
+void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double floor,
+                     double range, double title_end, const Rgba &ink);
 
 } // namespace ts::graph

@@ -204,10 +204,10 @@ void set_color(cairo_t *cr, const Rgba &c) {
     cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
 }
 
-Area plot_area(int width, int height, bool axes) {
+Area plot_area(int width, int height, bool axes, double right) {
     if (!axes)
         return {0, 0, static_cast<double>(width), static_cast<double>(height)};
-    const double left = 52, right = 10, top = 22, bottom = 22;
+    const double left = 52, top = 22, bottom = 22;
     return {left, top, std::max(1.0, width - left - right), std::max(1.0, height - top - bottom)};
 }
 

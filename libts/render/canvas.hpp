@@ -56,8 +56,9 @@ class Canvas {
 void set_color(cairo_t *cr, const Rgba &c);
 
 // The plot area of a width x height image: all of it without axes; with axes, margins for
-// the labels on the left and below and the title above.
-Area plot_area(int width, int height, bool axes);
+// the labels on the left and below, the title above, and `right` pixels on the right (more
+// than the default 10 for a spectrogram's colour bar).
+Area plot_area(int width, int height, bool axes, double right = 10);
 
 // Time labels below the area for [t0, t1] seconds, with ticks every 1, 2 or 5 units.
 void draw_time_axis(cairo_t *cr, const Area &a, double t0, double t1, const Rgba &ink);

@@ -35,7 +35,7 @@ std::string default_title(const decode::Source &source) {
 void render_audio(const std::string &input, const Frame &f, const WaveformOptions *wo,
                   const SpectrogramOptions *so, io::Output &out) {
     const int height = f.height.value_or(wo ? 300 : 400);
-    const Area area = plot_area(f.width, height, f.axes);
+    const Area area = plot_area(f.width, height, f.axes, so ? colour_bar_margin : 10);
     const int columns = static_cast<int>(area.w);
     auto source = open_range(input, f, so != nullptr);
     const int rate = source->header().rate;
@@ -69,6 +69,8 @@ void render_audio(const std::string &input, const Frame &f, const WaveformOption
             draw_frequency_axis(
                 cr, area, axis.fmin, axis.fmax, so->scale == FreqScale::linear,
                 [&](double hz) { return axis.to_unit(hz); }, ink);
+            draw_colour_bar(cr, area, so->palette, so->db_floor, so->db_range,
+                            area.x + text_width(cr, title, 12), ink);
         } else {
             draw_amplitude_axis(cr, area, wd->lanes, wo->scale, wo->db_range,
                                 waveform_zoom(*wd, *wo), ink);
@@ -185,7 +187,10 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "f/700); default log) from --fmin (default 0, 20 Hz on log) to --fmax (default rate/2) "
          "and shows the largest bin in its band, or interpolates between the two nearest bins "
          "when the band holds none. Levels from --db-floor (default -90 dB) to --db-floor + "
-         "--db-range (default 90 dB) span the palette."},
+         "--db-range (default 90 dB) span the palette. With axes, a colour bar right of the "
+         "plot shows the palette over those levels, labelled in dB (1-2-5 steps about 24 px "
+         "apart, and both ends), and the palette is named above the plot's right end (when "
+         "the title leaves room)."},
         {"Plots",
          "ts-graph plot RESULTS.jsonl (or - for stdin) draws every framewise, event and "
          "segment result of the file (global results are skipped; --id LIST keeps the results "

@@ -187,6 +187,36 @@ got = left(w)
 assert [t for t, y in got] == ['1', '0.5', '0', '-0.5', '0.5', '0', '-0.5', '-1'], got
 assert abs(got[2][1] - 86) <= 2 and abs(got[5][1] - 214) <= 2, got"
 
+# --- the spectrogram's colour bar: right of a 288-column plot (400 - 52 - 60), x 348-358
+check "spectrogram colour bar" ts-graph spectrogram --palette grey -W 400 -H 300 sine.tspcm -o bar.png
+img "the bar holds the palette, top (0 dB) white to bottom (-90 dB) black" bar.png '
+col = a[22:278, 353, 0].astype(int)
+want = np.round((1 - (np.arange(256) + 0.5) / 256) * 255)
+assert np.abs(col - want).max() <= 1, np.abs(col - want).max()
+assert lum[22:278, 345].min() > 250 and lum[22:278, 339].max() > 200, "a gap between the plot and the bar"'
+img "bar ticks every 10 dB" bar.png '
+ink = np.nonzero(lum[:, 360] < 128)[0]
+want = [int(round(22 + 256 - (L + 90) / 90 * 256 - 0.5)) for L in range(0, -100, -10)]
+assert len(ink) == 10 and all(abs(int(i) - w) <= 1 for i, w in zip(ink, sorted(want))), (list(ink), sorted(want))'
+check "the same, pdf" ts-graph spectrogram --palette grey -W 400 -H 300 sine.tspcm -o bar.pdf
+words "bar labels -90 to 0 dB beside their ticks, the palette named" bar.pdf '
+right = sorted([x for x in w if x[1] > 358 and x[2] > 10], key=lambda x: x[2])
+assert [x[0] for x in right] == ["0", "-10", "-20", "-30", "-40", "-50", "-60", "-70", "-80", "-90"], right
+for x in right:
+    y = (x[2] + x[4]) / 2
+    assert abs(y - (22 + 256 - (float(x[0]) + 90) / 90 * 256)) <= 2, x
+assert at("dB") and at("dB")[0][1] >= 346 and at("dB")[0][4] < 22, at("dB")
+assert "grey palette" in text, text'
+check "--db-floor -60 --db-range 40, pdf" ts-graph spectrogram --db-floor -60 --db-range 40 --palette magma -W 400 -H 300 sine.tspcm -o bar2.pdf
+words "bar labels follow the dB range" bar2.pdf '
+right = sorted([x for x in w if x[1] > 358 and x[2] > 10], key=lambda x: x[2])
+assert [x[0] for x in right] == ["-20", "-25", "-30", "-35", "-40", "-45", "-50", "-55", "-60"], right
+assert "magma palette" in text'
+check "a long title leaves out the palette's name" ts-graph spectrogram --title "$(printf 'x%.0s' {1..60})" -W 400 -H 300 sine.tspcm -o bar3.pdf
+words "... but not the bar's labels" bar3.pdf 'assert "palette" not in text and at("dB") and at("-90"), text'
+check "spectrogram --no-axes: no bar" ts-graph spectrogram --no-axes --palette grey -W 200 -H 400 sine.tspcm -o nobar.png
+img "the 1 kHz row runs to the right edge" nobar.png 'r = int(lum.mean(axis=1).argmax()); assert lum[r, 199] > 240 and lum[r, 190:].min() > 240, lum[r, 190:]'
+
 # --- plot: ts-result lanes on one time axis
 cat >seg.jsonl <<'EOF2'
 {"schema":"ts-result/1","id":"seg.parts","analyzer":"seg","name":"Parts","unit":"","time_mode":"segment","data_mode":"label","audio":{"source":"x","rate":44100,"channels":1,"start":0,"duration":30},"data":{"time":[0,10,20],"duration":[10,10,10],"label":["intro","verse","intro"]}}

@@ -24,8 +24,10 @@ ts::cli::Spec spec() {
         "unless -f says otherwise, and a terminal is refused.\n\n"
         "Axes are drawn by default: a title (--title, default the input's name) above, times "
         "below, and on the left the amplitude of waveforms (full scale 1, or dBFS with "
-        "--amplitude db) or the frequency of spectrograms. -W and -H give the size of the "
-        "whole image, the plot being the image less these margins (52 px left, 10 right, 22 "
+        "--amplitude db) or the frequency of spectrograms, which also get a colour bar of "
+        "their dB levels on the right. -W and -H give the size of the "
+        "whole image, the plot being the image less these margins (52 px left, 10 right or 60 "
+        "beside a colour bar, 22 "
         "above and below). --no-axes draws the bare plot over the whole image, for web "
         "players and overlays: column x then covers the time [x, x+1) * duration / width.\n\n"
         "Memory rule: the input is streamed and reduced per pixel column as it is read, so a "
@@ -158,7 +160,8 @@ void add_options(CLI::App &app, Options &o) {
         ->group(img);
     app.add_flag("--no-axes", o.no_axes, "draw the bare plot over the whole image")->group(img);
     app.add_flag("--axes", o.axes,
-                 "draw the title and the time and value labels (the default)")
+                 "draw the title, the time and value labels and a spectrogram's colour bar "
+                 "(the default)")
         ->group(img);
     app.add_option("--title", o.title, "title above the plot [default: the input's name]")
         ->type_name("TEXT")
