@@ -1,9 +1,11 @@
-// Value axes: ticks, amplitude scales and colour bars.
+// Value axes: ticks, amplitude scales, colour bars and channel names.
 #include "render/axes.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <utility>
 
 namespace ts::graph {
@@ -136,6 +138,107 @@ void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double 
         const std::string name = palette.name() + " palette";
         if (a.x + a.w - text_width(cr, name, 10) > title_end + 16)
             draw_text(cr, a.x + a.w, a.y - 6, name, ink, 10, 1.0, 0.0);
+    }
+}
+
+std::vector<std::string> channel_names(int channels, const std::string &layout) {
+    // FFmpeg's named layouts (ffmpeg -layouts), their channels in order
+    static const std::pair<const char *, const char *> named[] = {
+        {"mono", "FC"},
+        {"stereo", "FL+FR"},
+        {"2.1", "FL+FR+LFE"},
+        {"3.0", "FL+FR+FC"},
+        {"3.0(back)", "FL+FR+BC"},
+        {"4.0", "FL+FR+FC+BC"},
+        {"quad", "FL+FR+BL+BR"},
+        {"quad(side)", "FL+FR+SL+SR"},
+        {"3.1", "FL+FR+FC+LFE"},
+        {"5.0", "FL+FR+FC+BL+BR"},
+        {"5.0(side)", "FL+FR+FC+SL+SR"},
+        {"4.1", "FL+FR+FC+LFE+BC"},
+        {"5.1", "FL+FR+FC+LFE+BL+BR"},
+        {"5.1(side)", "FL+FR+FC+LFE+SL+SR"},
+        {"6.0", "FL+FR+FC+BC+SL+SR"},
+        {"6.0(front)", "FL+FR+FLC+FRC+SL+SR"},
+        {"hexagonal", "FL+FR+FC+BL+BR+BC"},
+        {"6.1", "FL+FR+FC+LFE+BC+SL+SR"},
+        {"6.1(back)", "FL+FR+FC+LFE+BL+BR+BC"},
+        {"6.1(front)", "FL+FR+LFE+FLC+FRC+SL+SR"},
+        {"7.0", "FL+FR+FC+BL+BR+SL+SR"},
+        {"7.0(front)", "FL+FR+FC+FLC+FRC+SL+SR"},
+        {"7.1", "FL+FR+FC+LFE+BL+BR+SL+SR"},
+        {"7.1(wide)", "FL+FR+FC+LFE+BL+BR+FLC+FRC"},
+        {"7.1(wide-side)", "FL+FR+FC+LFE+FLC+FRC+SL+SR"},
+        {"octagonal", "FL+FR+FC+BL+BR+BC+SL+SR"},
+        {"downmix", "DL+DR"},
+    };
+    std::string list;
+    for (const auto &[name, channels_of] : named)
+        if (layout == name)
+            list = channels_of;
+    // "3 channels (FL+FR+LFE)": a layout FFmpeg has no name for
+    const auto open = layout.find('('), close = layout.rfind(')');
+    if (list.empty() && open != std::string::npos && close > open) {
+        list = layout.substr(open + 1, close - open - 1);
+        if (!std::all_of(list.begin(), list.end(), [](char c) {
+                return std::isupper(static_cast<unsigned char>(c)) ||
+                       std::isdigit(static_cast<unsigned char>(c)) || c == '+';
+            }))
+            list.clear();
+    }
+    std::vector<std::string> ids;
+    for (std::size_t from = 0; !list.empty() && from <= list.size();) {
+        const auto plus = std::min(list.find('+', from), list.size());
+        ids.push_back(list.substr(from, plus - from));
+        from = plus + 1;
+    }
+    std::vector<std::string> names;
+    if (channels == 1)
+        return {"mono"};
+    if (static_cast<int>(ids.size()) != channels) {
+        if (channels == 2)
+            return {"L", "R"};
+        for (int c = 1; c <= channels; ++c)
+            names.push_back(std::to_string(c));
+        return names;
+    }
+    // back channels are the surrounds unless side channels are there too
+    const bool sides = std::find(ids.begin(), ids.end(), "SL") != ids.end();
+    static const std::pair<const char *, const char *> short_names[] = {
+        {"FL", "L"},   {"FR", "R"},   {"FC", "C"},   {"LFE", "LFE"}, {"FLC", "Lc"},
+        {"FRC", "Rc"}, {"BC", "Cs"},  {"SL", "Ls"},  {"SR", "Rs"},   {"WL", "Lw"},
+        {"WR", "Rw"},  {"DL", "Lt"},  {"DR", "Rt"}};
+    for (const std::string &id : ids) {
+        std::string n = id;
+        if (id == "BL" || id == "BR")
+            n = std::string(id == "BL" ? "L" : "R") + (sides ? "b" : "s");
+        for (const auto &[ff, ours] : short_names)
+            if (id == ff)
+                n = ours;
+        names.push_back(n);
+    }
+    return names;
+}
+
+void draw_channel_names(cairo_t *cr, const Area &a, const std::vector<std::string> &names,
+                        const Rgba &ink, const Rgba &background) {
+    const double lane_h = a.h / static_cast<double>(names.size());
+    Rgba box = background.a > 0.5 ? background : Rgba{1, 1, 1, 1};
+    box.a = 0.8;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const double top = a.y + lane_h * static_cast<double>(i);
+        if (i > 0) { // a light line between lanes
+            set_color(cr, {0.5, 0.5, 0.5, 0.5});
+            cairo_set_line_width(cr, 1);
+            cairo_move_to(cr, a.x, std::round(top) + 0.5);
+            cairo_line_to(cr, a.x + a.w, std::round(top) + 0.5);
+            cairo_stroke(cr);
+        }
+        const double w = text_width(cr, names[i], 10);
+        set_color(cr, box);
+        cairo_rectangle(cr, a.x + 3, top + 3, w + 6, 13);
+        cairo_fill(cr);
+        draw_text(cr, a.x + 6, top + 5, names[i], ink, 10, 0.0, 1.0);
     }
 }
 

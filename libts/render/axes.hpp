@@ -1,5 +1,5 @@
-// Value axes beside a plot: labelled ticks, a waveform's amplitude scale and a spectrogram's
-// colour bar.
+// Value axes beside a plot: labelled ticks, a waveform's amplitude scale, a spectrogram's
+// colour bar and channel names.
 #pragma once
 
 #include "render/canvas.hpp"
@@ -38,5 +38,15 @@ void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, 
 constexpr double colour_bar_margin = 60;
 void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double floor,
                      double range, double title_end, const Rgba &ink);
+
+// The names of a stream's channels from its layout as FFmpeg describes it (ts-info's
+// channel_layout: "stereo", "5.1(side)", "3 channels (FL+FR+LFE)"): L, R, C, LFE, Ls, Rs, Lb,
+// Rb, Lc, Rc, Cs, ... (FFmpeg's own abbreviation for the rarer ones). An empty or unknown
+// layout names one channel "mono", two L and R, and more 1, 2, 3, ...
+std::vector<std::string> channel_names(int channels, const std::string &layout);
+// Each name in a box at the top left of its lane (lanes of equal height, top to bottom),
+// with a light line between lanes.
+void draw_channel_names(cairo_t *cr, const Area &a, const std::vector<std::string> &names,
+                        const Rgba &ink, const Rgba &background);
 
 } // namespace ts::graph

@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "decode/media_info.hpp"
 #include "decode/source.hpp"
 #include "render/axes.hpp"
 #include "render/plot.hpp"
@@ -18,6 +19,18 @@ std::unique_ptr<decode::Source> open_range(const std::string &input, const Frame
     auto source = decode::open(input, {f.raw, -1, false});
     decode::Shape shape{0, mono ? 1 : 0, f.start, f.end ? *f.end - f.start : -1.0};
     return decode::shape(std::move(source), shape);
+}
+
+// The channel layout of a media file as ts-info gives it ("" when unknown: stdin, a URL, a
+// TSPCM stream, headerless samples, a plain WAV of more than two channels).
+std::string channel_layout(const std::string &input, const cli::RawInput &raw) {
+    if (input == "-" || raw.raw || input.find("://") != std::string::npos)
+        return "";
+    try {
+        return decode::media_info(input, {raw, -1, false}).channel_layout.value_or("");
+    } catch (const std::exception &) {
+        return ""; // the decoder reports what is wrong with the input
+    }
 }
 
 // Text on a dark background is light, else black.
@@ -74,6 +87,14 @@ void render_audio(const std::string &input, const Frame &f, const WaveformOption
         } else {
             draw_amplitude_axis(cr, area, wd->lanes, wo->scale, wo->db_range,
                                 waveform_zoom(*wd, *wo), ink);
+            if (wo->split) {
+                auto names = channel_names(wd->lanes, channel_layout(input, f.raw));
+                std::string list;
+                for (const auto &n : names)
+                    list += " " + n;
+                log::verbose(source->name() + ": channels" + list);
+                draw_channel_names(cr, area, names, ink, f.background);
+            }
         }
     }
     canvas.finish();
@@ -175,7 +196,13 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "(steps of 1, 2, 3, 6, 12, 24 dB, the centre line labelled minus --db-range), about 18 px "
          "apart.\n\n"
          "--split-channels draws one lane per channel "
-         "from top to bottom; otherwise the mean of the channels is drawn."},
+         "from top to bottom; otherwise the mean of the channels is drawn. With axes, each "
+         "lane is named at its top left from the channel layout of the input as ts-info(1) "
+         "reports it (the container's, or FFmpeg's default for FLAC): FL, FR, FC, LFE as L, R, "
+         "C, LFE; SL, SR as Ls, Rs; BL, BR as Ls, Rs, or Lb, Rb when side channels are there "
+         "too; BC as Cs; FLC, FRC as Lc, Rc; other channels by FFmpeg's names (TC, TFL, ...). "
+         "When the layout is unknown (stdin, a TSPCM stream, a plain WAV of more than two "
+         "channels) one channel is named mono, two L and R, more 1, 2, 3, ..."},
         {"Spectrograms",
          "Frames of --n-fft samples (default 2048) every --step samples (default 512), "
          "windowed (--window, default hann), of the mean of the channels; the power of each bin "

@@ -187,6 +187,35 @@ got = left(w)
 assert [t for t, y in got] == ['1', '0.5', '0', '-0.5', '0.5', '0', '-0.5', '-1'], got
 assert abs(got[2][1] - 86) <= 2 and abs(got[5][1] - 214) <= 2, got"
 
+# --- channel names on --split-channels (inside the plot, at the top left of each lane)
+ts-gen sine --channels 6 --duration 0.5 -o six-plain.wav
+ffmpeg -v error -y -i six-plain.wav -af channelmap=channel_layout=5.1 six51.wav
+ffmpeg -v error -y -i six-plain.wav -af 'channelmap=map=0|1|2:channel_layout=FL+FR+TC' custom3.wav
+ts-gen sine --channels 8 --duration 0.5 -o eight.flac
+ts-gen sine --channels 3 --duration 0.5 -o three.tspcm
+ts-gen sine --duration 0.5 -o mono.tspcm
+names() { # "what" INPUT "NAME..."
+    local what=$1 input=$2 want=$3
+    check "split $input" ts-graph waveform --split-channels -W 400 -H 400 "$input" -o "names-$input.pdf"
+    words "$what" "names-$input.pdf" "
+inside = sorted([x for x in w if x[1] > 52 and 22 < x[2] < 378], key=lambda x: x[2])
+n = len('$want'.split())
+lane = 356 / n
+assert [x[0] for x in inside] == '$want'.split(), [x[0] for x in inside]
+assert all(22 + i * lane < x[2] < 22 + i * lane + 20 for i, x in enumerate(inside)), inside"
+}
+names "5.1 WAV (channel mask): L R C LFE Ls Rs" six51.wav "L R C LFE Ls Rs"
+names "FLAC of 8 channels (7.1): back and side surrounds" eight.flac "L R C LFE Lb Rb Ls Rs"
+names "a layout FFmpeg has no name for: its channels" custom3.wav "L R TC"
+names "plain WAV of 6 channels (no layout): numbers" six-plain.wav "1 2 3 4 5 6"
+names "TSPCM of 3 channels: numbers" three.tspcm "1 2 3"
+names "TSPCM of 2 channels: L and R" stereo.tspcm "L R"
+names "mono" mono.tspcm "mono"
+check "--verbose names the channels" bash -c 'ts-graph waveform --split-channels --verbose six51.wav -o v.png 2>&1 | grep -q "six51.wav: channels L R C LFE Ls Rs"'
+ts-gen silence --channels 2 --duration 0.5 -o silent2.tspcm
+check "--split-channels --no-axes" ts-graph waveform --split-channels --no-axes -W 200 -H 100 silent2.tspcm -o bare-split.png
+img "--no-axes: no names, no lines (silence draws nothing)" bare-split.png 'assert lum.min() == 255, lum.min()'
+
 # --- the spectrogram's colour bar: right of a 288-column plot (400 - 52 - 60), x 348-358
 check "spectrogram colour bar" ts-graph spectrogram --palette grey -W 400 -H 300 sine.tspcm -o bar.png
 img "the bar holds the palette, top (0 dB) white to bottom (-90 dB) black" bar.png '

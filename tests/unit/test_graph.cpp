@@ -1,5 +1,6 @@
 // libts/render: per-column accumulation (known and unknown length), palettes and colours.
 #include "core/error.hpp"
+#include "render/axes.hpp"
 #include "render/color.hpp"
 #include "render/columns.hpp"
 
@@ -94,4 +95,22 @@ TEST_CASE("palettes and colours") {
     CHECK(c.a == doctest::Approx(128 / 255.0));
     CHECK(parse_color("transparent", "--background").a == 0);
     CHECK_THROWS_AS(parse_color("#12", "--background"), ts::UsageError);
+}
+
+TEST_CASE("channel names from the layout ts-info reports") {
+    using V = std::vector<std::string>;
+    CHECK(channel_names(2, "stereo") == V{"L", "R"});
+    CHECK(channel_names(6, "5.1") == V{"L", "R", "C", "LFE", "Ls", "Rs"});
+    CHECK(channel_names(6, "5.1(side)") == V{"L", "R", "C", "LFE", "Ls", "Rs"});
+    CHECK(channel_names(8, "7.1") == V{"L", "R", "C", "LFE", "Lb", "Rb", "Ls", "Rs"});
+    CHECK(channel_names(7, "6.1") == V{"L", "R", "C", "LFE", "Cs", "Ls", "Rs"});
+    CHECK(channel_names(4, "quad") == V{"L", "R", "Ls", "Rs"});
+    CHECK(channel_names(3, "3 channels (FL+FR+TC)") == V{"L", "R", "TC"});
+    // unknown layouts: by the count
+    CHECK(channel_names(1, "") == V{"mono"});
+    CHECK(channel_names(1, "mono") == V{"mono"});
+    CHECK(channel_names(2, "") == V{"L", "R"});
+    CHECK(channel_names(3, "") == V{"1", "2", "3"});
+    CHECK(channel_names(3, "7.1(top)") == V{"1", "2", "3"}); // a name this table lacks
+    CHECK(channel_names(4, "5.1") == V{"1", "2", "3", "4"});  // a layout of other channels
 }

@@ -25,7 +25,8 @@ ts::cli::Spec spec() {
         "Axes are drawn by default: a title (--title, default the input's name) above, times "
         "below, and on the left the amplitude of waveforms (full scale 1, or dBFS with "
         "--amplitude db) or the frequency of spectrograms, which also get a colour bar of "
-        "their dB levels on the right. -W and -H give the size of the "
+        "their dB levels on the right; --split-channels lanes are named (L, R, C, LFE, Ls, "
+        "Rs, ...). -W and -H give the size of the "
         "whole image, the plot being the image less these margins (52 px left, 10 right or 60 "
         "beside a colour bar, 22 "
         "above and below). --no-axes draws the bare plot over the whole image, for web "
@@ -160,8 +161,8 @@ void add_options(CLI::App &app, Options &o) {
         ->group(img);
     app.add_flag("--no-axes", o.no_axes, "draw the bare plot over the whole image")->group(img);
     app.add_flag("--axes", o.axes,
-                 "draw the title, the time and value labels and a spectrogram's colour bar "
-                 "(the default)")
+                 "draw the title, the time and value labels, a spectrogram's colour bar and "
+                 "channel names (the default)")
         ->group(img);
     app.add_option("--title", o.title, "title above the plot [default: the input's name]")
         ->type_name("TEXT")
@@ -232,7 +233,8 @@ void add_options(CLI::App &app, Options &o) {
                   "centre line [default: 48]")
         ->check(CLI::Range(1.0, 200.0).description(""))
         ->type_name("DB");
-    w->add_flag("--split-channels", o.split, "one lane per channel instead of their mean");
+    w->add_flag("--split-channels", o.split,
+                "one lane per channel, named from the channel layout, instead of their mean");
     w->add_option("--bar-width", o.bar_width, "bars: width of a bar in pixels")
         ->check(CLI::Range(1, 1000).description(""))
         ->capture_default_str()
