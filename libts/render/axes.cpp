@@ -28,8 +28,7 @@ double nice(double raw, std::initializer_list<double> steps) {
 
 } // namespace
 
-std::vector<Tick> draw_ticks(cairo_t *cr, double x, std::vector<Tick> ticks, const Rgba &ink,
-                             bool right, double spacing, double size) {
+std::vector<Tick> place_ticks(std::vector<Tick> ticks, double spacing) {
     std::stable_sort(ticks.begin(), ticks.end(), [](const Tick &a, const Tick &b) {
         return a.priority != b.priority ? a.priority < b.priority : a.y < b.y;
     });
@@ -39,6 +38,12 @@ std::vector<Tick> draw_ticks(cairo_t *cr, double x, std::vector<Tick> ticks, con
                         [&](const Tick &p) { return std::abs(p.y - t.y) >= spacing; }))
             placed.push_back(t);
     std::sort(placed.begin(), placed.end(), [](const Tick &a, const Tick &b) { return a.y < b.y; });
+    return placed;
+}
+
+std::vector<Tick> draw_ticks(cairo_t *cr, double x, std::vector<Tick> ticks, const Rgba &ink,
+                             bool right, double spacing, double size) {
+    const std::vector<Tick> placed = place_ticks(std::move(ticks), spacing);
     const double dir = right ? 1 : -1;
     cairo_save(cr);
     set_color(cr, ink);

@@ -18,6 +18,9 @@ struct Tick {
     int priority = 2;
 };
 
+// The ticks kept, top to bottom: in order of priority (then from the top), each at least
+// `spacing` pixels from those already kept.
+std::vector<Tick> place_ticks(std::vector<Tick> ticks, double spacing);
 // Draws 4-pixel tick marks from x outwards (to the left, or with `right` to the right) and
 // their labels beyond them, vertically centred on each tick. Ticks are placed in order of
 // priority (then from the top), each at least `spacing` pixels from those already placed;

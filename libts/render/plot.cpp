@@ -1,88 +1,17 @@
-// Reading drawable results and drawing them in lanes.
+// Drawing lanes of ts-result data over a time range.
 #include "render/plot.hpp"
 
-#include "core/error.hpp"
+#include "render/axes.hpp"
+#include "render/music.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <functional>
-#include <iostream>
 #include <limits>
 #include <map>
 
 namespace ts::graph {
 namespace {
-
-using nlohmann::json;
-constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
-
-float number(const json &v) {
-    return v.is_number() ? v.get<float>() : nan_f;
-}
-
-bool wanted(const std::vector<std::string> &ids, const std::string &id,
-            const std::string &analyzer) {
-    return ids.empty() || std::find(ids.begin(), ids.end(), id) != ids.end() ||
-           std::find(ids.begin(), ids.end(), analyzer) != ids.end();
-}
-
-Lane lane_of(const json &r) {
-    Lane l;
-    l.id = r.value("id", "");
-    l.name = r.value("name", l.id);
-    l.unit = r.value("unit", "");
-    const json &audio = r.at("audio");
-    const double start = audio.value("start", 0.0);
-    l.end = start + audio.value("duration", 0.0);
-    const json &data = r.at("data");
-    const std::string mode = r.at("time_mode").get<std::string>();
-    if (mode == "framewise") {
-        const json &f = r.at("frames");
-        const double rate = f.at("rate").get<double>();
-        l.t0 = start;
-        l.dt = f.at("step").get<double>() / rate;
-        l.frame_length = f.at("block").get<double>() / rate;
-        const json &v = data.at("value");
-        if (!v.is_array())
-            throw Error("data.value is not an array");
-        if (!v.empty() && v[0].is_array()) {
-            l.kind = Lane::matrix;
-            l.width = v[0].size();
-            l.values.reserve(v.size() * l.width);
-            for (const auto &row : v) {
-                if (!row.is_array() || row.size() != l.width)
-                    throw Error("data.value rows of unequal length");
-                for (const auto &x : row)
-                    l.values.push_back(number(x));
-            }
-        } else {
-            for (const auto &x : v)
-                l.values.push_back(number(x));
-        }
-        l.end = std::max(l.end, l.t0 + l.dt * static_cast<double>(l.values.size() / l.width));
-    } else {
-        l.kind = mode == "event" ? Lane::events : Lane::segments;
-        for (const auto &t : data.at("time"))
-            l.time.push_back(t.get<double>());
-        if (l.kind == Lane::segments)
-            for (const auto &d : data.at("duration"))
-                l.duration.push_back(d.get<double>());
-        if (l.kind == Lane::segments && l.duration.size() != l.time.size())
-            throw Error("data.time and data.duration differ in length");
-        if (data.contains("label"))
-            for (const auto &s : data.at("label"))
-                l.labels.push_back(s.is_string() ? s.get<std::string>() : s.dump());
-        else if (data.contains("value"))
-            for (const auto &s : data.at("value"))
-                l.labels.push_back(s.dump());
-        for (std::size_t i = 0; i < l.time.size(); ++i)
-            l.end = std::max(l.end, l.time[i] + (i < l.duration.size() ? l.duration[i] : 0.0));
-    }
-    return l;
-}
 
 // Categorical colours for segment labels (Tableau 10).
 Rgba category(std::size_t i) {
@@ -105,49 +34,6 @@ std::string format_value(float v) {
     return b;
 }
 
-} // namespace
-
-std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids) {
-    std::ifstream file;
-    std::istream *in = &std::cin;
-    const std::string name = path == "-" ? "stdin" : path;
-    if (path != "-") {
-        file.open(path);
-        if (!file)
-            throw Error(path + ": cannot open: " + std::strerror(errno));
-        in = &file;
-    }
-    std::vector<Lane> lanes;
-    std::string line;
-    std::size_t n = 0;
-    while (std::getline(*in, line)) {
-        ++n;
-        if (line.find_first_not_of(" \t\r") == std::string::npos)
-            continue;
-        try {
-            json r = json::parse(line);
-            if (!r.is_object() || !r.contains("time_mode"))
-                throw Error("not a ts-result object");
-            const std::string mode = r.at("time_mode").get<std::string>();
-            if (mode == "global" || !wanted(ids, r.value("id", ""), r.value("analyzer", "")))
-                continue;
-            lanes.push_back(lane_of(r));
-        } catch (const json::exception &e) {
-            throw Error(name + ": line " + std::to_string(n) + ": not a ts-result: " + e.what());
-        } catch (const Error &e) {
-            throw Error(name + ": line " + std::to_string(n) + ": " + e.what());
-        }
-    }
-    if (in->bad())
-        throw Error(name + ": read error");
-    if (lanes.empty())
-        throw Error(name + ": no drawable result (framewise, event or segment)" +
-                    std::string(ids.empty() ? "" : " among those asked for with --id"));
-    return lanes;
-}
-
-namespace {
-
 // The frames of a framewise lane drawn over [t0, t1]: those starting in it, or when none does
 // (a frame longer than the span), the one covering t0.
 struct Visible {
@@ -169,8 +55,11 @@ Visible visible_frames(const Lane &l, double t0, double t1) {
 
 // A curve through the frames (or, with more frames in view than pixels, the min/max envelope
 // of each pixel column); to_y maps a value to a height from 0 (bottom) to 1, NaN: a gap.
+// Steps between neighbouring frames of more than `jump` (in heights) are gaps too (pitch: a
+// jump from one note to the next), a frame alone a dot, and a column's envelope splits there.
 void draw_curve(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1, Visible vis,
-                const Rgba &ink, const std::function<double(double)> &to_y) {
+                const Rgba &ink, const std::function<double(double)> &to_y,
+                double jump = std::numeric_limits<double>::infinity()) {
     const double span = t1 - t0;
     const int W = static_cast<int>(a.w);
     auto y_of = [&](double v) { return a.y + a.h - 2 - to_y(v) * (a.h - 4); };
@@ -181,8 +70,12 @@ void draw_curve(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1,
     const auto frames = static_cast<std::int64_t>(l.values.size());
     set_color(cr, ink);
     cairo_set_line_width(cr, 1.2);
+    const bool jumps = std::isfinite(jump);
+    if (jumps)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND); // a frame alone is a dot
     if (vis.end - vis.first <= W) { // a polyline through the frames, one past each edge
         bool pen = false;
+        double last = 0;
         for (std::int64_t i = std::max<std::int64_t>(vis.first - 1, 0);
              i < std::min(vis.end + 1, frames); ++i) {
             if (!usable(i)) {
@@ -190,9 +83,16 @@ void draw_curve(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1,
                 continue;
             }
             const double x = a.x + (l.t0 + l.dt * static_cast<double>(i) - t0) / span * a.w;
-            const double y = y_of(l.values[static_cast<std::size_t>(i)]);
-            pen ? cairo_line_to(cr, x, y) : cairo_move_to(cr, x, y);
-            pen = true;
+            const float v = l.values[static_cast<std::size_t>(i)];
+            const double u = to_y(v), y = y_of(v);
+            if (pen && std::abs(u - last) <= jump) {
+                cairo_line_to(cr, x, y);
+            } else {
+                cairo_move_to(cr, x, y);
+                if (jumps)
+                    cairo_line_to(cr, x, y);
+            }
+            pen = true, last = u;
         }
         cairo_stroke(cr);
         return;
@@ -200,19 +100,23 @@ void draw_curve(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1,
     auto first_frame = [&](int c) {
         return static_cast<std::int64_t>(std::ceil((t0 + span * c / W - l.t0) / l.dt - 1e-9));
     };
+    std::vector<double> us; // the heights of a column's frames
     for (int c = 0; c < W; ++c) { // min/max envelope per pixel column
         const std::int64_t f0 = std::max<std::int64_t>(first_frame(c), 0),
                            f1 = std::min(first_frame(c + 1), frames);
-        double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+        us.clear();
         for (std::int64_t i = f0; i < f1; ++i)
-            if (usable(i)) {
-                const double y = to_y(l.values[static_cast<std::size_t>(i)]);
-                mn = std::min(mn, y), mx = std::max(mx, y);
-            }
-        if (mx < mn)
-            continue;
-        const double y0 = a.y + a.h - 2 - mx * (a.h - 4), y1 = a.y + a.h - 2 - mn * (a.h - 4);
-        cairo_rectangle(cr, a.x + c, y0 - 0.6, 1, y1 - y0 + 1.2);
+            if (usable(i))
+                us.push_back(to_y(l.values[static_cast<std::size_t>(i)]));
+        std::sort(us.begin(), us.end());
+        for (std::size_t k0 = 0, k = 1; k <= us.size(); ++k) {
+            if (k < us.size() && us[k] - us[k - 1] <= jump)
+                continue;
+            const double y0 = a.y + a.h - 2 - us[k - 1] * (a.h - 4),
+                         y1 = a.y + a.h - 2 - us[k0] * (a.h - 4);
+            cairo_rectangle(cr, a.x + c, y0 - 0.6, 1, y1 - y0 + 1.2);
+            k0 = k;
+        }
     }
     cairo_fill(cr);
 }
@@ -293,7 +197,7 @@ void draw_segments(cairo_t *cr, const Area &lane, const Area &a, const Lane &l, 
 } // namespace
 
 void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t1, const Rgba &ink,
-               const Palette &palette, bool per_row) {
+               const Palette &palette, bool per_row, bool axes) {
     // The lane's name, a curve's range and a segment legend go in a band along its top, so
     // they never sit on the data (where matrices made them unreadable); the data go below.
     const double band = lane.h >= 40 ? 14 : 0;
@@ -301,8 +205,9 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
     cairo_save(cr);
     cairo_rectangle(cr, lane.x, lane.y, lane.w, lane.h);
     cairo_clip(cr);
-    std::string range; // a curve's minimum and maximum in view, written in the band
-    if (l.kind == Lane::curve || l.kind == Lane::matrix) {
+    std::string range;       // the values in view, written in the band
+    std::vector<Tick> ticks; // pitch: labels left of the lane
+    if (l.kind == Lane::curve || l.kind == Lane::matrix || l.kind == Lane::pitch) {
         // colour and height ranges are those of the frames in view
         const Visible vis = visible_frames(l, t0, t1);
         const std::size_t from = static_cast<std::size_t>(vis.first) * l.width,
@@ -311,11 +216,21 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
         for (std::size_t i = from; i < to; ++i)
             if (std::isfinite(l.values[i]))
                 lo = std::min(lo, l.values[i]), hi = std::max(hi, l.values[i]);
-        if (!(hi > lo))
+        if (!(hi > lo) && l.kind != Lane::pitch) // (pitch_range widens a constant pitch)
             hi = lo + 1;
         if (std::isfinite(lo))
             range = "from " + format_value(lo) + " to " + format_value(hi);
-        if (l.kind == Lane::curve) {
+        if (l.kind == Lane::pitch) { // on a log axis, unvoiced frames (NaN) as gaps
+            if (std::isfinite(lo)) {
+                const PitchRange pr = pitch_range(lo, hi);
+                ticks = pitch_ticks(a, pr);
+                if (axes)
+                    draw_grid(cr, a, ticks);
+                // a step of more than a semitone from one frame to the next is a new note
+                draw_curve(cr, a, l, t0, t1, vis, ink, [&](double v) { return pr.unit(v); },
+                           pr.unit(pr.lo * 1.0594630943592953));
+            }
+        } else if (l.kind == Lane::curve) {
             draw_curve(cr, a, l, t0, t1, vis, ink,
                        [&](double v) { return (v - lo) / (hi - lo); });
         } else {
@@ -349,9 +264,11 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
         draw_segments(cr, lane, a, l, t0, t1, ink);
     }
     cairo_restore(cr);
+    if (axes && !ticks.empty())
+        draw_ticks(cr, lane.x, ticks, ink);
     draw_label(cr, lane.x + 3, lane.y + 2, l.unit.empty() ? l.id : l.id + " (" + l.unit + ")", ink,
                10);
-    if (!range.empty() && l.kind == Lane::curve)
+    if (!range.empty() && l.kind != Lane::matrix)
         draw_label(cr, lane.x + lane.w - 3, lane.y + 2, range, ink, 9, 1.0);
     set_color(cr, {0.5, 0.5, 0.5, 1});
     cairo_set_line_width(cr, 1);

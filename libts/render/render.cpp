@@ -165,7 +165,8 @@ void render_plot(const std::string &results, const Frame &f, const PlotOptions &
         y += lane_h;
     }
     for (const auto &l : lanes) {
-        draw_lane(canvas.cr(), {area.x, y, area.w, lane_h}, l, t0, t1, ink, o.palette, o.per_row);
+        draw_lane(canvas.cr(), {area.x, y, area.w, lane_h}, l, t0, t1, ink, o.palette, o.per_row,
+                  f.axes);
         y += lane_h;
     }
     if (f.axes) {
@@ -232,7 +233,14 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "images, the first column at the bottom, the maximum of the frames per pixel column, "
          "coloured by --palette (default viridis) from the minimum to the maximum of the frames "
          "in view (or, with "
-         "--matrix-scale row, each row from its own). Each lane's name (and unit) is written in a "
+         "--matrix-scale row, each row from its own). Pitch tracks (framewise results in Hz of "
+         "the pitch analyzer, or of an output named f0 or *pitch*) are drawn on a log "
+         "frequency axis from two semitones below their lowest voiced value in view to two "
+         "above their highest (an octave at least), labelled in Hz left of the lane with light "
+         "lines across; a frame whose value is null, NaN, 0 or negative, or that the "
+         "analyzer's voiced output (X.voiced for X.f0, in the file, drawn or not) calls "
+         "unvoiced (0), is a gap, and a step of more than a semitone from one frame to the "
+         "next is not joined (a new note). Each lane's name (and unit) is written in a "
          "band along its top, above the data. Events "
          "are vertical red markers; segments are spans coloured by label (Tableau 10 "
          "colours, in order of appearance) with a legend at the lane's top right. --audio "

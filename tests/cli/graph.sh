@@ -322,6 +322,66 @@ check "plot --audio --start 0.5 --end 1.5" ts-graph plot --no-axes --foreground 
 img "the audio lane is cropped too: silence, then the sine" crop-audio.png '
 ink = lum[:99] < 128
 assert not ink[:, :190].any() and ink[2, 210:].all() and ink[97, 210:].all()'
+# --- pitch on a log-frequency axis, unvoiced frames as gaps. 400 frames at 100 a second:
+# 220 Hz, then 0 Hz, null, 440 Hz, and 880 Hz that pitch.voiced calls unvoiced; each rule on
+# its own (voiced is 1 but for the last 100 frames). In view: 220 to 440 Hz, so the axis runs
+# from two semitones below 220 to two above 440 and a value f is at height
+# u = log(f / lo) / log(hi / lo), drawn at row a.y + a.h - 2 - u * (a.h - 4).
+"$PY" - >pitch.jsonl <<'PY'
+import json
+audio = {"source": "x", "rate": 100, "channels": 1, "start": 0, "duration": 4}
+def out(id, unit, values):
+    print(json.dumps({"schema": "ts-result/1", "id": id, "analyzer": "pitch", "unit": unit,
+                      "time_mode": "framewise", "data_mode": "value", "audio": audio,
+                      "frames": {"rate": 100, "block": 1, "step": 1}, "data": {"value": values}}))
+out("pitch.f0", "Hz", [220] * 100 + [0] * 50 + [None] * 50 + [440] * 100 + [880] * 100)
+out("pitch.voiced", "", [1] * 300 + [0] * 100)
+PY
+PITCH='import math
+s = 2 ** (2 / 12); lo, hi = 220 / s, 440 * s
+u = lambda f: math.log(f / lo) / math.log(hi / lo)'
+check "plot pitch" ts-graph plot --no-axes --id pitch.f0 -W 400 -H 100 pitch.jsonl -o pitch.png
+img "220 and 440 Hz on the log axis; 0, null and unvoiced frames leave gaps" pitch.png "$PITCH
+ink = lum[14:99] < 128
+row = lambda c: np.nonzero(ink[:, c])[0].mean() + 14
+for c in range(5, 96, 10):
+    assert abs(row(c) - (98 - u(220) * 82)) <= 1.5, (c, row(c), 98 - u(220) * 82)
+for c in range(205, 296, 10):
+    assert abs(row(c) - (98 - u(440) * 82)) <= 1.5, (c, row(c), 98 - u(440) * 82)
+for x0, x1 in ((101, 199), (301, 400)):
+    assert not ink[:, x0:x1].any(), (x0, np.nonzero(ink[:, x0:x1].any(axis=0))[0][:5] + x0)"
+check "plot pitch, pdf" ts-graph plot --id pitch.f0 -W 400 -H 300 pitch.jsonl -o pitch.pdf
+words "Hz labels left of the lane, at their heights on the log axis" pitch.pdf "$PITCH
+labels = [x for x in w if x[3] <= 50 and x[2] > 30]
+assert len(labels) >= 2, labels
+for x in labels:   # the lane below its 14 px band: a.y = 36, a.h = 242
+    f = float(x[0].rstrip('k')) * (1000 if x[0].endswith('k') else 1)
+    assert abs((x[2] + x[4]) / 2 - (36 + 242 - 2 - u(f) * 238)) <= 2, (x, 36 + 242 - 2 - u(f) * 238)
+assert 'pitch.f0 (Hz) from 220 to 440' in text, text"
+# a jump of more than a semitone from one frame to the next is not joined by a line
+"$PY" - >jump.jsonl <<'PY'
+import json
+print(json.dumps({"schema": "ts-result/1", "id": "pitch.f0", "analyzer": "pitch", "unit": "Hz",
+                  "time_mode": "framewise", "data_mode": "value",
+                  "audio": {"source": "x", "rate": 100, "channels": 1, "start": 0, "duration": 4},
+                  "frames": {"rate": 100, "block": 1, "step": 1}, "data": {"value": [220] * 200 + [440] * 200}}))
+PY
+check "plot a pitch jump" ts-graph plot --no-axes -W 400 -H 100 jump.jsonl -o jump.png
+img "no line from 220 to 440 Hz" jump.png 'assert not (lum[30:85, 195:205] < 128).any()'
+
+# the pitch analyzer on 220, 440 and 880 Hz tones, 1 s each, 0.5 s of silence between
+for f in 220 440 880; do
+    ts-gen sine --frequency $f --amplitude -6 --duration 1 --raw
+    [ $f = 880 ] || ts-gen silence --duration 0.5 --raw
+done >tones.f32
+ts-decode --input-raw --input-rate 44100 --input-channels 1 tones.f32 -o tones.tspcm
+ts-analyze -a pitch,notes tones.tspcm >tones.jsonl
+check "plot the pitch analyzer" ts-graph plot --no-axes --id pitch.f0 -W 400 -H 100 tones.jsonl -o tones-pitch.png
+img "octaves equally spaced (a log axis), silence as gaps (not 0 Hz)" tones-pitch.png '
+ink = lum[14:99] < 128
+rows = [np.median(np.nonzero(ink[:, x0:x1])[0]) + 14 for x0, x1 in ((10, 90), (160, 240), (310, 390))]
+assert abs((rows[0] - rows[1]) - (rows[1] - rows[2])) <= 1.5 and rows[0] - rows[1] > 20, rows
+assert not ink[:, 102:144].any() and not ink[:, 252:294].any()'
 grep '"level' half.jsonl >global.jsonl
 expect_fail "no drawable result" 1 "no drawable result" ts-graph plot global.jsonl -o bad-plot.png
 check "no file left (plot)" test ! -e bad-plot.png

@@ -2,6 +2,7 @@
 #include "core/error.hpp"
 #include "render/axes.hpp"
 #include "render/color.hpp"
+#include "render/music.hpp"
 #include "render/columns.hpp"
 
 #include <doctest/doctest.h>
@@ -113,4 +114,16 @@ TEST_CASE("channel names from the layout ts-info reports") {
     CHECK(channel_names(3, "") == V{"1", "2", "3"});
     CHECK(channel_names(3, "7.1(top)") == V{"1", "2", "3"}); // a name this table lacks
     CHECK(channel_names(4, "5.1") == V{"1", "2", "3", "4"});  // a layout of other channels
+}
+
+TEST_CASE("pitch ranges") {
+    // two semitones beyond the values, an octave at least
+    PitchRange r = pitch_range(220, 880);
+    CHECK(r.lo == doctest::Approx(220 / std::pow(2.0, 2 / 12.0)));
+    CHECK(r.hi == doctest::Approx(880 * std::pow(2.0, 2 / 12.0)));
+    CHECK(r.unit(std::sqrt(r.lo * r.hi)) == doctest::Approx(0.5));
+    CHECK(std::isnan(r.unit(0)));
+    r = pitch_range(440, 440);
+    CHECK(r.hi / r.lo == doctest::Approx(2));
+    CHECK(std::sqrt(r.lo * r.hi) == doctest::Approx(440));
 }

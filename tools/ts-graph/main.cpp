@@ -53,7 +53,10 @@ ts::cli::Spec spec() {
           "30 s of a pipe"},
          {"ts-analyze -a spectral.centroid,mfcc song.flac | ts-graph plot --audio song.flac - "
           "-o features.png",
-          "the centroid and the MFCCs under the waveform"}},
+          "the centroid and the MFCCs under the waveform"},
+         {"ts-analyze -a pitch voice.flac | ts-graph plot --id pitch.f0 --audio voice.flac - "
+          "-o melody.png",
+          "the pitch on a log-frequency axis, unvoiced frames left out"}},
         {},
         "ts-decode(1), ts-analyze(1), ts-pcm(5)",
     };
