@@ -1,4 +1,4 @@
-// Value axes: ticks, amplitude scales, colour bars and channel names.
+// Value axes: ticks, amplitude scales, colour bars, channel and note names.
 #include "render/axes.hpp"
 
 #include <algorithm>
@@ -245,6 +245,13 @@ void draw_channel_names(cairo_t *cr, const Area &a, const std::vector<std::strin
         cairo_fill(cr);
         draw_text(cr, a.x + 6, top + 5, names[i], ink, 10, 0.0, 1.0);
     }
+}
+
+std::string note_name(int midi) {
+    static const char *const names[] = {"C",  "C#", "D",  "D#", "E",  "F",
+                                        "F#", "G",  "G#", "A",  "A#", "B"};
+    const int octave = (midi >= 0 ? midi / 12 : (midi - 11) / 12) - 1;
+    return names[((midi % 12) + 12) % 12] + std::to_string(octave);
 }
 
 } // namespace ts::graph

@@ -1,5 +1,5 @@
 // Value axes beside a plot: labelled ticks, a waveform's amplitude scale, a spectrogram's
-// colour bar and channel names.
+// colour bar, channel names and note names.
 #pragma once
 
 #include "render/canvas.hpp"
@@ -51,5 +51,8 @@ std::vector<std::string> channel_names(int channels, const std::string &layout);
 // with a light line between lanes.
 void draw_channel_names(cairo_t *cr, const Area &a, const std::vector<std::string> &names,
                         const Rgba &ink, const Rgba &background);
+
+// "C4", "A#4" (MIDI 60, 70; 69 = A4 = 440 Hz).
+std::string note_name(int midi);
 
 } // namespace ts::graph

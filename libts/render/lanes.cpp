@@ -75,12 +75,14 @@ Lane lane_of(const json &r) {
             for (const auto &s : data.at("label"))
                 l.labels.push_back(s.is_string() ? s.get<std::string>() : s.dump());
         else if (data.contains("value"))
-            for (const auto &s : data.at("value"))
+            for (const auto &s : data.at("value")) {
                 l.labels.push_back(s.dump());
+                l.numbers.push_back(number(s));
+            }
         for (std::size_t i = 0; i < l.time.size(); ++i)
             l.end = std::max(l.end, l.time[i] + (i < l.duration.size() ? l.duration[i] : 0.0));
     }
-    // pitch tracks (Hz) get an axis of their own
+    // pitch tracks (Hz) and notes (MIDI) get axes of their own
     const std::string output = l.id.substr(l.id.rfind('.') + 1);
     if (l.kind == Lane::curve && l.unit == "Hz" &&
         (l.analyzer == "pitch" || output == "f0" || output.find("pitch") != std::string::npos)) {
@@ -89,6 +91,9 @@ Lane lane_of(const json &r) {
             if (!(v > 0)) // null, NaN, 0 and negative values are unvoiced frames
                 v = nan_f;
     }
+    if (l.kind == Lane::segments && (l.unit == "MIDI" || l.analyzer == "notes") &&
+        l.numbers.size() == l.time.size() && !l.time.empty())
+        l.kind = Lane::notes;
     return l;
 }
 

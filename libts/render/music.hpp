@@ -1,4 +1,4 @@
-// Pitch tracks on a log-frequency axis.
+// Lanes for musicians: pitch tracks on a log-frequency axis, notes as a piano roll.
 #pragma once
 
 #include "render/axes.hpp"
@@ -22,5 +22,19 @@ PitchRange pitch_range(double lo, double hi);
 std::vector<Tick> pitch_ticks(const Area &a, const PitchRange &r);
 // Light lines across the area at the ticks.
 void draw_grid(cairo_t *cr, const Area &a, const std::vector<Tick> &ticks);
+
+// The MIDI rows of the piano roll of the notes in view: from the lowest less one to the
+// highest plus one, 13 rows (an octave) at least.
+struct RollRange {
+    int lo = 54, hi = 66;
+};
+RollRange roll_range(const Lane &l, double t0, double t1);
+// Draws the notes of a notes lane as bars at their pitch (rows of a.h / (hi - lo + 1) px,
+// the highest at the top; sharps' rows shaded, a line under each C) over [t0, t1]. Gives
+// the note-name ticks (the notes played first, then the Cs, then the other naturals, and
+// sharps not played only when rows are 12 px or more; placed as draw_ticks places them at
+// size 9) and in `range` "from A3 to A5".
+std::vector<Tick> draw_piano_roll(cairo_t *cr, const Area &a, const Lane &l, double t0,
+                                  double t1, std::string &range);
 
 } // namespace ts::graph

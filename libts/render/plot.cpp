@@ -206,7 +206,7 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
     cairo_rectangle(cr, lane.x, lane.y, lane.w, lane.h);
     cairo_clip(cr);
     std::string range;       // the values in view, written in the band
-    std::vector<Tick> ticks; // pitch: labels left of the lane
+    std::vector<Tick> ticks; // pitch and notes: labels left of the lane
     if (l.kind == Lane::curve || l.kind == Lane::matrix || l.kind == Lane::pitch) {
         // colour and height ranges are those of the frames in view
         const Visible vis = visible_frames(l, t0, t1);
@@ -260,12 +260,15 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
             cairo_line_to(cr, x, a.y + a.h);
         }
         cairo_stroke(cr);
+    } else if (l.kind == Lane::notes) {
+        ticks = draw_piano_roll(cr, a, l, t0, t1, range);
     } else {
         draw_segments(cr, lane, a, l, t0, t1, ink);
     }
     cairo_restore(cr);
     if (axes && !ticks.empty())
-        draw_ticks(cr, lane.x, ticks, ink);
+        draw_ticks(cr, lane.x, ticks, ink, false, l.kind == Lane::notes ? 12 : 13,
+                   l.kind == Lane::notes ? 9 : 10);
     draw_label(cr, lane.x + 3, lane.y + 2, l.unit.empty() ? l.id : l.id + " (" + l.unit + ")", ink,
                10);
     if (!range.empty() && l.kind != Lane::matrix)

@@ -369,19 +369,49 @@ PY
 check "plot a pitch jump" ts-graph plot --no-axes -W 400 -H 100 jump.jsonl -o jump.png
 img "no line from 220 to 440 Hz" jump.png 'assert not (lum[30:85, 195:205] < 128).any()'
 
-# the pitch analyzer on 220, 440 and 880 Hz tones, 1 s each, 0.5 s of silence between
+# the pitch and notes analyzers on 220, 440 and 880 Hz tones, 1 s each, 0.5 s of silence between
 for f in 220 440 880; do
     ts-gen sine --frequency $f --amplitude -6 --duration 1 --raw
     [ $f = 880 ] || ts-gen silence --duration 0.5 --raw
 done >tones.f32
 ts-decode --input-raw --input-rate 44100 --input-channels 1 tones.f32 -o tones.tspcm
 ts-analyze -a pitch,notes tones.tspcm >tones.jsonl
+check "notes are A3 A4 A5 (57 69 81)" "$PY" -c 'import json, sys
+r = [json.loads(l) for l in open("tones.jsonl") if "\"notes\"" in l][0]
+assert r["data"]["value"] == [57, 69, 81], r["data"]["value"]'
 check "plot the pitch analyzer" ts-graph plot --no-axes --id pitch.f0 -W 400 -H 100 tones.jsonl -o tones-pitch.png
 img "octaves equally spaced (a log axis), silence as gaps (not 0 Hz)" tones-pitch.png '
 ink = lum[14:99] < 128
 rows = [np.median(np.nonzero(ink[:, x0:x1])[0]) + 14 for x0, x1 in ((10, 90), (160, 240), (310, 390))]
 assert abs((rows[0] - rows[1]) - (rows[1] - rows[2])) <= 1.5 and rows[0] - rows[1] > 20, rows
 assert not ink[:, 102:144].any() and not ink[:, 252:294].any()'
+check "plot the notes analyzer" ts-graph plot --no-axes --id notes -W 400 -H 300 tones.jsonl -o tones-notes.png
+img "a piano roll: a bar per note at its row (56 to 82, the highest on top)" tones-notes.png '
+blue = (a[..., 2] > 150) & (a[..., 0] < 80)
+rh = 286 / 27
+for m, x0, x1 in ((57, 10, 90), (69, 160, 240), (81, 310, 390)):
+    rows = np.nonzero(blue[:, (x0 + x1) // 2])[0]
+    assert abs(rows.mean() - (14 + (82 - m + 0.5) * rh)) <= 1, (m, rows.mean(), 14 + (82 - m + 0.5) * rh)
+    assert blue[int(rows.mean()), x0:x1].all(), m
+assert not blue[:, 104:146].any() and not blue[:, 254:296].any()'
+check "plot the notes analyzer, pdf" ts-graph plot --id notes -W 400 -H 300 tones.jsonl -o tones-notes.pdf
+words "note names beside their rows: the notes played, the Cs" tones-notes.pdf '
+names = {n: i for i, n in enumerate("C C# D D# E F F# G G# A A# B".split())}
+midi = lambda s: names[s[:-1]] + 12 * (int(s[-1]) + 1)
+labels = [x for x in w if x[3] <= 50 and x[2] > 30]
+got = {x[0] for x in labels}
+assert {"A3", "C4", "A4", "C5", "A5"} <= got, got
+for x in labels:   # the lane below its band: a.y = 36, a.h = 242, 27 rows
+    assert abs((x[2] + x[4]) / 2 - (36 + (82 - midi(x[0]) + 0.5) * 242 / 27)) <= 2, x
+assert "notes (MIDI) from A3 to A5" in text, text'
+# any segment result in MIDI is a piano roll; at least an octave of rows (57 to 69 here)
+echo '{"schema":"ts-result/1","id":"tune","analyzer":"tune","unit":"MIDI","time_mode":"segment","data_mode":"value","audio":{"source":"x","rate":100,"channels":1,"start":0,"duration":3},"data":{"time":[0,1,2],"duration":[1,1,1],"value":[60,64,67]}}' >tune.jsonl
+check "plot notes in MIDI" ts-graph plot --no-axes -W 300 -H 200 tune.jsonl -o tune.png
+img "C4 E4 G4 at their rows of 57..69" tune.png '
+blue = (a[..., 2] > 150) & (a[..., 0] < 80)
+for m, c in ((60, 50), (64, 150), (67, 250)):
+    rows = np.nonzero(blue[:, c])[0]
+    assert abs(rows.mean() - (14 + (69 - m + 0.5) * 186 / 13)) <= 1, (m, rows)'
 grep '"level' half.jsonl >global.jsonl
 expect_fail "no drawable result" 1 "no drawable result" ts-graph plot global.jsonl -o bad-plot.png
 check "no file left (plot)" test ! -e bad-plot.png

@@ -116,7 +116,25 @@ TEST_CASE("channel names from the layout ts-info reports") {
     CHECK(channel_names(4, "5.1") == V{"1", "2", "3", "4"});  // a layout of other channels
 }
 
-TEST_CASE("pitch ranges") {
+TEST_CASE("note names") {
+    CHECK(note_name(60) == "C4");
+    CHECK(note_name(69) == "A4");
+    CHECK(note_name(70) == "A#4");
+    CHECK(note_name(59) == "B3");
+    CHECK(note_name(0) == "C-1");
+    CHECK(note_name(127) == "G9");
+}
+
+TEST_CASE("note names") {
+    CHECK(note_name(60) == "C4");
+    CHECK(note_name(69) == "A4");
+    CHECK(note_name(70) == "A#4");
+    CHECK(note_name(59) == "B3");
+    CHECK(note_name(0) == "C-1");
+    CHECK(note_name(127) == "G9");
+}
+
+TEST_CASE("pitch and piano-roll ranges") {
     // two semitones beyond the values, an octave at least
     PitchRange r = pitch_range(220, 880);
     CHECK(r.lo == doctest::Approx(220 / std::pow(2.0, 2 / 12.0)));
@@ -126,4 +144,17 @@ TEST_CASE("pitch ranges") {
     r = pitch_range(440, 440);
     CHECK(r.hi / r.lo == doctest::Approx(2));
     CHECK(std::sqrt(r.lo * r.hi) == doctest::Approx(440));
+    Lane l;
+    l.kind = Lane::notes;
+    l.time = {0, 1, 5};
+    l.duration = {1, 1, 1};
+    l.numbers = {60, 72, 40};
+    RollRange rr = roll_range(l, 0, 3); // 40 is out of view
+    CHECK(rr.lo == 59);
+    CHECK(rr.hi == 73);
+    l.numbers = {60, 62, 40};
+    rr = roll_range(l, 0, 3); // 59..63 widened to 13 rows
+    CHECK(rr.hi - rr.lo + 1 == 13);
+    CHECK(rr.lo <= 59);
+    CHECK(rr.hi >= 63);
 }

@@ -54,9 +54,9 @@ ts::cli::Spec spec() {
          {"ts-analyze -a spectral.centroid,mfcc song.flac | ts-graph plot --audio song.flac - "
           "-o features.png",
           "the centroid and the MFCCs under the waveform"},
-         {"ts-analyze -a pitch voice.flac | ts-graph plot --id pitch.f0 --audio voice.flac - "
-          "-o melody.png",
-          "the pitch on a log-frequency axis, unvoiced frames left out"}},
+         {"ts-analyze -a pitch,notes voice.flac | ts-graph plot --id pitch.f0,notes --audio "
+          "voice.flac - -o melody.png",
+          "the pitch on a log-frequency axis and the notes as a piano roll"}},
         {},
         "ts-decode(1), ts-analyze(1), ts-pcm(5)",
     };
