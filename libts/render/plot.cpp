@@ -228,7 +228,7 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
                     draw_grid(cr, a, ticks);
                 // a step of more than a semitone from one frame to the next is a new note
                 draw_curve(cr, a, l, t0, t1, vis, ink, [&](double v) { return pr.unit(v); },
-                           pr.unit(pr.lo * 1.0594630943592953));
+                           pr.unit(pr.lo * std::exp2(1 / 12.0)));
             }
         } else if (l.kind == Lane::curve) {
             draw_curve(cr, a, l, t0, t1, vis, ink,
