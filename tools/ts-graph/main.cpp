@@ -185,11 +185,13 @@ void add_options(CLI::App &app, Options &o) {
                    "inferno, grey, grey-inverted [default: timeside]")
         ->type_name("NAME")
         ->group(img);
-    app.add_option("--start", o.start, "draw from S seconds into the input")
+    app.add_option("--start", o.start,
+                   "draw from S seconds into the input (plot: every lane, --audio too)")
         ->check(CLI::Range(0.0, 1e9).description(""))
         ->type_name("S")
         ->group(img);
-    app.add_option("--end", o.end, "draw up to S seconds into the input")
+    app.add_option("--end", o.end,
+                   "draw up to S seconds into the input (plot: every lane, --audio too)")
         ->check(CLI::Range(0.0, 1e9).description(""))
         ->type_name("S")
         ->group(img);
