@@ -97,10 +97,12 @@ Lane lane_of(const json &r) {
     return l;
 }
 
-// The id's analyzer part: "pitch" of "pitch.f0".
-std::string prefix(const std::string &id) {
+// What pairs a pitch track with its voicing: the id's analyzer part ("pitch" of "pitch.f0")
+// and the audio described (a file may hold the results of several inputs).
+std::string voicing_key(const json &r) {
+    const std::string id = r.value("id", "");
     const auto dot = id.rfind('.');
-    return dot == std::string::npos ? "" : id.substr(0, dot);
+    return (dot == std::string::npos ? "" : id.substr(0, dot)) + '\n' + r.at("audio").dump();
 }
 
 } // namespace
@@ -116,7 +118,8 @@ std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::str
         in = &file;
     }
     std::vector<Lane> lanes;
-    std::map<std::string, std::vector<float>> voiced; // by the id's analyzer part
+    std::vector<std::string> keys;                    // each lane's voicing_key
+    std::map<std::string, std::vector<float>> voiced; // X.voiced by voicing_key
     std::string line;
     std::size_t n = 0;
     while (std::getline(*in, line)) {
@@ -129,12 +132,16 @@ std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::str
                 throw Error("not a ts-result object");
             const std::string mode = r.at("time_mode").get<std::string>(), id = r.value("id", "");
             // the voicing of a pitch track, kept whether it is drawn or not
-            if (mode == "framewise" && id.size() > 7 && id.ends_with(".voiced"))
-                for (const auto &v : r.at("data").at("value"))
-                    voiced[prefix(id)].push_back(number(v));
+            if (mode == "framewise" && id.size() > 7 && id.ends_with(".voiced")) {
+                std::vector<float> &v = voiced[voicing_key(r)];
+                v.clear();
+                for (const auto &x : r.at("data").at("value"))
+                    v.push_back(number(x));
+            }
             if (mode == "global" || !wanted(ids, id, r.value("analyzer", "")))
                 continue;
             lanes.push_back(lane_of(r));
+            keys.push_back(voicing_key(r));
         } catch (const json::exception &e) {
             throw Error(name + ": line " + std::to_string(n) + ": not a ts-result: " + e.what());
         } catch (const Error &e) {
@@ -143,8 +150,9 @@ std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::str
     }
     if (in->bad())
         throw Error(name + ": read error");
-    for (Lane &l : lanes) { // frames X.voiced calls unvoiced (0) are gaps in X.f0
-        auto it = voiced.find(prefix(l.id));
+    for (std::size_t k = 0; k < lanes.size(); ++k) { // frames X.voiced calls 0 are gaps in X.f0
+        Lane &l = lanes[k];
+        auto it = voiced.find(keys[k]);
         if (l.kind == Lane::pitch && it != voiced.end() && it->second.size() == l.values.size())
             for (std::size_t i = 0; i < l.values.size(); ++i)
                 if (!(it->second[i] > 0.5))

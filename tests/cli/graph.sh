@@ -358,6 +358,22 @@ for x in labels:   # the lane below its 14 px band: a.y = 36, a.h = 242
     f = float(x[0].rstrip('k')) * (1000 if x[0].endswith('k') else 1)
     assert abs((x[2] + x[4]) / 2 - (36 + 242 - 2 - u(f) * 238)) <= 2, (x, 36 + 242 - 2 - u(f) * 238)
 assert 'pitch.f0 (Hz) from 220 to 440' in text, text"
+# the results of two inputs in one file: each track is voiced by its own pitch.voiced
+"$PY" - pitch.jsonl >pitch2.jsonl <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+for r in lines:
+    print(json.dumps(r))
+for r in lines:
+    r["audio"]["source"] = "y"
+    if r["id"] == "pitch.voiced":
+        r["data"]["value"] = [1] * 400
+    print(json.dumps(r))
+PY
+check "plot the pitch of two inputs" ts-graph plot --no-axes --id pitch.f0 -W 400 -H 200 pitch2.jsonl -o pitch2.png
+img "880 Hz is voiced in the second input only" pitch2.png '
+ink = lum < 128
+assert not ink[14:99, 301:400].any() and ink[114:199, 302:398].any(axis=0).all()'
 # a jump of more than a semitone from one frame to the next is not joined by a line
 "$PY" - >jump.jsonl <<'PY'
 import json
