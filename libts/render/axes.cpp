@@ -105,8 +105,8 @@ void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, 
         draw_text(cr, a.x - 6, a.y - 6, "dBFS", ink, 10, 1.0, 0.0);
 }
 
-void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double floor,
-                     double range, double title_end, const Rgba &ink) {
+void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double floor, double range,
+                     double title_end, const Rgba &ink) {
     const double bx = a.x + a.w + 8, bw = 10;
     const int H = std::max(1, static_cast<int>(std::lround(a.h)));
     // one pixel per row, the colour of the spectrogram's 256 levels (see draw_spectrogram)
@@ -210,9 +210,9 @@ std::vector<std::string> channel_names(int channels, const std::string &layout) 
     // back channels are the surrounds unless side channels are there too
     const bool sides = std::find(ids.begin(), ids.end(), "SL") != ids.end();
     static const std::pair<const char *, const char *> short_names[] = {
-        {"FL", "L"},   {"FR", "R"},   {"FC", "C"},   {"LFE", "LFE"}, {"FLC", "Lc"},
-        {"FRC", "Rc"}, {"BC", "Cs"},  {"SL", "Ls"},  {"SR", "Rs"},   {"WL", "Lw"},
-        {"WR", "Rw"},  {"DL", "Lt"},  {"DR", "Rt"}};
+        {"FL", "L"},   {"FR", "R"},  {"FC", "C"},  {"LFE", "LFE"}, {"FLC", "Lc"},
+        {"FRC", "Rc"}, {"BC", "Cs"}, {"SL", "Ls"}, {"SR", "Rs"},   {"WL", "Lw"},
+        {"WR", "Rw"},  {"DL", "Lt"}, {"DR", "Rt"}};
     for (const std::string &id : ids) {
         std::string n = id;
         if (id == "BL" || id == "BR")

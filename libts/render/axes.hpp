@@ -39,8 +39,8 @@ void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, 
 // dB, "dB" above it and "<name> palette" above the plot's right end when the title leaves room
 // (title_end: the x where the title ends).
 constexpr double colour_bar_margin = 60;
-void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double floor,
-                     double range, double title_end, const Rgba &ink);
+void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double floor, double range,
+                     double title_end, const Rgba &ink);
 
 // The names of a stream's channels from its layout as FFmpeg describes it (ts-info's
 // channel_layout: "stereo", "5.1(side)", "3 channels (FL+FR+LFE)"): L, R, C, LFE, Ls, Rs, Lb,

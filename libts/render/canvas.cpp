@@ -338,8 +338,8 @@ void draw_title(cairo_t *cr, const Area &a, std::string_view title, const Rgba &
     cairo_restore(cr);
 }
 
-void draw_text(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
-               double size, double ax, double ay) {
+void draw_text(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink, double size,
+               double ax, double ay) {
     cairo_save(cr);
     set_color(cr, ink);
     text_at(cr, x, y, text, ax, ay, size);

@@ -72,8 +72,8 @@ void draw_label(cairo_t *cr, double x, double y, std::string_view text, const Rg
 void draw_title(cairo_t *cr, const Area &a, std::string_view title, const Rgba &ink);
 // Text placed by its anchor: ax 0 starts at x, 1 ends there; ay 0 has its baseline at y, 1
 // its top (the height of a digit), 0.5 is centred on y.
-void draw_text(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
-               double size, double ax, double ay);
+void draw_text(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink, double size,
+               double ax, double ay);
 // The advance of a text in the labels' font.
 double text_width(cairo_t *cr, std::string_view text, double size);
 

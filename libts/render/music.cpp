@@ -23,7 +23,8 @@ std::string format_hz(double f) {
 } // namespace
 
 double PitchRange::unit(double hz) const {
-    return hz > 0 ? std::log(hz / lo) / std::log(hi / lo) : std::numeric_limits<double>::quiet_NaN();
+    return hz > 0 ? std::log(hz / lo) / std::log(hi / lo)
+                  : std::numeric_limits<double>::quiet_NaN();
 }
 
 PitchRange pitch_range(double lo, double hi) {
@@ -86,8 +87,8 @@ RollRange roll_range(const Lane &l, double t0, double t1) {
     return r;
 }
 
-std::vector<Tick> draw_piano_roll(cairo_t *cr, const Area &a, const Lane &l, double t0,
-                                  double t1, std::string &range) {
+std::vector<Tick> draw_piano_roll(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1,
+                                  std::string &range) {
     const RollRange r = roll_range(l, t0, t1);
     const double rh = a.h / (r.hi - r.lo + 1);
     auto top = [&](int m) { return a.y + (r.hi - m) * rh; };

@@ -34,7 +34,7 @@ RollRange roll_range(const Lane &l, double t0, double t1);
 // the note-name ticks (the notes played first, then the Cs, then the other naturals, and
 // sharps not played only when rows are 12 px or more; placed as draw_ticks places them at
 // size 9) and in `range` "from A3 to A5".
-std::vector<Tick> draw_piano_roll(cairo_t *cr, const Area &a, const Lane &l, double t0,
-                                  double t1, std::string &range);
+std::vector<Tick> draw_piano_roll(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1,
+                                  std::string &range);
 
 } // namespace ts::graph

@@ -100,7 +100,7 @@ void draw_curve(cairo_t *cr, const Area &a, const Lane &l, double t0, double t1,
     auto first_frame = [&](int c) {
         return static_cast<std::int64_t>(std::ceil((t0 + span * c / W - l.t0) / l.dt - 1e-9));
     };
-    std::vector<double> us; // the heights of a column's frames
+    std::vector<double> us;       // the heights of a column's frames
     for (int c = 0; c < W; ++c) { // min/max envelope per pixel column
         const std::int64_t f0 = std::max<std::int64_t>(first_frame(c), 0),
                            f1 = std::min(first_frame(c + 1), frames);
@@ -227,12 +227,12 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
                 if (axes)
                     draw_grid(cr, a, ticks);
                 // a step of more than a semitone from one frame to the next is a new note
-                draw_curve(cr, a, l, t0, t1, vis, ink, [&](double v) { return pr.unit(v); },
-                           pr.unit(pr.lo * std::exp2(1 / 12.0)));
+                draw_curve(
+                    cr, a, l, t0, t1, vis, ink, [&](double v) { return pr.unit(v); },
+                    pr.unit(pr.lo * std::exp2(1 / 12.0)));
             }
         } else if (l.kind == Lane::curve) {
-            draw_curve(cr, a, l, t0, t1, vis, ink,
-                       [&](double v) { return (v - lo) / (hi - lo); });
+            draw_curve(cr, a, l, t0, t1, vis, ink, [&](double v) { return (v - lo) / (hi - lo); });
         } else {
             // the colour range: the whole matrix's, or each matrix column's (per_row)
             std::vector<float> row_lo(l.width, lo), row_hi(l.width, hi);

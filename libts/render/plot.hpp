@@ -34,8 +34,8 @@ struct Lane {
 // Reads the drawable results of a JSON Lines file ("-": stdin); `ids`, when not empty, keeps
 // only those (a result id, or an analyzer name for all its outputs). A pitch lane X.f0 is
 // unvoiced (NaN) where its value is null, NaN or not above 0, and where a framewise X.voiced
-// of the same audio and length in the file (drawn or not) is 0. Malformed lines throw ts::Error naming
-// the file and line; no drawable result throws ts::Error too.
+// of the same audio and length in the file (drawn or not) is 0. Malformed lines throw ts::Error
+// naming the file and line; no drawable result throws ts::Error too.
 std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids);
 
 // Draws a lane in its area over [t0, t1] seconds. Matrices are coloured from their minimum to

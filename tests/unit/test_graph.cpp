@@ -2,8 +2,8 @@
 #include "core/error.hpp"
 #include "render/axes.hpp"
 #include "render/color.hpp"
-#include "render/music.hpp"
 #include "render/columns.hpp"
+#include "render/music.hpp"
 
 #include <doctest/doctest.h>
 
@@ -113,7 +113,7 @@ TEST_CASE("channel names from the layout ts-info reports") {
     CHECK(channel_names(2, "") == V{"L", "R"});
     CHECK(channel_names(3, "") == V{"1", "2", "3"});
     CHECK(channel_names(3, "7.1(top)") == V{"1", "2", "3"}); // a name this table lacks
-    CHECK(channel_names(4, "5.1") == V{"1", "2", "3", "4"});  // a layout of other channels
+    CHECK(channel_names(4, "5.1") == V{"1", "2", "3", "4"}); // a layout of other channels
 }
 
 TEST_CASE("note names") {
