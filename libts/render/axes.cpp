@@ -65,7 +65,7 @@ void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, 
     // labels 18 px apart or more, or 12 when that leaves only the centre and the edges
     auto step_for = [&](double px) {
         if (scale != AmpScale::db)
-            return nice(px / half / zoom, {1, 2, 2.5, 5});
+            return nice(px / half / zoom, {1, 2, 5});
         for (double s : {1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 48.0, 96.0})
             if (s / db_range * half >= px)
                 return s;

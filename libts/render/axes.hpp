@@ -29,7 +29,7 @@ std::vector<Tick> draw_ticks(cairo_t *cr, double x, std::vector<Tick> ticks, con
                              bool right = false, double spacing = 13, double size = 10);
 
 // The amplitude labels left of a waveform of `lanes` lanes: linear (full scale at the lane's
-// edges, over `zoom` for --amplitude zoom) in 1-2-2.5-5 steps, or dB (0 dBFS at the edges,
+// edges, over `zoom` for --amplitude zoom) in 1-2-5 steps, or dB (0 dBFS at the edges,
 // -db_range at the centre line) in steps of 1, 2, 3, 6, 12, ... dB, with "dBFS" above.
 void draw_amplitude_axis(cairo_t *cr, const Area &a, int lanes, AmpScale scale, double db_range,
                          double zoom, const Rgba &ink);

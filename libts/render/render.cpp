@@ -193,7 +193,7 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "--db-range dB below full scale, the edges 0 dBFS; default range 48 dB), or zoom "
          "(linear, scaled so "
          "the largest peak reaches the edges). With axes, the amplitude is labelled left of "
-         "each lane: in steps of 0.1, 0.2, 0.25 or 0.5 (x 10^k) of full scale, or of dBFS "
+         "each lane: in steps of 1, 2 or 5 x 10^k of full scale, or of dBFS "
          "(steps of 1, 2, 3, 6, 12, 24 dB, the centre line labelled minus --db-range), about 18 px "
          "apart.\n\n"
          "--split-channels draws one lane per channel "
