@@ -204,10 +204,10 @@ void set_color(cairo_t *cr, const Rgba &c) {
     cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
 }
 
-Area plot_area(int width, int height, bool axes) {
+Area plot_area(int width, int height, bool axes, double right) {
     if (!axes)
         return {0, 0, static_cast<double>(width), static_cast<double>(height)};
-    const double left = 52, right = 10, top = 22, bottom = 22;
+    const double left = 52, top = 22, bottom = 22;
     return {left, top, std::max(1.0, width - left - right), std::max(1.0, height - top - bottom)};
 }
 
@@ -336,6 +336,24 @@ void draw_title(cairo_t *cr, const Area &a, std::string_view title, const Rgba &
     set_color(cr, ink);
     text_at(cr, a.x, 5, title, 0.0, 1.0, 12);
     cairo_restore(cr);
+}
+
+void draw_text(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink, double size,
+               double ax, double ay) {
+    cairo_save(cr);
+    set_color(cr, ink);
+    text_at(cr, x, y, text, ax, ay, size);
+    cairo_restore(cr);
+}
+
+double text_width(cairo_t *cr, std::string_view text, double size) {
+    cairo_save(cr);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, std::string(text).c_str(), &e);
+    cairo_restore(cr);
+    return e.x_advance;
 }
 
 } // namespace ts::graph

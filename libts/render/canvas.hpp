@@ -56,8 +56,9 @@ class Canvas {
 void set_color(cairo_t *cr, const Rgba &c);
 
 // The plot area of a width x height image: all of it without axes; with axes, margins for
-// the labels on the left and below and the title above.
-Area plot_area(int width, int height, bool axes);
+// the labels on the left and below, the title above, and `right` pixels on the right (more
+// than the default 10 for a spectrogram's colour bar).
+Area plot_area(int width, int height, bool axes, double right = 10);
 
 // Time labels below the area for [t0, t1] seconds, with ticks every 1, 2 or 5 units.
 void draw_time_axis(cairo_t *cr, const Area &a, double t0, double t1, const Rgba &ink);
@@ -69,6 +70,12 @@ void draw_frequency_axis(cairo_t *cr, const Area &a, double fmin, double fmax, b
 void draw_label(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink,
                 double size = 11, double align = 0.0);
 void draw_title(cairo_t *cr, const Area &a, std::string_view title, const Rgba &ink);
+// Text placed by its anchor: ax 0 starts at x, 1 ends there; ay 0 has its baseline at y, 1
+// its top (the height of a digit), 0.5 is centred on y.
+void draw_text(cairo_t *cr, double x, double y, std::string_view text, const Rgba &ink, double size,
+               double ax, double ay);
+// The advance of a text in the labels' font.
+double text_width(cairo_t *cr, std::string_view text, double size);
 
 // Frees Cairo's and fontconfig's caches; call once at exit, after every Canvas is gone, so
 // leak checkers (AddressSanitizer) see only our own memory.

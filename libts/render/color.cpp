@@ -140,7 +140,7 @@ Palette palette(std::string_view name) {
     std::size_t best_d = 1000;
     for (const auto &p : table()) {
         if (name == p.name)
-            return Palette(p.stops);
+            return Palette(p.stops, p.name);
         std::size_t d = distance(name, p.name);
         if (d < best_d)
             best_d = d, best = &p;

@@ -19,11 +19,15 @@ Rgba parse_color(std::string_view text, const std::string &what);
 class Palette {
   public:
     Palette() = default;
-    explicit Palette(std::vector<Rgba> stops) : stops_(std::move(stops)) {}
+    explicit Palette(std::vector<Rgba> stops, std::string name = "")
+        : stops_(std::move(stops)), name_(std::move(name)) {}
     Rgba at(double t) const;                       // t clamped to [0, 1]
     void at(double t, unsigned char rgb[3]) const; // 8-bit, for images
+    const std::string &name() const { return name_; }
+
   private:
     std::vector<Rgba> stops_;
+    std::string name_;
 };
 
 // The palettes by name (see palette_help()); a name that is none of them throws a usage

@@ -3,7 +3,9 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "decode/media_info.hpp"
 #include "decode/source.hpp"
+#include "render/axes.hpp"
 #include "render/plot.hpp"
 #include "io/output.hpp"
 
@@ -17,6 +19,18 @@ std::unique_ptr<decode::Source> open_range(const std::string &input, const Frame
     auto source = decode::open(input, {f.raw, -1, false});
     decode::Shape shape{0, mono ? 1 : 0, f.start, f.end ? *f.end - f.start : -1.0};
     return decode::shape(std::move(source), shape);
+}
+
+// The channel layout of a media file as ts-info gives it ("" when unknown: stdin, a URL, a
+// TSPCM stream, headerless samples, a plain WAV of more than two channels).
+std::string channel_layout(const std::string &input, const cli::RawInput &raw) {
+    if (input == "-" || raw.raw || input.find("://") != std::string::npos)
+        return "";
+    try {
+        return decode::media_info(input, {raw, -1, false}).channel_layout.value_or("");
+    } catch (const std::exception &) {
+        return ""; // the decoder reports what is wrong with the input
+    }
 }
 
 // Text on a dark background is light, else black.
@@ -34,7 +48,7 @@ std::string default_title(const decode::Source &source) {
 void render_audio(const std::string &input, const Frame &f, const WaveformOptions *wo,
                   const SpectrogramOptions *so, io::Output &out) {
     const int height = f.height.value_or(wo ? 300 : 400);
-    const Area area = plot_area(f.width, height, f.axes);
+    const Area area = plot_area(f.width, height, f.axes, so ? colour_bar_margin : 10);
     const int columns = static_cast<int>(area.w);
     auto source = open_range(input, f, so != nullptr);
     const int rate = source->header().rate;
@@ -59,15 +73,29 @@ void render_audio(const std::string &input, const Frame &f, const WaveformOption
     else
         draw_spectrogram(canvas.cr(), area, *sd, *so);
     if (f.axes) {
-        draw_time_axis(canvas.cr(), area, f.start, f.start + static_cast<double>(frames) / rate,
-                       ink);
+        cairo_t *cr = canvas.cr();
+        draw_time_axis(cr, area, f.start, f.start + static_cast<double>(frames) / rate, ink);
+        const std::string title = f.title.empty() ? default_title(*source) : f.title;
+        draw_title(cr, area, title, ink);
         if (sd) {
             auto axis = freq_axis(*so, rate);
             draw_frequency_axis(
-                canvas.cr(), area, axis.fmin, axis.fmax, so->scale == FreqScale::linear,
+                cr, area, axis.fmin, axis.fmax, so->scale == FreqScale::linear,
                 [&](double hz) { return axis.to_unit(hz); }, ink);
+            draw_colour_bar(cr, area, so->palette, so->db_floor, so->db_range,
+                            area.x + text_width(cr, title, 12), ink);
+        } else {
+            draw_amplitude_axis(cr, area, wd->lanes, wo->scale, wo->db_range,
+                                waveform_zoom(*wd, *wo), ink);
+            if (wo->split) {
+                auto names = channel_names(wd->lanes, channel_layout(input, f.raw));
+                std::string list;
+                for (const auto &n : names)
+                    list += " " + n;
+                log::verbose(source->name() + ": channels" + list);
+                draw_channel_names(cr, area, names, ink, f.background);
+            }
         }
-        draw_title(canvas.cr(), area, f.title.empty() ? default_title(*source) : f.title, ink);
     }
     canvas.finish();
     log::verbose(source->name() + ": " + std::to_string(frames) + " frames drawn in " +
@@ -137,7 +165,8 @@ void render_plot(const std::string &results, const Frame &f, const PlotOptions &
         y += lane_h;
     }
     for (const auto &l : lanes) {
-        draw_lane(canvas.cr(), {area.x, y, area.w, lane_h}, l, t0, t1, ink, o.palette, o.per_row);
+        draw_lane(canvas.cr(), {area.x, y, area.w, lane_h}, l, t0, t1, ink, o.palette, o.per_row,
+                  f.axes);
         y += lane_h;
     }
     if (f.axes) {
@@ -163,8 +192,18 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "Amplitude (--amplitude): linear (full scale fills the lane), db (the centre line is "
          "--db-range dB below full scale, the edges 0 dBFS; default range 48 dB), or zoom "
          "(linear, scaled so "
-         "the largest peak reaches the edges). --split-channels draws one lane per channel "
-         "from top to bottom; otherwise the mean of the channels is drawn."},
+         "the largest peak reaches the edges). With axes, the amplitude is labelled left of "
+         "each lane: in steps of 1, 2 or 5 x 10^k of full scale, or of dBFS "
+         "(steps of 1, 2, 3, 6, 12, 24 dB, the centre line labelled minus --db-range), about 18 px "
+         "apart.\n\n"
+         "--split-channels draws one lane per channel "
+         "from top to bottom; otherwise the mean of the channels is drawn. With axes, each "
+         "lane is named at its top left from the channel layout of the input as ts-info(1) "
+         "reports it (the container's, or FFmpeg's default for FLAC): FL, FR, FC, LFE as L, R, "
+         "C, LFE; SL, SR as Ls, Rs; BL, BR as Ls, Rs, or Lb, Rb when side channels are there "
+         "too; BC as Cs; FLC, FRC as Lc, Rc; other channels by FFmpeg's names (TC, TFL, ...). "
+         "When the layout is unknown (stdin, a TSPCM stream, a plain WAV of more than two "
+         "channels) one channel is named mono, two L and R, more 1, 2, 3, ..."},
         {"Spectrograms",
          "Frames of --n-fft samples (default 2048) every --step samples (default 512), "
          "windowed (--window, default hann), of the mean of the channels; the power of each bin "
@@ -176,20 +215,38 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "f/700); default log) from --fmin (default 0, 20 Hz on log) to --fmax (default rate/2) "
          "and shows the largest bin in its band, or interpolates between the two nearest bins "
          "when the band holds none. Levels from --db-floor (default -90 dB) to --db-floor + "
-         "--db-range (default 90 dB) span the palette."},
+         "--db-range (default 90 dB) span the palette. With axes, a colour bar right of the "
+         "plot shows the palette over those levels, labelled in dB (1-2-5 steps about 24 px "
+         "apart, and both ends), and the palette is named above the plot's right end (when "
+         "the title leaves room)."},
         {"Plots",
          "ts-graph plot RESULTS.jsonl (or - for stdin) draws every framewise, event and "
          "segment result of the file (global results are skipped; --id LIST keeps the results "
          "or analyzers named), one lane each, stacked top to bottom on one time axis from 0 (or "
-         "--start) to the end of the longest result (or --end). Framewise curves are drawn "
+         "--start) to the end of the longest result (or --end); --start and --end crop every "
+         "lane, the audio lane and the axis alike. Framewise curves are drawn "
          "through their frames (frame i at audio.start + i*step/rate, its start) or, with more "
-         "frames than pixels, as the min/max envelope of the frames in each pixel column, "
-         "scaled from their minimum (bottom) to their maximum (top), both written at the top "
-         "right; "
+         "frames in view than pixels, as the min/max envelope of the frames in each pixel "
+         "column, scaled from the minimum (bottom) to the maximum (top) of the frames in view, "
+         "both written at the top right; "
          "null values leave gaps. Framewise matrices (spectrogram, mel, mfcc, chroma) are "
          "images, the first column at the bottom, the maximum of the frames per pixel column, "
-         "coloured by --palette (default viridis) from their minimum to their maximum (or, with "
-         "--matrix-scale row, each row from its own). Each lane's name (and unit) is written in a "
+         "coloured by --palette (default viridis) from the minimum to the maximum of the frames "
+         "in view (or, with "
+         "--matrix-scale row, each row from its own). Pitch tracks (framewise results in Hz of "
+         "the pitch analyzer, or of an output named f0 or *pitch*) are drawn on a log "
+         "frequency axis from two semitones below their lowest voiced value in view to two "
+         "above their highest (an octave at least), labelled in Hz left of the lane with light "
+         "lines across; a frame whose value is null, NaN, 0 or negative, or that the "
+         "analyzer's voiced output (X.voiced for X.f0 of the same audio, in the file, drawn or "
+         "not) calls "
+         "unvoiced (0), is a gap, and a step of more than a semitone from one frame to the "
+         "next is not joined (a new note). Notes (segment results in MIDI: the notes "
+         "analyzer) are drawn as a piano roll: a bar per note at its rounded pitch over its "
+         "time span, rows from one semitone below the lowest note in view to one above the "
+         "highest (13 rows at least), sharps' rows shaded and a line under each C, note names "
+         "(C4 = MIDI 60, A4 = 69) left of the lane: the notes played, then the Cs, then the "
+         "other naturals as room allows. Each lane's name (and unit) is written in a "
          "band along its top, above the data. Events "
          "are vertical red markers; segments are spans coloured by label (Tableau 10 "
          "colours, in order of appearance) with a legend at the lane's top right. --audio "

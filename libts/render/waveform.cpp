@@ -164,8 +164,7 @@ struct Scaler {
 
 } // namespace
 
-void draw_waveform(cairo_t *cr, const Area &a, const WaveformData &d, const WaveformOptions &o,
-                   const Rgba &fg) {
+double waveform_zoom(const WaveformData &d, const WaveformOptions &o) {
     const std::size_t n = d.slots(), W = static_cast<std::size_t>(d.columns);
     double peak = 0;
     for (std::size_t c = 0; c < W; ++c)
@@ -173,7 +172,13 @@ void draw_waveform(cairo_t *cr, const Area &a, const WaveformData &d, const Wave
             for (int l = 0; l < d.lanes; ++l)
                 peak = std::max({peak, std::abs(static_cast<double>(d.values[c * n + 4 * l])),
                                  std::abs(static_cast<double>(d.values[c * n + 4 * l + 1]))});
-    Scaler sc{o.scale, o.db_range, o.scale == AmpScale::zoom && peak > 0 ? 1.0 / peak : 1.0};
+    return o.scale == AmpScale::zoom && peak > 0 ? 1.0 / peak : 1.0;
+}
+
+void draw_waveform(cairo_t *cr, const Area &a, const WaveformData &d, const WaveformOptions &o,
+                   const Rgba &fg) {
+    const std::size_t n = d.slots(), W = static_cast<std::size_t>(d.columns);
+    Scaler sc{o.scale, o.db_range, waveform_zoom(d, o)};
     // Centroids per column, interpolated between the columns that a centroid frame fell in
     // (frames are 1024 samples apart, columns often fewer).
     std::vector<double> centroid;

@@ -38,6 +38,9 @@ struct WaveformData {
 WaveformData measure_waveform(decode::Source &source, int columns, const WaveformOptions &o,
                               bool centroid, bool progress);
 
+// The factor samples are scaled by: with --amplitude zoom 1 / the largest peak, else 1.
+double waveform_zoom(const WaveformData &d, const WaveformOptions &o);
+
 void draw_waveform(cairo_t *cr, const Area &a, const WaveformData &d, const WaveformOptions &o,
                    const Rgba &foreground);
 

@@ -1,7 +1,9 @@
 // libts/render: per-column accumulation (known and unknown length), palettes and colours.
 #include "core/error.hpp"
+#include "render/axes.hpp"
 #include "render/color.hpp"
 #include "render/columns.hpp"
+#include "render/music.hpp"
 
 #include <doctest/doctest.h>
 
@@ -94,4 +96,65 @@ TEST_CASE("palettes and colours") {
     CHECK(c.a == doctest::Approx(128 / 255.0));
     CHECK(parse_color("transparent", "--background").a == 0);
     CHECK_THROWS_AS(parse_color("#12", "--background"), ts::UsageError);
+}
+
+TEST_CASE("channel names from the layout ts-info reports") {
+    using V = std::vector<std::string>;
+    CHECK(channel_names(2, "stereo") == V{"L", "R"});
+    CHECK(channel_names(6, "5.1") == V{"L", "R", "C", "LFE", "Ls", "Rs"});
+    CHECK(channel_names(6, "5.1(side)") == V{"L", "R", "C", "LFE", "Ls", "Rs"});
+    CHECK(channel_names(8, "7.1") == V{"L", "R", "C", "LFE", "Lb", "Rb", "Ls", "Rs"});
+    CHECK(channel_names(7, "6.1") == V{"L", "R", "C", "LFE", "Cs", "Ls", "Rs"});
+    CHECK(channel_names(4, "quad") == V{"L", "R", "Ls", "Rs"});
+    CHECK(channel_names(3, "3 channels (FL+FR+TC)") == V{"L", "R", "TC"});
+    // unknown layouts: by the count
+    CHECK(channel_names(1, "") == V{"mono"});
+    CHECK(channel_names(1, "mono") == V{"mono"});
+    CHECK(channel_names(2, "") == V{"L", "R"});
+    CHECK(channel_names(3, "") == V{"1", "2", "3"});
+    CHECK(channel_names(3, "7.1(top)") == V{"1", "2", "3"}); // a name this table lacks
+    CHECK(channel_names(4, "5.1") == V{"1", "2", "3", "4"}); // a layout of other channels
+}
+
+TEST_CASE("note names") {
+    CHECK(note_name(60) == "C4");
+    CHECK(note_name(69) == "A4");
+    CHECK(note_name(70) == "A#4");
+    CHECK(note_name(59) == "B3");
+    CHECK(note_name(0) == "C-1");
+    CHECK(note_name(127) == "G9");
+}
+
+TEST_CASE("note names") {
+    CHECK(note_name(60) == "C4");
+    CHECK(note_name(69) == "A4");
+    CHECK(note_name(70) == "A#4");
+    CHECK(note_name(59) == "B3");
+    CHECK(note_name(0) == "C-1");
+    CHECK(note_name(127) == "G9");
+}
+
+TEST_CASE("pitch and piano-roll ranges") {
+    // two semitones beyond the values, an octave at least
+    PitchRange r = pitch_range(220, 880);
+    CHECK(r.lo == doctest::Approx(220 / std::pow(2.0, 2 / 12.0)));
+    CHECK(r.hi == doctest::Approx(880 * std::pow(2.0, 2 / 12.0)));
+    CHECK(r.unit(std::sqrt(r.lo * r.hi)) == doctest::Approx(0.5));
+    CHECK(std::isnan(r.unit(0)));
+    r = pitch_range(440, 440);
+    CHECK(r.hi / r.lo == doctest::Approx(2));
+    CHECK(std::sqrt(r.lo * r.hi) == doctest::Approx(440));
+    Lane l;
+    l.kind = Lane::notes;
+    l.time = {0, 1, 5};
+    l.duration = {1, 1, 1};
+    l.numbers = {60, 72, 40};
+    RollRange rr = roll_range(l, 0, 3); // 40 is out of view
+    CHECK(rr.lo == 59);
+    CHECK(rr.hi == 73);
+    l.numbers = {60, 62, 40};
+    rr = roll_range(l, 0, 3); // 59..63 widened to 13 rows
+    CHECK(rr.hi - rr.lo + 1 == 13);
+    CHECK(rr.lo <= 59);
+    CHECK(rr.hi >= 63);
 }

@@ -23,8 +23,12 @@ ts::cli::Spec spec() {
         "of its extension (.png, .svg, .pdf) or of -f; on stdout (the default) it is PNG "
         "unless -f says otherwise, and a terminal is refused.\n\n"
         "Axes are drawn by default: a title (--title, default the input's name) above, times "
-        "below and, on spectrograms, frequencies on the left; -W and -H give the size of the "
-        "whole image, the plot being the image less these margins (52 px left, 10 right, 22 "
+        "below, and on the left the amplitude of waveforms (full scale 1, or dBFS with "
+        "--amplitude db) or the frequency of spectrograms, which also get a colour bar of "
+        "their dB levels on the right; --split-channels lanes are named (L, R, C, LFE, Ls, "
+        "Rs, ...). -W and -H give the size of the "
+        "whole image, the plot being the image less these margins (52 px left, 10 right or 60 "
+        "beside a colour bar, 22 "
         "above and below). --no-axes draws the bare plot over the whole image, for web "
         "players and overlays: column x then covers the time [x, x+1) * duration / width.\n\n"
         "Memory rule: the input is streamed and reduced per pixel column as it is read, so a "
@@ -49,7 +53,10 @@ ts::cli::Spec spec() {
           "30 s of a pipe"},
          {"ts-analyze -a spectral.centroid,mfcc song.flac | ts-graph plot --audio song.flac - "
           "-o features.png",
-          "the centroid and the MFCCs under the waveform"}},
+          "the centroid and the MFCCs under the waveform"},
+         {"ts-analyze -a pitch,notes voice.flac | ts-graph plot --id pitch.f0,notes --audio "
+          "voice.flac - -o melody.png",
+          "the pitch on a log-frequency axis and the notes as a piano roll"}},
         {},
         "ts-decode(1), ts-analyze(1), ts-pcm(5)",
     };
@@ -156,7 +163,9 @@ void add_options(CLI::App &app, Options &o) {
         ->type_name("PX")
         ->group(img);
     app.add_flag("--no-axes", o.no_axes, "draw the bare plot over the whole image")->group(img);
-    app.add_flag("--axes", o.axes, "draw the title, time and frequency labels (the default)")
+    app.add_flag("--axes", o.axes,
+                 "draw the title, the time and value labels, a spectrogram's colour bar and "
+                 "channel names (the default)")
         ->group(img);
     app.add_option("--title", o.title, "title above the plot [default: the input's name]")
         ->type_name("TEXT")
@@ -176,11 +185,13 @@ void add_options(CLI::App &app, Options &o) {
                    "inferno, grey, grey-inverted [default: timeside]")
         ->type_name("NAME")
         ->group(img);
-    app.add_option("--start", o.start, "draw from S seconds into the input")
+    app.add_option("--start", o.start,
+                   "draw from S seconds into the input (plot: every lane, --audio too)")
         ->check(CLI::Range(0.0, 1e9).description(""))
         ->type_name("S")
         ->group(img);
-    app.add_option("--end", o.end, "draw up to S seconds into the input")
+    app.add_option("--end", o.end,
+                   "draw up to S seconds into the input (plot: every lane, --audio too)")
         ->check(CLI::Range(0.0, 1e9).description(""))
         ->type_name("S")
         ->group(img);
@@ -227,7 +238,8 @@ void add_options(CLI::App &app, Options &o) {
                   "centre line [default: 48]")
         ->check(CLI::Range(1.0, 200.0).description(""))
         ->type_name("DB");
-    w->add_flag("--split-channels", o.split, "one lane per channel instead of their mean");
+    w->add_flag("--split-channels", o.split,
+                "one lane per channel, named from the channel layout, instead of their mean");
     w->add_option("--bar-width", o.bar_width, "bars: width of a bar in pixels")
         ->check(CLI::Range(1, 1000).description(""))
         ->capture_default_str()
