@@ -79,7 +79,7 @@ class MediaSource : public Source {
             if (av_channel_layout_describe(&codec_->ch_layout, buf, sizeof buf) > 0) {
                 const auto sp = pcm::parse_layout(buf);
                 if (sp && static_cast<int>(sp->size()) == header_.channels)
-                    header_.layout = buf;
+                    header_.layout = pcm::layout_name(*sp); // "FL+FR+TC", not "3 channels (...)"
             }
         }
         if (header_.rate <= 0 || header_.channels <= 0 || header_.channels > pcm::max_channels)

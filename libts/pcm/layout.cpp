@@ -76,7 +76,17 @@ std::optional<std::vector<int>> parse_layout(std::string_view name) {
     for (const auto &[n, list] : standard)
         if (n == name)
             return parse_list(list);
+    // "3 channels (FL+FR+TC)": how FFmpeg describes a layout it has no name for
+    const auto open = name.find(" channels ("), close = name.rfind(')');
+    if (open != std::string_view::npos && close == name.size() - 1 && close > open + 11)
+        return parse_list(name.substr(open + 11, close - open - 11));
     return parse_list(name);
+}
+
+std::string speaker_name(int speaker) {
+    if (speaker < 0 || static_cast<std::size_t>(speaker) >= channel_names.size())
+        return {};
+    return std::string(channel_names[static_cast<std::size_t>(speaker)]);
 }
 
 std::string layout_name(const std::vector<int> &speakers) {

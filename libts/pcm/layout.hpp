@@ -19,8 +19,12 @@ enum Speaker : int {
 };
 
 // The speakers of a layout given as FFmpeg names it: a standard name ("5.1(side)") or its
-// channels joined by '+' ("FL+FR+FC+LFE+SL+SR"). nullopt for anything else.
+// channels joined by '+' ("FL+FR+FC+LFE+SL+SR"), also as FFmpeg describes a layout it has no
+// name for ("3 channels (FL+FR+TC)"). nullopt for anything else.
 std::optional<std::vector<int>> parse_layout(std::string_view name);
+
+// FFmpeg's short name of a speaker ("FL", "LFE", "TBR"); empty for a position without one.
+std::string speaker_name(int speaker);
 
 // The name FFmpeg gives these speakers: the standard name when one matches, else the channel
 // names joined by '+'. Empty for an empty list or a position without a name.

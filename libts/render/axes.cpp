@@ -1,6 +1,8 @@
 // Value axes: ticks, amplitude scales, colour bars, channel and note names.
 #include "render/axes.hpp"
 
+#include "pcm/layout.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -147,56 +149,10 @@ void draw_colour_bar(cairo_t *cr, const Area &a, const Palette &palette, double 
 }
 
 std::vector<std::string> channel_names(int channels, const std::string &layout) {
-    // FFmpeg's named layouts (ffmpeg -layouts), their channels in order
-    static const std::pair<const char *, const char *> named[] = {
-        {"mono", "FC"},
-        {"stereo", "FL+FR"},
-        {"2.1", "FL+FR+LFE"},
-        {"3.0", "FL+FR+FC"},
-        {"3.0(back)", "FL+FR+BC"},
-        {"4.0", "FL+FR+FC+BC"},
-        {"quad", "FL+FR+BL+BR"},
-        {"quad(side)", "FL+FR+SL+SR"},
-        {"3.1", "FL+FR+FC+LFE"},
-        {"5.0", "FL+FR+FC+BL+BR"},
-        {"5.0(side)", "FL+FR+FC+SL+SR"},
-        {"4.1", "FL+FR+FC+LFE+BC"},
-        {"5.1", "FL+FR+FC+LFE+BL+BR"},
-        {"5.1(side)", "FL+FR+FC+LFE+SL+SR"},
-        {"6.0", "FL+FR+FC+BC+SL+SR"},
-        {"6.0(front)", "FL+FR+FLC+FRC+SL+SR"},
-        {"hexagonal", "FL+FR+FC+BL+BR+BC"},
-        {"6.1", "FL+FR+FC+LFE+BC+SL+SR"},
-        {"6.1(back)", "FL+FR+FC+LFE+BL+BR+BC"},
-        {"6.1(front)", "FL+FR+LFE+FLC+FRC+SL+SR"},
-        {"7.0", "FL+FR+FC+BL+BR+SL+SR"},
-        {"7.0(front)", "FL+FR+FC+FLC+FRC+SL+SR"},
-        {"7.1", "FL+FR+FC+LFE+BL+BR+SL+SR"},
-        {"7.1(wide)", "FL+FR+FC+LFE+BL+BR+FLC+FRC"},
-        {"7.1(wide-side)", "FL+FR+FC+LFE+FLC+FRC+SL+SR"},
-        {"octagonal", "FL+FR+FC+BL+BR+BC+SL+SR"},
-        {"downmix", "DL+DR"},
-    };
-    std::string list;
-    for (const auto &[name, channels_of] : named)
-        if (layout == name)
-            list = channels_of;
-    // "3 channels (FL+FR+LFE)": a layout FFmpeg has no name for
-    const auto open = layout.find('('), close = layout.rfind(')');
-    if (list.empty() && open != std::string::npos && close > open) {
-        list = layout.substr(open + 1, close - open - 1);
-        if (!std::all_of(list.begin(), list.end(), [](char c) {
-                return std::isupper(static_cast<unsigned char>(c)) ||
-                       std::isdigit(static_cast<unsigned char>(c)) || c == '+';
-            }))
-            list.clear();
-    }
     std::vector<std::string> ids;
-    for (std::size_t from = 0; !list.empty() && from <= list.size();) {
-        const auto plus = std::min(list.find('+', from), list.size());
-        ids.push_back(list.substr(from, plus - from));
-        from = plus + 1;
-    }
+    if (const auto speakers = pcm::parse_layout(layout))
+        for (int sp : *speakers)
+            ids.push_back(pcm::speaker_name(sp));
     std::vector<std::string> names;
     if (channels == 1)
         return {"mono"};

@@ -3,7 +3,6 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "decode/media_info.hpp"
 #include "decode/source.hpp"
 #include "render/axes.hpp"
 #include "render/plot.hpp"
@@ -19,18 +18,6 @@ std::unique_ptr<decode::Source> open_range(const std::string &input, const Frame
     auto source = decode::open(input, {f.raw, -1, false});
     decode::Shape shape{0, mono ? 1 : 0, f.start, f.end ? *f.end - f.start : -1.0};
     return decode::shape(std::move(source), shape);
-}
-
-// The channel layout of a media file as ts-info gives it ("" when unknown: stdin, a URL, a
-// TSPCM stream, headerless samples, a plain WAV of more than two channels).
-std::string channel_layout(const std::string &input, const cli::RawInput &raw) {
-    if (input == "-" || raw.raw || input.find("://") != std::string::npos)
-        return "";
-    try {
-        return decode::media_info(input, {raw, -1, false}).channel_layout.value_or("");
-    } catch (const std::exception &) {
-        return ""; // the decoder reports what is wrong with the input
-    }
 }
 
 // Text on a dark background is light, else black.
@@ -88,7 +75,7 @@ void render_audio(const std::string &input, const Frame &f, const WaveformOption
             draw_amplitude_axis(cr, area, wd->lanes, wo->scale, wo->db_range,
                                 waveform_zoom(*wd, *wo), ink);
             if (wo->split) {
-                auto names = channel_names(wd->lanes, channel_layout(input, f.raw));
+                auto names = channel_names(wd->lanes, source->header().layout);
                 std::string list;
                 for (const auto &n : names)
                     list += " " + n;
@@ -198,12 +185,14 @@ std::vector<std::pair<std::string, std::string>> manual_sections() {
          "apart.\n\n"
          "--split-channels draws one lane per channel "
          "from top to bottom; otherwise the mean of the channels is drawn. With axes, each "
-         "lane is named at its top left from the channel layout of the input as ts-info(1) "
-         "reports it (the container's, or FFmpeg's default for FLAC): FL, FR, FC, LFE as L, R, "
+         "lane is named at its top left from the channel layout of the input (the layout "
+         "key of its TSPCM header, ts-pcm(5): the container's, a WAV's channel mask, FLAC's "
+         "own): FL, FR, FC, LFE as L, R, "
          "C, LFE; SL, SR as Ls, Rs; BL, BR as Ls, Rs, or Lb, Rb when side channels are there "
          "too; BC as Cs; FLC, FRC as Lc, Rc; other channels by FFmpeg's names (TC, TFL, ...). "
-         "When the layout is unknown (stdin, a TSPCM stream, a plain WAV of more than two "
-         "channels) one channel is named mono, two L and R, more 1, 2, 3, ..."},
+         "When the layout is unknown (headerless samples, a plain WAV of more than two "
+         "channels, a TSPCM stream without a layout key) one channel is named mono, two L and "
+         "R, more 1, 2, 3, ..."},
         {"Spectrograms",
          "Frames of --n-fft samples (default 2048) every --step samples (default 512), "
          "windowed (--window, default hann), of the mean of the channels; the power of each bin "

@@ -211,6 +211,11 @@ names "plain WAV of 6 channels (no layout): numbers" six-plain.wav "1 2 3 4 5 6"
 names "TSPCM of 3 channels: numbers" three.tspcm "1 2 3"
 names "TSPCM of 2 channels: L and R" stereo.tspcm "L R"
 names "mono" mono.tspcm "mono"
+# Through a pipe the layout travels in the TSPCM header (ts-pcm(5)).
+ts-decode six51.wav -o six51.tspcm
+names "5.1 as a TSPCM stream with its layout key" six51.tspcm "L R C LFE Ls Rs"
+ts-decode custom3.wav -o custom3.tspcm
+names "FL+FR+TC as a TSPCM stream" custom3.tspcm "L R TC"
 check "--verbose names the channels" bash -c 'ts-graph waveform --split-channels --verbose six51.wav -o v.png 2>&1 | grep -q "six51.wav: channels L R C LFE Ls Rs"'
 ts-gen silence --channels 2 --duration 0.5 -o silent2.tspcm
 check "--split-channels --no-axes" ts-graph waveform --split-channels --no-axes -W 200 -H 100 silent2.tspcm -o bare-split.png
