@@ -197,8 +197,9 @@ def markdown(manifest, pieces, rows, tool):
       "column is the fair figure. ts-analyze: n_fft 1024, step 512; aubioonset: its "
       "defaults (buffer 512, hop 256, threshold 0.3).")
     w("")
-    w("| method | before: threshold 0.3, median_window 0.1 — F tune / held-out (P, R) | est/ref | "
-      "after: its default | F tune / held-out (P, R) | est/ref | aubioonset -O method: F tune / held-out (P, R) | est/ref |")
+    w("| method | before: threshold 0.3, median_window 0.1 — F tune / held-out (held-out P, R) | est/ref | "
+      "after: its defaults | F tune / held-out (held-out P, R) | est/ref | aubioonset -O method: "
+      "F tune / held-out (held-out P, R) | est/ref |")
     w("|---|---|---:|---|---|---:|---|---:|")
     by = {(job[0], job[1], job[2]): (used, s) for job, used, s in rows}
 
