@@ -120,8 +120,7 @@ std::string manual_text() {
         }
         for (const auto &p : d.params) {
             out += "Parameter " + d.id + "." + p.key + " (" + param_type_name(p.type) +
-                   ", default " +
-                   (p.default_from.empty() ? p.default_value : defaults_by(p));
+                   ", default " + (p.default_from.empty() ? p.default_value : defaults_by(p));
             if (p.type == ParamType::integer || p.type == ParamType::number) {
                 char range[64];
                 std::snprintf(range, sizeof range, ", %.15g to %.15g", p.min, p.max);

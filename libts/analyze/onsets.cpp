@@ -27,9 +27,9 @@ struct MethodDefaults {
     const char *method, *threshold, *median_window;
 };
 constexpr MethodDefaults method_defaults[] = {
-    {"energy", "4", "0.2"},      {"hfc", "5", "0.2"},         {"complex", "1.2", "0.15"},
-    {"phase", "0.6", "0.15"},    {"specflux", "1.5", "0.15"}, {"specdiff", "0.3", "0.15"},
-    {"kl", "0.5", "0.1"},        {"mkl", "0.3", "0.1"},
+    {"energy", "4", "0.2"},   {"hfc", "5", "0.2"},         {"complex", "1.2", "0.15"},
+    {"phase", "0.6", "0.15"}, {"specflux", "1.5", "0.15"}, {"specdiff", "0.3", "0.15"},
+    {"kl", "0.5", "0.1"},     {"mkl", "0.3", "0.1"},
 };
 constexpr const char *default_method = "mkl";
 
@@ -160,15 +160,15 @@ Definition onsets_definition() {
         "`-a onsets,tempo` shares one STFT; aubioonset uses 512 and 256). " +
         stft_words();
     d.params = stft_param_specs(1024, 512);
-    d.params.push_back({"method", ParamType::choice, default_method, 0, 0,
-                        dsp::odf_method_names(), "the onset detection function (aubio's names)"});
-    d.params.push_back(by_method({"threshold", ParamType::number, "", 0, 100, {},
-                                  "peak picking: how far above the local median an onset must "
-                                  "rise, in units of the local mean"},
-                                 &MethodDefaults::threshold));
-    d.params.push_back(by_method({"median_window", ParamType::number, "", 0, 10, {},
-                                  "peak picking: the span of the local median and mean, seconds"},
-                                 &MethodDefaults::median_window));
+    d.params.push_back({"method", ParamType::choice, default_method, 0, 0, dsp::odf_method_names(),
+                        "the onset detection function (aubio's names)"});
+    const ParamSpec threshold{"threshold", ParamType::number, "", 0, 100, {},
+                              "peak picking: how far above the local median an onset must rise, "
+                              "in units of the local mean"};
+    const ParamSpec median_window{"median_window", ParamType::number, "", 0, 10, {},
+                                  "peak picking: the span of the local median and mean, seconds"};
+    d.params.push_back(by_method(threshold, &MethodDefaults::threshold));
+    d.params.push_back(by_method(median_window, &MethodDefaults::median_window));
     d.params.push_back({"min_interval", ParamType::number, "0.02", 0, 60, {},
                         "the shortest time between two onsets, seconds"});
     d.params.push_back({"silence", ParamType::number, "-70", -200, 0, {},
