@@ -30,13 +30,15 @@ import concurrent.futures
 import datetime
 import json
 import os
-import platform
+import shutil
 import subprocess
 import sys
-import tempfile
 
-import mir_eval
-import numpy as np
+try:
+    import mir_eval
+    import numpy as np
+except ImportError as e:
+    sys.exit("onsets.py: %s (apt-get install python3-mir-eval, or scripts/setup --bench)" % e)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -254,6 +256,8 @@ def main():
                         "ts-analyze")
     if not os.access(tool, os.X_OK):
         sys.exit("onsets.py: %s is not built (ninja -C %s)" % (tool, build))
+    if not args.sweep and not shutil.which("aubioonset"):
+        sys.exit("onsets.py: aubioonset is missing (apt-get install aubio-tools)")
     if not os.path.exists(os.path.join(args.corpus, "corpus.json")):
         subprocess.run([os.path.join(HERE, "make-corpus"), args.corpus], check=True)
     manifest, pieces = load_corpus(args.corpus)
