@@ -15,6 +15,29 @@ std::string output_id(const Definition &d, const OutputSpec &o) {
     return o.id.empty() ? d.id : d.id + "." + o.id;
 }
 
+std::string join(const std::vector<std::string> &items) {
+    std::string out;
+    for (const auto &s : items)
+        out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+// "(one of: a, b, c)" for a choice, "(one or more of: ...)" for a list with fixed items.
+std::string allowed(const ParamSpec &p) {
+    if (p.choices.empty())
+        return "";
+    return std::string(p.type == ParamType::list ? "one or more of: " : "one of: ") +
+           join(p.choices);
+}
+
+// "by method: energy 4, hfc 6, ..." for a default that depends on another parameter.
+std::string defaults_by(const ParamSpec &p) {
+    std::vector<std::string> items;
+    for (const auto &[value, def] : p.defaults_by)
+        items.push_back(value + " " + def);
+    return "by " + p.default_from + ": " + join(items);
+}
+
 void list_one(const Definition &d, std::string &out) {
     out += d.id + " - " + d.name + "\n";
     for (const auto &o : d.outputs) {
@@ -25,7 +48,10 @@ void list_one(const Definition &d, std::string &out) {
     for (const auto &p : d.params) {
         std::string line = "    -p " + d.id + "." + p.key + "=" + p.default_value;
         line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
-        out += line + p.description + "\n";
+        std::string notes = allowed(p);
+        if (!p.default_from.empty())
+            notes += (notes.empty() ? "" : "; ") + std::string("default ") + defaults_by(p);
+        out += line + p.description + (notes.empty() ? "" : " (" + notes + ")") + "\n";
     }
 }
 
@@ -53,6 +79,12 @@ nlohmann::json json_one(const Definition &d) {
             j["range"] = {p.min, p.max};
         if (!p.choices.empty())
             j["choices"] = p.choices;
+        if (!p.default_from.empty()) {
+            nlohmann::json by = nlohmann::json::object();
+            for (const auto &[value, def] : p.defaults_by)
+                by[value] = def;
+            j["default_by"] = {{"param", p.default_from}, {"values", by}};
+        }
         a["params"].push_back(j);
     }
     return a;
@@ -88,7 +120,7 @@ std::string manual_text() {
         }
         for (const auto &p : d.params) {
             out += "Parameter " + d.id + "." + p.key + " (" + param_type_name(p.type) +
-                   ", default " + p.default_value;
+                   ", default " + (p.default_from.empty() ? p.default_value : defaults_by(p));
             if (p.type == ParamType::integer || p.type == ParamType::number) {
                 char range[64];
                 std::snprintf(range, sizeof range, ", %.15g to %.15g", p.min, p.max);

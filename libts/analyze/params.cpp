@@ -77,6 +77,13 @@ std::string did_you_mean(const std::string &word, const std::vector<std::string>
     return best_d <= std::max<std::size_t>(2, word.size() / 3) ? best : "";
 }
 
+const std::string &default_for(const ParamSpec &spec, const std::string &from_value) {
+    for (const auto &[value, def] : spec.defaults_by)
+        if (value == from_value)
+            return def;
+    return spec.default_value;
+}
+
 Params::Params(const std::string &analyzer, const std::vector<ParamSpec> &specs,
                const std::map<std::string, std::string> &given) {
     std::vector<std::string> keys;
@@ -96,7 +103,12 @@ Params::Params(const std::string &analyzer, const std::vector<ParamSpec> &specs,
     }
     for (const auto &s : specs) {
         auto it = given.find(s.key);
-        const std::string &raw = it == given.end() ? s.default_value : it->second;
+        // A default by another parameter's value: that parameter comes earlier in specs,
+        // so its text (given or default) is known here.
+        auto from = s.default_from.empty() ? text_.end() : text_.find(s.default_from);
+        const std::string &raw = it != given.end() ? it->second
+                                 : from != text_.end() ? default_for(s, from->second)
+                                                       : s.default_value;
         const std::string name = analyzer + "." + s.key;
         auto bad = [&](const std::string &why) {
             return UsageError("-p " + name + "=" + raw + ": " + why);

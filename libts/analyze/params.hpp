@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ts::analyze {
@@ -12,13 +13,31 @@ namespace ts::analyze {
 enum class ParamType { integer, number, boolean, choice, list, text };
 
 struct ParamSpec {
+    ParamSpec() = default;
+    // The usual declaration, {key, type, default, min, max, choices, description}: a
+    // constructor rather than an aggregate, so that the members after it need no initializer.
+    ParamSpec(std::string key_, ParamType type_, std::string default_value_, double min_,
+              double max_, std::vector<std::string> choices_, std::string description_)
+        : key(std::move(key_)), type(type_), default_value(std::move(default_value_)), min(min_),
+          max(max_), choices(std::move(choices_)), description(std::move(description_)) {}
+
     std::string key;
     ParamType type = ParamType::number;
     std::string default_value;        // as it would be written after -p name.key=
     double min = 0, max = 0;          // for integer and number (inclusive)
     std::vector<std::string> choices; // for choice, and the allowed items of a list
     std::string description;
+    // A default that depends on the value of an earlier parameter (default_from, a key of
+    // the same analyzer): a parameter not given takes the default listed for that value in
+    // defaults_by, or default_value for a value not listed. default_value is then the one
+    // that goes with the other parameter's own default.
+    std::string default_from;
+    std::vector<std::pair<std::string, std::string>> defaults_by; // (value, default)
 };
+
+// The default of `spec` when the parameter it depends on has the value `from_value` (its
+// default_value when it depends on none, or the value is not listed).
+const std::string &default_for(const ParamSpec &spec, const std::string &from_value);
 
 const char *param_type_name(ParamType t);
 

@@ -41,6 +41,35 @@ for a in L:
         assert {"key", "type", "default", "description"} <= set(p), p
 PY
 ts-analyze --list >list.txt && grep -q "^level - " list.txt && grep -q "level.rms" list.txt && pass || fail "--list for people"
+# Every choice parameter (and list of fixed items), of every analyzer and VAMP plugin, shows
+# its allowed values in both lists; a default that depends on another parameter lists its
+# values in both (onsets.threshold and median_window, by method).
+/usr/bin/python3 - <<'PY' && pass || fail "--list: allowed values or defaults by method missing"
+import json
+L = json.load(open("list.json"))
+text = open("list.txt").read().splitlines()
+shown = 0
+for a in L:
+    for p in a["params"]:
+        if p["type"] == "choice":
+            assert p.get("choices"), (a["id"], p["key"])
+        line = [l for l in text if l.startswith("    -p %s.%s=" % (a["id"], p["key"]))]
+        assert len(line) == 1, (a["id"], p["key"], line)
+        if p.get("choices"):
+            words = "one or more of: " if p["type"] == "list" else "one of: "
+            assert "(" + words + ", ".join(p["choices"]) + ")" in line[0], line[0]
+            shown += 1
+        if "default_by" in p:
+            by = p["default_by"]
+            assert by["values"][next(q for q in a["params"] if q["key"] == by["param"])["default"]] == p["default"]
+            assert "default by %s: " % by["param"] in line[0], line[0]
+            for v, d in by["values"].items():
+                assert " %s %s" % (v, d) in line[0], (v, d, line[0])
+assert shown >= 15, shown
+on = {p["key"]: p for a in L if a["id"] == "onsets" for p in a["params"]}
+assert on["method"]["choices"] == ["energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl"]
+assert on["threshold"]["default_by"]["param"] == "method" and on["median_window"]["default_by"]["param"] == "method"
+PY
 
 # Presets: by name, by file; -a and -p add to them.
 ts-analyze --preset minimal sine.tspcm >p.jsonl 2>p.err || fail "--preset minimal: $(cat p.err)"

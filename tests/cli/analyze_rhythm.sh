@@ -77,6 +77,53 @@ for m in energy hfc complex phase specflux kl mkl; do
 f = f_measure(truth("c90.json", "onsets"), R["onsets"]["data"]["time"], 0.05)
 assert f >= 0.95, f'
 done
+# Each method with its own defaults (threshold and median_window, chosen on the generated
+# corpus of bench/accuracy, not on this piece) on the demo piece: F within 50 ms at least
+# the bound measured there less about 0.03, and the count of onsets within the range given
+# as a ratio to the 112 of the truth (measured: energy 1.01, hfc 1.05, complex 1.63, phase
+# 1.66, specflux 1.49, specdiff 1.35, kl and mkl 1.00; with the former shared 0.3 and 0.1
+# energy, complex and specflux found 2.6 to 3 times too many, F 0.50 to 0.56). The result's
+# params record the values used: those that ts-analyze --list --json gives for the method.
+ts-analyze --list --json >list.json
+for spec in energy:0.81:0.9:1.15 hfc:0.94:0.95:1.15 complex:0.73:0.95:1.8 phase:0.72:0.95:1.8 \
+    specflux:0.77:0.95:1.65 specdiff:0.82:0.95:1.5 kl:0.97:0.97:1.05 mkl:0.97:0.97:1.05; do
+    IFS=: read -r m fmin lo hi <<<"$spec"
+    check "onsets demo $m" ts-analyze -a onsets -p onsets.method=$m -o dm-$m.jsonl demo.pcm
+    rcheck "onsets demo $m defaults" dm-$m.jsonl '
+m, fmin, lo, hi = "'$m'", '$fmin', '$lo', '$hi'
+t = R["onsets"]["data"]["time"]
+ref = truth("demo.json", "onsets")
+f = f_measure(ref, t, 0.05)
+assert f >= fmin, (m, f)
+assert lo * len(ref) <= len(t) <= hi * len(ref), (m, len(t), len(ref))
+p = R["onsets"]["params"]
+spec = {q["key"]: q for a in json.load(open("list.json")) if a["id"] == "onsets" for q in a["params"]}
+for key in ("threshold", "median_window"):
+    assert spec[key]["default_by"]["param"] == "method"
+    assert p[key] == float(spec[key]["default_by"]["values"][m]), (m, key, p[key])
+assert p["method"] == m and R["onsets.odf"]["params"] == p'
+done
+# The per-method values, as --list shows them; mkl keeps 0.3 and 0.1.
+rcheck "onsets per-method defaults" dm-mkl.jsonl '
+import json
+spec = {q["key"]: q for a in json.load(open("list.json")) if a["id"] == "onsets" for q in a["params"]}
+th = spec["threshold"]["default_by"]["values"]
+assert set(th) == {"energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl"}, th
+assert th["mkl"] == "0.3" == spec["threshold"]["default"] and th["hfc"] == "5", th
+assert spec["median_window"]["default"] == "0.1" == spec["median_window"]["default_by"]["values"]["mkl"]
+assert R["onsets"]["params"]["threshold"] == 0.3 and R["onsets"]["params"]["median_window"] == 0.1'
+ts-analyze --list >list-text.txt
+grep -q "^    -p onsets.threshold=0.3 .*(default by method: energy 4, hfc 5, .*mkl 0.3)$" list-text.txt &&
+    pass || fail "--list: the threshold's default by method: $(grep onsets.threshold list-text.txt)"
+# A value given is used whatever the method; the other keeps the method's default.
+check "onsets given threshold" ts-analyze -a onsets -p onsets.method=hfc -p onsets.threshold=0.3 -o ong.jsonl demo.pcm
+rcheck "onsets given threshold echoed" ong.jsonl '
+p = R["onsets"]["params"]
+assert p["threshold"] == 0.3 and p["median_window"] == 0.2 and p["method"] == "hfc", p
+# a lower threshold than its own (5): more onsets (129 against 118)
+own = [r for r in map(json.loads, open("dm-hfc.jsonl")) if r["id"] == "onsets"][0]
+n, n_own = len(R["onsets"]["data"]["time"]), len(own["data"]["time"])
+assert n >= 1.05 * n_own, (n, n_own)'
 # The ODF: one value per whole STFT frame (1024, step 512), framing declared.
 rcheck "onsets odf framing" on120.jsonl '
 r = R["onsets.odf"]
