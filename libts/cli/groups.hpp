@@ -1,6 +1,8 @@
 // Option groups shared by several tools, declared once so they read the same everywhere.
 #pragma once
 
+#include "pcm/raw.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <string>
@@ -8,13 +10,8 @@
 
 namespace ts::cli {
 
-// Headerless input: --input-raw with its rate, channels and sample format.
-struct RawInput {
-    bool raw = false;
-    int rate = 0;
-    int channels = 0;
-    std::string format = "f32le";
-};
+// Headerless input: --input-raw with its rate, channels and sample format (pcm/raw.hpp).
+using RawInput = pcm::RawInput;
 void add_raw_input(CLI::App &app, RawInput &raw);
 // Usage error when --input-raw lacks its rate or channels, or they are set without it.
 void check_raw_input(const RawInput &raw);

@@ -48,21 +48,21 @@ std::string folder() {
     return dir;
 }
 
-const void *load(const std::string &name, int abi) {
+const void *load(const std::string &name, int abi, const std::string &part) {
     static std::mutex mutex;
-    static std::map<std::string, const void *> loaded;
+    static std::map<std::string, const void *> loaded; // by entry
     std::lock_guard lock(mutex);
-    if (auto it = loaded.find(name); it != loaded.end())
+    const std::string entry = "ts_" + name + (part.empty() ? "" : "_" + part) + "_module";
+    if (auto it = loaded.find(entry); it != loaded.end())
         return it->second;
     const std::string path = folder() + "/" + name + ".so";
-    void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL); // once: the loader counts
     if (!handle) {
         const char *why = dlerror();
         // The loader's message names the file.
         throw Error("cannot load the " + name + " module: " + (why ? why : path) +
                     " (is TimeSide fully installed?)");
     }
-    const std::string entry = "ts_" + name + "_module";
     using Entry = const void *(*)();
     auto fn = reinterpret_cast<Entry>(dlsym(handle, entry.c_str()));
     if (!fn)
@@ -70,7 +70,7 @@ const void *load(const std::string &name, int abi) {
     const void *table = fn();
     if (!table || *static_cast<const int *>(table) != abi)
         throw Error(path + ": built from another version of TimeSide than this tool");
-    loaded[name] = table;
+    loaded[entry] = table;
     return table; // never unloaded: its code may run until exit
 }
 

@@ -1,6 +1,8 @@
 // Demuxer: libavformat opening shared by decoding (ts-decode) and probing (ts-info).
 #include "decode/demuxer.hpp"
 
+#include "ffmpeg/log.hpp"
+
 #include "core/error.hpp"
 #include "core/signals.hpp"
 
@@ -17,11 +19,6 @@ namespace {
 int interrupt_cb(void *) { return signals::received() != 0 ? 1 : 0; }
 } // namespace
 
-std::string av_error(int code) {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(code, buf, sizeof buf);
-    return buf;
-}
 
 // Exceptions cannot cross FFmpeg's C frames, so failures are kept and rethrown by fail().
 int Demuxer::read_cb(void *opaque, unsigned char *buf, int size) {
@@ -132,7 +129,7 @@ void Demuxer::fail(int code, const std::string &what) const {
     // demuxer, as an invalid argument (.mp3) or an end of file (.ogg, .aac): one message.
     if (code == AVERROR_INVALIDDATA || code == AVERROR(EINVAL) || code == AVERROR_EOF)
         throw Error(name_ + ": " + not_media);
-    throw Error(name_ + ": " + what + ": " + av_error(code));
+    throw Error(name_ + ": " + what + ": " + ffmpeg::av_error(code));
 }
 
 } // namespace ts::decode

@@ -12,12 +12,6 @@ struct AVIOContext;
 
 namespace ts::decode {
 
-// FFmpeg's message for an error code.
-std::string av_error(int code);
-
-// The last error FFmpeg logged on this thread, and forgets it ("" when none): the reason an
-// encoder gives in its log for a bare EINVAL.
-std::string take_ffmpeg_error();
 
 // The best audio stream of an opened input (av_find_best_stream), or an error naming it: "not
 // a media file" when the demuxer found no stream, or only an audio stream without a rate (a

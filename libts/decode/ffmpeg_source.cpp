@@ -23,24 +23,6 @@ extern "C" {
 namespace ts::decode {
 namespace {
 
-// The last error FFmpeg logged on this thread: its encoders say why they refuse a setting
-// ("655350 Hz not supported") only in the log, returning a bare EINVAL.
-thread_local std::string last_error;
-
-void log_callback(void *, int level, const char *fmt, va_list args) {
-    if (level > AV_LOG_WARNING)
-        return;
-    char line[1024];
-    std::vsnprintf(line, sizeof line, fmt, args);
-    std::string s = line;
-    while (!s.empty() && s.back() == '\n')
-        s.pop_back();
-    if (level <= AV_LOG_ERROR && !s.empty())
-        last_error = s;
-    if (!s.empty() && log::level() == log::Level::verbose)
-        log::verbose("ffmpeg: " + s);
-}
-
 // stdin and pipes given by name (whose first bytes were already peeked) are read through
 // the Reader; regular files are opened by FFmpeg by path, so it can seek.
 bool through_reader(const io::Reader *r) { return r && (r->is_stdin() || !r->regular_file()); }
@@ -314,9 +296,6 @@ class MediaSource : public Source {
 
 } // namespace
 
-void quiet_ffmpeg_logs() { av_log_set_callback(log_callback); }
-
-std::string take_ffmpeg_error() { return std::exchange(last_error, {}); }
 
 std::unique_ptr<Source> open_media(const std::string &arg, std::unique_ptr<io::Reader> reader,
                                    const OpenOptions &options) {

@@ -13,6 +13,5 @@ std::unique_ptr<Source> open_media(const std::string &arg, std::unique_ptr<io::R
 
 // Routes FFmpeg's own log lines to --verbose, in the tool's message format (done by the
 // media module as it loads).
-void quiet_ffmpeg_logs();
 
 } // namespace ts::decode

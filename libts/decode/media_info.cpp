@@ -57,7 +57,7 @@ void tspcm_info(io::Reader &in, MediaInfo &info) {
     info.history = std::move(h.history);
 }
 
-void raw_info(io::Reader &in, MediaInfo &info, const cli::RawInput &raw) {
+void raw_info(io::Reader &in, MediaInfo &info, const pcm::RawInput &raw) {
     auto format = pcm::parse_format(raw.format);
     if (!format)
         throw UsageError("--input-format " + raw.format + ": not f32le or s16le");

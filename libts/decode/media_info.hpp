@@ -1,7 +1,7 @@
 // What ts-info reports about one input, gathered from headers and the container alone.
 #pragma once
 
-#include "cli/groups.hpp"
+#include "pcm/raw.hpp"
 #include "io/input.hpp"
 #include "pcm/header.hpp"
 
@@ -15,7 +15,7 @@
 namespace ts::decode {
 
 struct InfoOptions {
-    cli::RawInput raw; // headerless input
+    pcm::RawInput raw; // headerless input
     int stream = -1;   // the Nth audio stream of a media file (-1: FFmpeg's best one)
     bool sha1 = true;  // hash a regular file's bytes
 };

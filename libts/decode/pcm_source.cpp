@@ -37,7 +37,7 @@ std::unique_ptr<Source> open_tspcm(std::unique_ptr<io::Reader> in) {
     return std::make_unique<PcmSource>(std::move(in), std::move(h));
 }
 
-std::unique_ptr<Source> open_raw(std::unique_ptr<io::Reader> in, const cli::RawInput &raw) {
+std::unique_ptr<Source> open_raw(std::unique_ptr<io::Reader> in, const pcm::RawInput &raw) {
     pcm::Header h;
     h.rate = raw.rate;
     h.channels = raw.channels;

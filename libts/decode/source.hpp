@@ -1,7 +1,7 @@
 // A source of decoded audio: interleaved float frames plus the stream's TSPCM header facts.
 #pragma once
 
-#include "cli/groups.hpp"
+#include "pcm/raw.hpp"
 #include "core/error.hpp"
 #include "pcm/header.hpp"
 
@@ -43,7 +43,7 @@ class Source {
 };
 
 struct OpenOptions {
-    cli::RawInput raw;   // headerless input
+    pcm::RawInput raw;   // headerless input
     int stream = -1;     // which audio stream of a media file (-1: the best one)
     bool sha1 = true;    // hash a regular file's bytes into the header
     // Hash on a thread of its own while decoding; header().sha1 stays empty and sha1()

@@ -1,33 +1,41 @@
+// ts-transcode's encoders, in the media module: the tool's side of its encoding table.
 #include "encode/encoder.hpp"
 
-#include "decode/media_module.hpp"
+#include "encode/media_encoder.hpp"
+
+#include "core/module.hpp"
+#include "ts_config.h"
 
 namespace ts::encode {
 
-using decode::media_module;
+const EncodeModule &encode_module() {
+    static const auto *m = static_cast<const EncodeModule *>(
+        module::load("media", encode_module_abi(TS_VERSION), "encode"));
+    return *m;
+}
 
 int supported_rate(const Format &format, int rate) {
-    return media_module().supported_rate(format, rate);
+    return encode_module().supported_rate(format, rate);
 }
 
 void check(const Settings &settings, int channels, bool streaming) {
-    media_module().check(settings, channels, streaming);
+    encode_module().check(settings, channels, streaming);
 }
 
 Encoder::Encoder(io::Output &out, const Settings &settings, int rate, int channels,
                  const std::string &name)
-    : impl_(media_module().encoder_new(out, settings, rate, channels, name)) {}
+    : impl_(encode_module().encoder_new(out, settings, rate, channels, name)) {}
 
-Encoder::~Encoder() { media_module().encoder_free(impl_); }
+Encoder::~Encoder() { encode_module().encoder_free(impl_); }
 
 void Encoder::write(const float *frames, std::size_t count) {
-    media_module().encoder_write(impl_, frames, count);
+    encode_module().encoder_write(impl_, frames, count);
 }
 
-void Encoder::finish() { media_module().encoder_finish(impl_); }
+void Encoder::finish() { encode_module().encoder_finish(impl_); }
 
-std::int64_t Encoder::frames_written() const { return media_module().encoder_frames(impl_); }
+std::int64_t Encoder::frames_written() const { return encode_module().encoder_frames(impl_); }
 
-std::string Encoder::describe() const { return media_module().encoder_describe(impl_); }
+std::string Encoder::describe() const { return encode_module().encoder_describe(impl_); }
 
 } // namespace ts::encode

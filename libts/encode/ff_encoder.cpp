@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "decode/demuxer.hpp"
+#include "ffmpeg/log.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -295,7 +295,7 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
                   (channels == 1 ? " channel" : " channels") + ", samples " +
                   av_get_sample_fmt_name(ctx_->sample_fmt);
 
-    decode::take_ffmpeg_error();
+    ffmpeg::take_error();
     r = avcodec_open2(ctx_, codec, nullptr);
     if (r < 0)
         fail(r, std::string("cannot open the ") + codec->name + " encoder");
@@ -360,8 +360,8 @@ void FfEncoder::rethrow_io() {
 
 void FfEncoder::fail(int code, const std::string &what) {
     rethrow_io();
-    const std::string said = decode::take_ffmpeg_error(); // the encoder's own reason
-    throw Error(name_ + ": " + what + ": " + (said.empty() ? decode::av_error(code) : said));
+    const std::string said = ffmpeg::take_error(); // the encoder's own reason
+    throw Error(name_ + ": " + what + ": " + (said.empty() ? ffmpeg::av_error(code) : said));
 }
 
 int FfEncoder::write_cb(void *opaque, std::uint8_t *buf, int size) {

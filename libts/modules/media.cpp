@@ -1,4 +1,5 @@
-// media.so: FFmpeg's demuxers, decoders and resampler behind decode/media_module.hpp.
+// media.so: FFmpeg's demuxers, decoders and resampler behind decode/media_module.hpp, its
+// encoders and muxers behind encode/media_encoder.hpp.
 // Its references to the rest of libts (errors, logging, io) resolve to the loading tool's
 // own copy (tools are linked with --export-dynamic).
 #include "decode/ffmpeg_source.hpp"
@@ -6,6 +7,8 @@
 #include "decode/media_module.hpp"
 #include "decode/swr_resampler.hpp"
 #include "encode/ff_encoder.hpp"
+#include "encode/media_encoder.hpp"
+#include "ffmpeg/log.hpp"
 #include "ts_config.h"
 
 namespace {
@@ -33,6 +36,10 @@ const ts::decode::MediaModule table = {
     ts::decode::swr_resampler_process,
     ts::decode::swr_resampler_free,
     ts::decode::media_facts,
+};
+
+const ts::encode::EncodeModule encode_table = {
+    ts::encode::encode_module_abi(TS_VERSION),
     ts::encode::ff_supported_rate,
     ts::encode::ff_check,
     encoder_new,
@@ -46,6 +53,11 @@ const ts::decode::MediaModule table = {
 } // namespace
 
 extern "C" __attribute__((visibility("default"))) const void *ts_media_module() {
-    ts::decode::quiet_ffmpeg_logs();
+    ts::ffmpeg::quiet_logs();
     return &table;
+}
+
+extern "C" __attribute__((visibility("default"))) const void *ts_media_encode_module() {
+    ts::ffmpeg::quiet_logs();
+    return &encode_table;
 }

@@ -3,7 +3,7 @@
 // leaves no output).
 #pragma once
 
-#include "cli/groups.hpp"
+#include "pcm/raw.hpp"
 #include "render/canvas.hpp"
 #include "render/spectrogram.hpp"
 #include "render/waveform.hpp"
@@ -30,7 +30,7 @@ struct Frame {
     Format format = Format::png;
     double start = 0; // the time range drawn, in seconds
     std::optional<double> end;
-    cli::RawInput raw; // headerless audio input
+    pcm::RawInput raw; // headerless audio input
     bool progress = false;
 };
 
