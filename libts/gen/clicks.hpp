@@ -17,7 +17,6 @@ class Clicks : public Generator {
 
     // The first frame of beat k.
     std::int64_t beat_frame(std::int64_t k) const;
-    double click_frequency() const { return frequency_; }
 
   protected:
     void render(float *dst, std::size_t count, std::int64_t first) override;

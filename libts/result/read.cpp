@@ -140,14 +140,14 @@ Result convert(element root, Strictness strictness) {
     r.unit = text(j, "unit", "", full);
     r.description = text(j, "description", "", full);
     const std::string tm = text(j, "time_mode", "", true), dm = text(j, "data_mode", "", true);
-    if (tm == "global") r.time_mode = TimeMode::global;
-    else if (tm == "framewise") r.time_mode = TimeMode::framewise;
-    else if (tm == "event") r.time_mode = TimeMode::event;
-    else if (tm == "segment") r.time_mode = TimeMode::segment;
-    else bad("time_mode '" + excerpt(tm) + "' is not global, framewise, event or segment");
-    if (dm == "value") r.data_mode = DataMode::value;
-    else if (dm == "label") r.data_mode = DataMode::label;
-    else bad("data_mode '" + excerpt(dm) + "' is not value or label");
+    if (auto m = result::parse_time_mode(tm))
+        r.time_mode = *m;
+    else
+        bad("time_mode '" + excerpt(tm) + "' is not " + result::time_mode_choices);
+    if (auto m = result::parse_data_mode(dm))
+        r.data_mode = *m;
+    else
+        bad("data_mode '" + excerpt(dm) + "' is not " + result::data_mode_choices);
     element e;
     if (find(j, "params", e)) {
         need_object(e, "params");

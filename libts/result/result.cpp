@@ -130,6 +130,20 @@ const char *time_mode_name(TimeMode m) {
 
 const char *data_mode_name(DataMode m) { return m == DataMode::label ? "label" : "value"; }
 
+std::optional<TimeMode> parse_time_mode(std::string_view name) {
+    for (TimeMode m : {TimeMode::global, TimeMode::framewise, TimeMode::event, TimeMode::segment})
+        if (name == time_mode_name(m))
+            return m;
+    return std::nullopt;
+}
+
+std::optional<DataMode> parse_data_mode(std::string_view name) {
+    for (DataMode m : {DataMode::value, DataMode::label})
+        if (name == data_mode_name(m))
+            return m;
+    return std::nullopt;
+}
+
 void write_jsonl(const Result &r, const std::string &version, std::string &out,
                  const Spill &spill) {
     const nlohmann::ordered_json head = head_json(r, version);

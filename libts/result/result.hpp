@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ts::result {
@@ -18,6 +19,11 @@ enum class DataMode { value, label };
 
 const char *time_mode_name(TimeMode m);
 const char *data_mode_name(DataMode m);
+// The modes by name; nullopt for any other text. The messages of a bad name, for readers.
+std::optional<TimeMode> parse_time_mode(std::string_view name);
+std::optional<DataMode> parse_data_mode(std::string_view name);
+inline const char *time_mode_choices = "global, framewise, event or segment";
+inline const char *data_mode_choices = "value or label";
 
 // The audio a result describes.
 struct Audio {

@@ -490,22 +490,14 @@ Result read_group(hid_t file, const std::string &name, bool data) {
     r.unit = read_string(g, "unit");
     r.description = read_string(g, "description");
     const std::string tm = read_string(g, "time_mode"), dm = read_string(g, "data_mode");
-    if (tm == "global")
-        r.time_mode = TimeMode::global;
-    else if (tm == "framewise")
-        r.time_mode = TimeMode::framewise;
-    else if (tm == "event")
-        r.time_mode = TimeMode::event;
-    else if (tm == "segment")
-        r.time_mode = TimeMode::segment;
+    if (auto m = result::parse_time_mode(tm))
+        r.time_mode = *m;
     else
-        throw Bad("time_mode '" + tm + "' is not global, framewise, event or segment");
-    if (dm == "value")
-        r.data_mode = DataMode::value;
-    else if (dm == "label")
-        r.data_mode = DataMode::label;
+        throw Bad("time_mode '" + tm + "' is not " + result::time_mode_choices);
+    if (auto m = result::parse_data_mode(dm))
+        r.data_mode = *m;
     else
-        throw Bad("data_mode '" + dm + "' is not value or label");
+        throw Bad("data_mode '" + dm + "' is not " + result::data_mode_choices);
     r.tool = read_string(g, "tool");
     r.version = read_string(g, "version");
     r.params = read_json(g, "params", "");

@@ -439,6 +439,7 @@ check "no file left (plot)" test ! -e bad-plot.png
 expect_fail "--id matching nothing" 1 "no drawable result" ts-graph plot --id nosuch half.jsonl
 echo '{"id": broken' >broken.jsonl
 expect_fail "malformed line" 1 "line 1" ts-graph plot broken.jsonl
+expect_fail "--axes with --no-axes" 2 "--no-axes excludes --axes" ts-graph waveform --axes --no-axes half.jsonl -o x.png
 expect_fail "missing results" 1 nosuch.jsonl ts-graph plot nosuch.jsonl
 
 # --- bad input: nothing on stdout, no output file left behind

@@ -162,10 +162,12 @@ void add_options(CLI::App &app, Options &o) {
         ->check(CLI::Range(16, 16384).description(""))
         ->type_name("PX")
         ->group(img);
-    app.add_flag("--no-axes", o.no_axes, "draw the bare plot over the whole image")->group(img);
+    auto *no_axes =
+        app.add_flag("--no-axes", o.no_axes, "draw the bare plot over the whole image")->group(img);
     app.add_flag("--axes", o.axes,
                  "draw the title, the time and value labels, a spectrogram's colour bar and "
-                 "channel names (the default)")
+                 "channel names (the default; with --no-axes, a usage error)")
+        ->excludes(no_axes)
         ->group(img);
     app.add_option("--title", o.title, "title above the plot [default: the input's name]")
         ->type_name("TEXT")
