@@ -242,15 +242,6 @@ void text_at(cairo_t *cr, double x, double y, std::string_view text, double ax, 
     cairo_show_text(cr, s.c_str());
 }
 
-std::string format_hz(double f) {
-    char b[32];
-    if (f >= 1000)
-        std::snprintf(b, sizeof b, "%gk", f / 1000);
-    else
-        std::snprintf(b, sizeof b, "%g", f);
-    return b;
-}
-
 } // namespace
 
 std::string format_time(double t, double step) {
@@ -354,6 +345,15 @@ double text_width(cairo_t *cr, std::string_view text, double size) {
     cairo_text_extents(cr, std::string(text).c_str(), &e);
     cairo_restore(cr);
     return e.x_advance;
+}
+
+std::string format_hz(double f) {
+    char b[32];
+    if (f >= 1000)
+        std::snprintf(b, sizeof b, "%gk", f / 1000);
+    else
+        std::snprintf(b, sizeof b, "%g", f);
+    return b;
 }
 
 } // namespace ts::graph

@@ -83,5 +83,7 @@ void release_static_data();
 
 // "1:05", "12.5 s": a time for a label, given the tick step.
 std::string format_time(double seconds, double step);
+// A frequency label: "440", "1.5k".
+std::string format_hz(double f);
 
 } // namespace ts::graph

@@ -12,14 +12,6 @@ namespace ts::graph {
 namespace {
 constexpr double semitone = 1.0594630943592953; // 2^(1/12)
 
-std::string format_hz(double f) {
-    char b[32];
-    if (f >= 1000)
-        std::snprintf(b, sizeof b, "%gk", f / 1000);
-    else
-        std::snprintf(b, sizeof b, "%g", f);
-    return b;
-}
 } // namespace
 
 double PitchRange::unit(double hz) const {

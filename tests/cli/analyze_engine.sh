@@ -162,32 +162,18 @@ s=$?
 rm -f long.wav
 
 # On a terminal stdin, a tool says once, before it waits, where it is reading from (unless
-# --quiet); Ctrl-D then ends the input. on_terminal.py TIMEOUT COMMAND...: runs COMMAND with a
-# pseudo-terminal as stdin; prints the exit status, the stdout byte count, the first stderr
-# line (read before Ctrl-D is typed, within TIMEOUT seconds), then the rest of stderr.
-cat >on_terminal.py <<'PY'
-import os, pty, select, subprocess, sys
-m, s = pty.openpty()
-p = subprocess.Popen(sys.argv[2:], stdin=s, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-os.close(s)
-first = b""
-if select.select([p.stderr], [], [], float(sys.argv[1]))[0]:
-    first = p.stderr.readline()
-os.write(m, b"\x04")
-out, err = p.communicate(timeout=60)
-os.close(m)
-sys.stdout.write("%d\n%d\n%s%s" % (p.returncode, len(out), first.decode(), err.decode()))
-PY
+# --quiet); Ctrl-D then ends the input. tests/cli/on_terminal.py runs a
+# command with a pseudo-terminal as stdin.
 HINT="reading audio from the terminal; give a file or pipe a stream (Ctrl-D ends)"
 for cmd in "ts-analyze -a level" "ts-analyze -a level -" "ts-decode" "ts-info"; do
     tool=${cmd%% *}
-    "$PY" on_terminal.py 10 $cmd >tty.out 2>&1
+    "$PY" "$TS_SRC/tests/cli/on_terminal.py" 10 $cmd >tty.out 2>&1
     [ "$(sed -n 3p tty.out)" = "$tool: $HINT" ] && [ "$(sed -n 2p tty.out)" = 0 ] && [ "$(sed -n 1p tty.out)" = 1 ] &&
         [ "$(grep -c 'from the terminal' tty.out)" = 1 ] && pass || fail "$cmd on a terminal: $(cat tty.out)"
 done
-"$PY" on_terminal.py 1 ts-analyze --quiet -a level >tty.out 2>&1
+"$PY" "$TS_SRC/tests/cli/on_terminal.py" 1 ts-analyze --quiet -a level >tty.out 2>&1
 [ "$(sed -n 1p tty.out)" = 1 ] && ! grep -q "from the terminal" tty.out && pass || fail "--quiet on a terminal: $(cat tty.out)"
-"$PY" on_terminal.py 10 ts-analyze -a level sine.tspcm >tty.out 2>&1
+"$PY" "$TS_SRC/tests/cli/on_terminal.py" 10 ts-analyze -a level sine.tspcm >tty.out 2>&1
 [ "$(sed -n 1p tty.out)" = 0 ] && ! grep -q "terminal" tty.out && pass || fail "a file with a terminal stdin: $(cat tty.out)"
 ts-analyze -a level <sine.tspcm >/dev/null 2>pipe.err && [ ! -s pipe.err ] && pass || fail "a pipe on stdin: $(cat pipe.err)"
 

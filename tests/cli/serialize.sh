@@ -303,26 +303,12 @@ grep -q '"value":\[1,2\]' b2.jsonl && pass || fail "b2.jsonl: $(cut -c1-80 b2.js
 expect_fail "csv: other columns" 1 "level.peak of b.wav has other columns" sh -c 'cat a.jsonl b2.jsonl | ts-serialize -f csv --result level.peak'
 
 # On a terminal stdin, a tool says once, before it waits, where it is reading from (unless
-# --quiet); Ctrl-D then ends the input. on_terminal.py TIMEOUT COMMAND...: runs COMMAND with a
-# pseudo-terminal as stdin; prints the exit status, the stdout byte count, the first stderr
-# line (read before Ctrl-D is typed, within TIMEOUT seconds), then the rest of stderr.
-cat >on_terminal.py <<'PY'
-import os, pty, select, subprocess, sys
-m, s = pty.openpty()
-p = subprocess.Popen(sys.argv[2:], stdin=s, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-os.close(s)
-first = b""
-if select.select([p.stderr], [], [], float(sys.argv[1]))[0]:
-    first = p.stderr.readline()
-os.write(m, b"\x04")
-out, err = p.communicate(timeout=60)
-os.close(m)
-sys.stdout.write("%d\n%d\n%s%s" % (p.returncode, len(out), first.decode(), err.decode()))
-PY
-"$PY" on_terminal.py 10 ts-serialize -f csv >tty.out 2>&1
+# --quiet); Ctrl-D then ends the input. tests/cli/on_terminal.py runs a
+# command with a pseudo-terminal as stdin.
+"$PY" "$TS_SRC/tests/cli/on_terminal.py" 10 ts-serialize -f csv >tty.out 2>&1
 [ "$(sed -n 3p tty.out)" = "ts-serialize: reading results from the terminal; give a file or pipe a stream (Ctrl-D ends)" ] &&
     [ "$(sed -n 1p tty.out)" = 1 ] && [ "$(sed -n 2p tty.out)" = 0 ] && grep -q "no result in the input" tty.out && pass || fail "ts-serialize on a terminal: $(cat tty.out)"
-"$PY" on_terminal.py 1 ts-serialize -q >tty.out 2>&1
+"$PY" "$TS_SRC/tests/cli/on_terminal.py" 1 ts-serialize -q >tty.out 2>&1
 ! grep -q "terminal" tty.out && pass || fail "ts-serialize -q on a terminal: $(cat tty.out)"
 
 finish
