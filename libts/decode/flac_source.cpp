@@ -454,7 +454,7 @@ class FlacSource : public Source {
 
 } // namespace
 
-bool flac_info(io::Reader &in, MediaInfo &info) {
+bool flac_info(const std::string &arg, io::Reader &in, MediaInfo &info) {
     if (!in.regular_file() || in.is_stdin() || !native_readers())
         return false;
     StreamInfo si;
@@ -465,6 +465,23 @@ bool flac_info(io::Reader &in, MediaInfo &info) {
         throw Error(in.name() + ": cannot seek back to the start");
     if (!plain)
         return false;
+    // The judgement ts-decode makes: a file cut short is an error, found here by libFLAC's
+    // seek to the last sample (it reads the frame holding it), not by decoding it all.
+    if (si.frames > 1) {
+        OpenOptions quick;
+        quick.sha1 = false;
+        bool whole = false;
+        try {
+            FlacSource probe(arg, std::make_unique<io::Reader>(arg), si, {}, quick);
+            std::vector<float> last(static_cast<std::size_t>(si.channels));
+            whole = probe.skip(si.frames - 1) && probe.read(last.data(), 1) == 1;
+        } catch (const Error &) {
+        }
+        if (!whole)
+            throw Error(in.name() + ": truncated: the container declares " +
+                        std::to_string(si.frames) + " frames and the last of them cannot be "
+                        "read (ts-decode tells how many the data holds)");
+    }
     info.container = "flac";
     info.codec = "flac";
     info.codec_long = "FLAC (Free Lossless Audio Codec)";

@@ -21,6 +21,6 @@ std::unique_ptr<Source> open_flac(const std::string &arg, std::unique_ptr<io::Re
 
 // ts-info's facts of a FLAC file open_flac takes (and without a channel mask, whose layout
 // FFmpeg names), exactly as libavformat gives them; false otherwise, `in` rewound.
-bool flac_info(io::Reader &in, MediaInfo &info);
+bool flac_info(const std::string &arg, io::Reader &in, MediaInfo &info);
 
 } // namespace ts::decode

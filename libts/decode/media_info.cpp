@@ -129,7 +129,7 @@ MediaInfo media_info(const std::string &input, const InfoOptions &options) {
         else if (!(file && n >= 4 && std::memcmp(head, "RIFF", 4) == 0 && options.stream <= 0 &&
                    wav_info(in, info)) &&
                  !(file && n >= 4 && std::memcmp(head, "fLaC", 4) == 0 && options.stream <= 0 &&
-                   flac_info(in, info)))
+                   flac_info(input, in, info)))
             media_module().media_facts(input, &in, options, info);
     }
     if (options.stream > 0 && (options.raw.raw || info.tspcm))

@@ -249,6 +249,12 @@ same id3v1.flac
 # Damage: a clear error naming the input, no stream on stdout.
 head -c $((size - 3000)) ff16.flac >cut.flac
 expect_fail "a FLAC file cut short" 1 "cut.flac: truncated: the container declares 30001 frames" ts-decode cut.flac
+# ts-info judges it as ts-decode does (it exited 0 with the declared length), without a decode.
+expect_fail "ts-info of a FLAC file cut short" 1 "cut.flac: truncated: the container declares 30001 frames" ts-info cut.flac
+for n in 100 1000 20000; do
+    head -c $((size - n)) ff16.flac >cut$n.flac
+    expect_fail "ts-info of a FLAC file less $n bytes" 1 "cut$n.flac: truncated" ts-info cut$n.flac
+done
 TS_DECODE_NATIVE=0 ts-decode cut.flac >/dev/null 2>&1; s=$?
 if [ "$s" = 1 ]; then pass; else fail "the FFmpeg path took a cut FLAC file (exit $s)"; fi
 expect_fail "a corrupt FLAC frame" 1 "corrupt.flac: corrupt FLAC data at " ts-decode corrupt.flac
