@@ -71,6 +71,8 @@ Tool::Tool(Spec spec) : spec_(std::move(spec)), app_(spec_.summary, spec_.name) 
 // or a closed pipe is an error, not a silent exit 0).
 int printed() {
     try {
+        if (!std::cout && errno == EPIPE) // `| head`: the reader has all it wanted
+            return exit_ok;
         if (!std::cout)
             throw Error(std::string("stdout: write failed") +
                         (errno != 0 ? std::string(": ") + std::strerror(errno) : ""));

@@ -10,14 +10,17 @@ extern "C" {
 
 #include <cstdarg>
 #include <cstdio>
+#include <mutex>
 #include <utility>
 
 namespace ts::ffmpeg {
 namespace {
 
-// The last error FFmpeg logged on this thread: its encoders say why they refuse a setting
-// ("655350 Hz not supported") only in the log, returning a bare EINVAL.
-thread_local std::string last_error;
+// The last error FFmpeg logged: its encoders say why they refuse a setting ("655350 Hz not
+// supported") only in the log, returning a bare EINVAL. Not thread_local: dynamic TLS in a
+// dlopen'ed module crashes LeakSanitizer's exit scan (glibc 2.36), so a mutex guards it.
+std::mutex last_error_mutex;
+std::string last_error;
 
 void log_callback(void *, int level, const char *fmt, va_list args) {
     if (level > AV_LOG_WARNING)
@@ -27,8 +30,10 @@ void log_callback(void *, int level, const char *fmt, va_list args) {
     std::string s = line;
     while (!s.empty() && s.back() == '\n')
         s.pop_back();
-    if (level <= AV_LOG_ERROR && !s.empty())
+    if (level <= AV_LOG_ERROR && !s.empty()) {
+        std::lock_guard lock(last_error_mutex);
         last_error = s;
+    }
     if (!s.empty() && log::level() == log::Level::verbose)
         log::verbose("ffmpeg: " + s);
 }
@@ -43,6 +48,9 @@ std::string av_error(int code) {
 
 void quiet_logs() { av_log_set_callback(log_callback); }
 
-std::string take_error() { return std::exchange(last_error, {}); }
+std::string take_error() {
+    std::lock_guard lock(last_error_mutex);
+    return std::exchange(last_error, {});
+}
 
 } // namespace ts::ffmpeg

@@ -8,10 +8,10 @@ namespace ts::ffmpeg {
 // FFmpeg's message for an error code.
 std::string av_error(int code);
 
-// Routes FFmpeg's log to --verbose (and nowhere else), keeping the last error on each thread.
+// Routes FFmpeg's log to --verbose (and nowhere else), keeping the last error logged.
 void quiet_logs();
 
-// The last error FFmpeg logged on this thread, and forgets it ("" when none): the reason an
+// The last error FFmpeg logged, and forgets it ("" when none): the reason an
 // encoder gives in its log for a bare EINVAL ("700000 Hz not supported").
 std::string take_error();
 
