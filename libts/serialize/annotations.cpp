@@ -342,9 +342,15 @@ void read_jams(const std::string &path, const Emit &emit) {
         const ojson &obs = a["data"];
         ojson line = ts["result"];
         ojson data = ts["data"];
-        const std::string key = ts.value("value_key", "");
-        const bool conf = ts.value("confidence", false);
-        const std::string mode = line.value("time_mode", "");
+        std::string key, mode;
+        bool conf = false;
+        try {
+            key = ts.value("value_key", "");
+            conf = ts.value("confidence", false);
+            mode = line.value("time_mode", "");
+        } catch (const nlohmann::json::exception &) {
+            throw bad("sandbox.timeside's value_key, confidence or result.time_mode has the wrong type");
+        }
         try {
             for (const auto &o : obs)
                 if (!o.is_object() || !o.contains("time") || !o.contains("duration") || !o.contains("value"))

@@ -859,6 +859,8 @@ void read_yaml(const std::string &path, const Emit &emit) {
             emit(parser.parse(text));
         } catch (const result::Invalid &e) {
             throw Error(name + ": result " + std::to_string(i) + ": " + e.what());
+        } catch (const nlohmann::json::type_error &) { // dump(): a key or string not UTF-8
+            throw Error(name + ": result " + std::to_string(i) + ": text that is not valid UTF-8");
         }
         ++i;
     }
