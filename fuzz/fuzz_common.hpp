@@ -1,7 +1,11 @@
 // Shared by the fuzz targets: the fuzzer's bytes as a file the library's readers open by path.
 #pragma once
 
+#include "core/error.hpp"
 #include "core/log.hpp"
+#include "decode/media_info.hpp"
+#include "decode/source.hpp"
+#include "io/input.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -9,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +67,30 @@ inline void quiet() {
         return true;
     }();
     (void)done;
+}
+
+// A native reader over the bytes as a regular file: `open` (open_wav, open_flac) and every
+// sample decoded, then `info` (wav_info, flac_info), each rejection a ts::Error.
+template <class Open, class Info>
+void native_reader(const MemFile &file, Open open, Info info) {
+    try {
+        ts::decode::OpenOptions options;
+        options.sha1 = false;
+        auto in = std::make_unique<ts::io::Reader>(file.path());
+        if (auto source = open(file.path(), in, options)) {
+            const auto channels = static_cast<std::size_t>(source->header().channels);
+            std::vector<float> buf(channels * 1024);
+            while (source->read(buf.data(), 1024) > 0) {
+            }
+        }
+    } catch (const ts::Error &) {
+    }
+    try {
+        ts::io::Reader in(file.path());
+        ts::decode::MediaInfo facts;
+        (void)info(in, facts);
+    } catch (const ts::Error &) {
+    }
 }
 
 } // namespace fuzz
