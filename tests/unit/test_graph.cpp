@@ -125,15 +125,6 @@ TEST_CASE("note names") {
     CHECK(note_name(127) == "G9");
 }
 
-TEST_CASE("note names") {
-    CHECK(note_name(60) == "C4");
-    CHECK(note_name(69) == "A4");
-    CHECK(note_name(70) == "A#4");
-    CHECK(note_name(59) == "B3");
-    CHECK(note_name(0) == "C-1");
-    CHECK(note_name(127) == "G9");
-}
-
 TEST_CASE("pitch and piano-roll ranges") {
     // two semitones beyond the values, an octave at least
     PitchRange r = pitch_range(220, 880);
