@@ -1,9 +1,9 @@
-// libts/render: per-column accumulation (known and unknown length), palettes and colours.
+// libts/graph: per-column accumulation (known and unknown length), palettes and colours.
 #include "core/error.hpp"
-#include "render/axes.hpp"
-#include "render/color.hpp"
-#include "render/columns.hpp"
-#include "render/music.hpp"
+#include "graph/axes.hpp"
+#include "graph/color.hpp"
+#include "graph/columns.hpp"
+#include "graph/music.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 #include "cli/groups.hpp"
 #include "cli/tool.hpp"
 #include "core/error.hpp"
-#include "render/render.hpp"
+#include "graph/render.hpp"
 #include "io/output.hpp"
 
 #include <optional>

@@ -2,8 +2,8 @@
 // lane of its own, all sharing one time axis.
 #pragma once
 
-#include "render/canvas.hpp"
-#include "render/color.hpp"
+#include "graph/canvas.hpp"
+#include "graph/color.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,5 @@
 // Cairo surfaces written to an io::Output, and axes.
-#include "render/canvas.hpp"
+#include "graph/canvas.hpp"
 
 #include "core/error.hpp"
 #include "io/output.hpp"

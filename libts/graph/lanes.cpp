@@ -1,5 +1,5 @@
 // Reading ts-result JSON Lines into drawable lanes.
-#include "render/plot.hpp"
+#include "graph/plot.hpp"
 
 #include "core/error.hpp"
 #include "io/input.hpp"

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "pcm/raw.hpp"
-#include "render/canvas.hpp"
-#include "render/spectrogram.hpp"
-#include "render/waveform.hpp"
+#include "graph/canvas.hpp"
+#include "graph/spectrogram.hpp"
+#include "graph/waveform.hpp"
 
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 // Per-column accumulation: direct mapping for a known length, pair-merged buckets otherwise.
-#include "render/columns.hpp"
+#include "graph/columns.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,11 +1,11 @@
 // Spectrogram measurement (one pass, bounded memory) and drawing.
-#include "render/spectrogram.hpp"
+#include "graph/spectrogram.hpp"
 
 #include "core/error.hpp"
 #include "core/signals.hpp"
 #include "dsp/mel_filterbank.hpp"
-#include "render/columns.hpp"
-#include "render/stft.hpp"
+#include "graph/columns.hpp"
+#include "graph/stft.hpp"
 #include "io/progress.hpp"
 
 #include <algorithm>

@@ -1,8 +1,8 @@
 // Drawing lanes of ts-result data over a time range.
-#include "render/plot.hpp"
+#include "graph/plot.hpp"
 
-#include "render/axes.hpp"
-#include "render/music.hpp"
+#include "graph/axes.hpp"
+#include "graph/music.hpp"
 
 #include <algorithm>
 #include <cmath>

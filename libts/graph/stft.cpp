@@ -1,5 +1,5 @@
 // The streaming STFT: a buffer of n_fft samples shifted by step after each frame.
-#include "render/stft.hpp"
+#include "graph/stft.hpp"
 
 #include <algorithm>
 #include <numeric>

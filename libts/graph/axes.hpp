@@ -2,9 +2,9 @@
 // colour bar, channel names and note names.
 #pragma once
 
-#include "render/canvas.hpp"
-#include "render/color.hpp"
-#include "render/waveform.hpp"
+#include "graph/canvas.hpp"
+#include "graph/color.hpp"
+#include "graph/waveform.hpp"
 
 #include <string>
 #include <vector>

@@ -1,10 +1,10 @@
 // Waveform measurement (one pass, bounded memory) and drawing.
-#include "render/waveform.hpp"
+#include "graph/waveform.hpp"
 
 #include "core/signals.hpp"
 #include "io/progress.hpp"
-#include "render/columns.hpp"
-#include "render/stft.hpp"
+#include "graph/columns.hpp"
+#include "graph/stft.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // Value axes: ticks, amplitude scales, colour bars, channel and note names.
-#include "render/axes.hpp"
+#include "graph/axes.hpp"
 
 #include "pcm/layout.hpp"
 

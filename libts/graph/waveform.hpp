@@ -3,8 +3,8 @@
 #pragma once
 
 #include "decode/source.hpp"
-#include "render/canvas.hpp"
-#include "render/color.hpp"
+#include "graph/canvas.hpp"
+#include "graph/color.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -4,8 +4,8 @@
 
 #include "decode/source.hpp"
 #include "dsp/window.hpp"
-#include "render/canvas.hpp"
-#include "render/color.hpp"
+#include "graph/canvas.hpp"
+#include "graph/color.hpp"
 
 #include <cstdint>
 #include <vector>

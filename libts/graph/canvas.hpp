@@ -2,7 +2,7 @@
 // axes (time, frequency, title) around a plot area.
 #pragma once
 
-#include "render/color.hpp"
+#include "graph/color.hpp"
 
 #include <cairo.h>
 

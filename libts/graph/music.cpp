@@ -1,5 +1,5 @@
 // Pitch lanes on a log-frequency axis and notes as a piano roll.
-#include "render/music.hpp"
+#include "graph/music.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
 // Whole images: read and measure the input, then draw and write the image.
-#include "render/render.hpp"
+#include "graph/render.hpp"
 
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "decode/source.hpp"
-#include "render/axes.hpp"
-#include "render/plot.hpp"
+#include "graph/axes.hpp"
+#include "graph/plot.hpp"
 #include "io/output.hpp"
 
 #include <algorithm>

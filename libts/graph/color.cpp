@@ -1,6 +1,6 @@
 // Colours and palettes. The perceptual maps (viridis, magma, inferno) are matplotlib's, sampled
 // at 17 stops: linear interpolation between them stays within about 1% of the full tables.
-#include "render/color.hpp"
+#include "graph/color.hpp"
 
 #include "core/error.hpp"
 

@@ -1,8 +1,8 @@
 // Lanes for musicians: pitch tracks on a log-frequency axis, notes as a piano roll.
 #pragma once
 
-#include "render/axes.hpp"
-#include "render/plot.hpp"
+#include "graph/axes.hpp"
+#include "graph/plot.hpp"
 
 #include <vector>
 
