@@ -7,6 +7,7 @@
 #include "serve/auth.hpp"
 #include "serve/http.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace {
@@ -101,6 +102,9 @@ ts::serve::Config config(const Options &o) {
     c.anonymous_reads = o.anonymous_reads;
     c.renders_per_minute = o.renders_per_minute;
     c.uploads_per_minute = o.uploads_per_minute;
+    // Bursts: half a minute's worth of renders (at most 30), 10 uploads, never above the rate.
+    c.render_burst = std::max(1.0, std::min(30.0, o.renders_per_minute));
+    c.upload_burst = std::max(1.0, std::min(10.0, o.uploads_per_minute));
     c.tools = ts::serve::exe_dir();
     c.quiet = ts::log::level() == ts::log::Level::quiet;
     return c;
@@ -139,9 +143,13 @@ int token_revoke(const Options &o) {
     return ts::exit_ok;
 }
 
-int routes() {
-    for (const auto &r : ts::serve::routes())
-        std::cout << r.method << " " << r.pattern << "\n";
+int routes(bool scopes) {
+    for (const auto &r : ts::serve::routes()) {
+        std::cout << r.method << " " << r.pattern;
+        if (scopes)
+            std::cout << " " << (r.scope == 0 ? "none" : ts::serve::format_scopes(r.scope));
+        std::cout << "\n";
+    }
     return ts::exit_ok;
 }
 
@@ -164,13 +172,14 @@ int main(int argc, char **argv) {
         ->check(CLI::Range(0.001, 1e7))
         ->capture_default_str();
     app.add_option("--renders-per-minute", o.renders_per_minute,
-                   "renders (peaks, images, transcodes) per token owner and minute, bursts of "
-                   "30; 0: no limit")
+                   "renders (peaks, images, min/max arrays, transcodes) per token owner and "
+                   "minute, in bursts of up to 30 (at most N); 0: no limit")
         ->type_name("N")
         ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
     app.add_option("--uploads-per-minute", o.uploads_per_minute,
-                   "uploads per token owner and minute, bursts of 10; 0: no limit")
+                   "uploads per token owner and minute, in bursts of up to 10 (at most N); 0: no "
+                   "limit")
         ->type_name("N")
         ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
@@ -191,10 +200,12 @@ int main(int argc, char **argv) {
     auto *revoke = token->add_subcommand("revoke", "revoke a token by its id");
     revoke->add_option("TOKEN_ID", o.token_id, "the token's id")->required();
     auto *list = app.add_subcommand("routes", "print the route table (METHOD PATH per line)");
+    bool with_scopes = false;
+    list->add_flag("--scopes", with_scopes, "add the scope each route needs (none: no token)");
     return tool.run(argc, argv, [&] {
         o.verbosity.apply();
         if (*list)
-            return routes();
+            return routes(with_scopes);
         if (*create)
             return token_create(o);
         if (*revoke)
