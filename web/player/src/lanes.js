@@ -51,6 +51,30 @@ export class Lanes {
     this.start = start;
     this.end = end;
     this.draw();
+    // a source that draws images for a time range (ts-serve) is asked for the visible one, once
+    // the view rests; the image in hand is stretched over it meanwhile
+    clearTimeout(this.fetching);
+    this.fetching = setTimeout(() => this.fetchImages(), 200);
+  }
+
+  fetchImages() {
+    for (const lane of this.lanes) {
+      if (lane.kind !== 'spectrogram' || !lane.rangeUrl) continue;
+      const { start, end } = this;
+      const { margins } = lane.layout;
+      const w = Math.round(lane.canvas.clientWidth * (window.devicePixelRatio || 1));
+      const h = Math.round(lane.canvas.clientHeight * (window.devicePixelRatio || 1));
+      if (!w || !h) continue;
+      const t0 = Math.max(0, start);
+      const t1 = Math.min(this.duration, end);
+      if (lane.image && lane.imageStart === t0 && lane.imageEnd === t1) continue;
+      const img = new Image();
+      img.onload = () => {
+        Object.assign(lane, { image: img, imageStart: t0, imageEnd: t1 });
+        this.drawLane(lane);
+      };
+      img.src = lane.rangeUrl(t0, t1, w + margins.left + margins.right, h + margins.top + margins.bottom);
+    }
   }
 
   // x of time t in CSS pixels of a lane, the same mapping as the zoom view's
@@ -87,12 +111,15 @@ export class Lanes {
     const { margins, scale, fmin, fmax } = lane.layout;
     const pw = img.naturalWidth - margins.left - margins.right;
     const ph = img.naturalHeight - margins.top - margins.bottom;
-    // image column x covers [x, x+1) * duration / pw (ts-graph's rule)
-    const t0 = Math.max(0, this.start);
-    const t1 = Math.min(this.duration, this.end);
+    // the image covers [a, b): the whole recording, or the range it was drawn for; its column x
+    // covers [x, x+1) * (b - a) / pw (ts-graph's rule)
+    const a = lane.imageStart ?? 0;
+    const b = lane.imageEnd ?? this.duration;
+    const t0 = Math.max(a, this.start);
+    const t1 = Math.min(b, this.end);
     if (t1 <= t0) return;
-    const sx = margins.left + (t0 / this.duration) * pw;
-    const sw = ((t1 - t0) / this.duration) * pw;
+    const sx = margins.left + ((t0 - a) / (b - a)) * pw;
+    const sw = ((t1 - t0) / (b - a)) * pw;
     const dx = this.x(t0, width);
     const dw = this.x(t1, width) - dx;
     ctx.imageSmoothingEnabled = false;

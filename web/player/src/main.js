@@ -139,7 +139,8 @@ async function openItem(name) {
     image.onload = () => state.lanes.draw();
     image.onerror = () => status(`${name}: the spectrogram image did not load`, 'error');
     image.src = item.spectrogram.url;
-    state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image, layout: item.spectrogram.layout });
+    state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image,
+      layout: item.spectrogram.layout, rangeUrl: item.spectrogram.rangeUrl });
   }
   state.available.push(...lanesOf(item.results));
   buildLaneChoice();

@@ -187,11 +187,12 @@ export class StaticSource {
   }
 }
 
-// (b) ts-serve's API, /api/v1. The routes used: GET items/{item} (facts), GET
-// items/{item}/peaks (.dat), GET items/{item}/results (JSON Lines), GET
-// items/{item}/media (Range), GET items/{item}/images/spectrogram.png, and the annotation
-// routes of store.js. They follow the server's OpenAPI spec as far as it was written when this
-// was; the static source above is the one the browser test covers.
+// (b) ts-serve's API, /api/v1: GET items (a page of {items, next}), items/{id} (facts and
+// links), items/{id}/peaks.dat (8-bit peaks), items/{id}/media (the file, with Range),
+// items/{id}/spectrogram.png?start&end&width&height (drawn with axes for the visible range),
+// items/{id}/results (ts-result JSON Lines) and the annotation routes of store.js. The browser
+// test covers the static source; this one follows the server's routes as they were written
+// when it was, and the results and annotation routes are not tested against a server yet.
 export class ApiSource {
   constructor(base) {
     this.base = new URL(base.endsWith('/') ? base : base + '/', document.baseURI);
@@ -201,33 +202,49 @@ export class ApiSource {
   url(path) {
     return new URL(path, this.base).href;
   }
-  async json(path) {
+  async fetch(path, what) {
     const r = await fetch(this.url(path), { credentials: 'same-origin' });
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${r.statusText}`);
-    return r.json();
+    if (!r.ok) {
+      let detail = r.statusText;
+      try {
+        detail = (await r.json()).detail || detail; // problem+json
+      } catch {
+        // not JSON
+      }
+      throw new Error(`${what || path}: ${r.status} ${detail}`);
+    }
+    return r;
   }
   async listItems() {
-    const body = await this.json('items');
-    return (body.items || body).map((i) => ({ name: i.id, duration: i.duration }));
+    const items = [];
+    for (let next = 'items?limit=200'; next && items.length < 2000;) {
+      const body = await (await this.fetch(next, 'items')).json();
+      items.push(...body.items.map((i) => ({ name: i.id, title: i.title, duration: i.duration })));
+      next = body.next ? new URL(body.next, this.base).href : null;
+    }
+    return items;
   }
   async openItem(id) {
     const e = encodeURIComponent(id);
     const [info, dat, text] = await Promise.all([
-      this.json(`items/${e}`),
-      fetch(this.url(`items/${e}/peaks`), { credentials: 'same-origin' }).then((r) => {
-        if (!r.ok) throw new Error(`peaks: ${r.status}`);
-        return r.arrayBuffer();
-      }),
+      this.fetch(`items/${e}`, 'the item').then((r) => r.json()),
+      this.fetch(`items/${e}/peaks.dat`, 'peaks').then((r) => r.arrayBuffer()),
       fetch(this.url(`items/${e}/results`), { credentials: 'same-origin' }).then((r) => (r.ok ? r.text() : '')),
     ]);
     const results = parseJsonLines(text, `items/${id}/results`);
     const rate = info.rate || 44100;
+    const spec = this.url(`items/${e}/spectrogram.png`);
     return {
       name: id,
       audioUrl: this.url(`items/${e}/media`),
       dat,
       results,
-      spectrogram: { url: this.url(`items/${e}/images/spectrogram.png`), layout: spectrogramLayout(info.spectrogram, rate) },
+      spectrogram: {
+        url: spec,
+        layout: spectrogramLayout(null, rate),
+        rangeUrl: (start, end, width, height) =>
+          `${spec}?start=${start.toFixed(3)}&end=${end.toFixed(3)}&width=${Math.min(4000, width)}&height=${Math.min(2000, height)}`,
+      },
       info,
     };
   }
