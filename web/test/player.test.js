@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -241,6 +242,93 @@ test('reloading shows the annotation again (kept in localStorage)', async () => 
   const segs = await page.evaluate(() => window.timesidePlayer.peaks.segments.getSegments().length);
   assert.equal(segs, 1);
   await shot(page, '6-reloaded');
+});
+
+// Pixel x (page coordinates) of time t in the zoom view, and the duration of one pixel
+async function zoomGeometry(p) {
+  return p.evaluate(() => {
+    const v = window.timesidePlayer.peaks.views.getView('zoomview');
+    const r = document.querySelector('#zoomview canvas').getBoundingClientRect();
+    return { left: r.left, top: r.top, height: r.height, start: v.getStartTime(), perPx: v.pixelsToTime(1) };
+  });
+}
+
+async function drag(p, x0, x1, y) {
+  await p.mouse.move(x0, y);
+  await p.mouse.down();
+  for (let i = 1; i <= 8; i++) await p.mouse.move(x0 + ((x1 - x0) * i) / 8, y);
+  await p.mouse.up();
+}
+
+const itemsOf = (p) => p.evaluate(() => [...document.querySelectorAll('#items li')].map((li) => ({
+  kind: li.dataset.kind, start: Number(li.dataset.start), end: Number(li.dataset.end), text: li.textContent })));
+
+test('annotations: resize, move, a point by key, delete, export, a conflict shown', async () => {
+  await showRange(page, 0, 20);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  let g = await zoomGeometry(page);
+  const y = g.top + g.height / 2;
+  // resize: the end marker dragged 40 px to the right
+  const xEnd = g.left + (made.end - g.start) / g.perPx;
+  await drag(page, xEnd, xEnd + 40, y);
+  await page.waitForFunction((e) => Number(document.querySelector('#items li').dataset.end) > e + 0.1, made.end);
+  let [seg] = await itemsOf(page);
+  assert.ok(Math.abs(seg.end - (made.end + 40 * g.perPx)) <= 1.5 * g.perPx, `resized to end at ${seg.end}`);
+  assert.equal(seg.start, made.start);
+  // move: with dragging set to scroll (d), the body dragged 50 px to the right
+  await page.keyboard.press('d');
+  assert.equal(await page.getAttribute('#drag-mode', 'aria-pressed'), 'false');
+  const xMid = g.left + ((seg.start + seg.end) / 2 - g.start) / g.perPx;
+  await drag(page, xMid, xMid + 50, y);
+  await page.waitForFunction((s) => Number(document.querySelector('#items li').dataset.start) > s + 0.1, seg.start);
+  const [moved] = await itemsOf(page);
+  assert.ok(Math.abs(moved.start - seg.start - 50 * g.perPx) <= 1.5 * g.perPx, `moved from ${seg.start} to ${moved.start}`);
+  assert.ok(Math.abs((moved.end - moved.start) - (seg.end - seg.start)) < 1e-6, 'moving keeps the length');
+  await page.keyboard.press('d');
+  seg = moved;
+  // a point at the playhead, by key
+  await page.evaluate(() => window.timesidePlayer.peaks.player.seek(15));
+  await page.waitForFunction(() => Math.abs(document.getElementById('audio').currentTime - 15) < 0.01);
+  await page.keyboard.press('m');
+  await page.waitForSelector('#items li[data-kind="point"]');
+  const point = (await itemsOf(page)).find((i) => i.kind === 'point');
+  assert.ok(Math.abs(point.start - 15) < 0.01, `the point is at ${point.start}`);
+  await shot(page, '6b-edited');
+  // delete the point (it is selected): Delete
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => !document.querySelector('#items li[data-kind="point"]'));
+  // export: ts-result JSON Lines of the track
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-jsonl')]);
+  assert.equal(download.suggestedFilename(), 'item.flac.annotations.jsonl');
+  const text = await readFile(await download.path(), 'utf8');
+  const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0].schema, 'ts-result/1');
+  assert.equal(lines[0].time_mode, 'segment');
+  assert.deepEqual(lines[0].data.label, ['verse']);
+  assert.ok(Math.abs(lines[0].data.time[0] - seg.start) < 1e-9 && Math.abs(lines[0].data.duration[0] - (seg.end - seg.start)) < 1e-9);
+  // a save over one made meanwhile in another tab is refused and shown; "keep mine" saves
+  await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('timeside.annotations'));
+    const stored = JSON.parse(localStorage.getItem(key));
+    stored.version += 1;
+    stored.doc.tracks[0].items[0].label = 'theirs';
+    localStorage.setItem(key, JSON.stringify(stored));
+  });
+  await page.click('#items li button');
+  await page.fill('#ann-label', 'mine');
+  await page.press('#ann-label', 'Enter');
+  await page.waitForSelector('#conflict:not([hidden])');
+  assert.match(await page.textContent('#conflict'), /another tab/);
+  assert.match((await itemsOf(page))[0].text, /mine/, 'the page keeps its own annotation on screen');
+  await shot(page, '6c-conflict');
+  await page.click('#conflict .keep-mine');
+  await page.waitForSelector('#conflict', { state: 'hidden' });
+  const saved = await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('timeside.annotations'));
+    return JSON.parse(localStorage.getItem(key)).doc.tracks[0].items[0].label;
+  });
+  assert.equal(saved, 'mine');
 });
 
 test('a phone-sized viewport shows the player in one column', async () => {

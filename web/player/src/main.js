@@ -112,6 +112,8 @@ async function openItem(name) {
   state.peaks = peaks;
   const view = peaks.views.getView('zoomview');
   view.setWaveformDragMode(dragAnnotates ? 'insert-segment' : 'scroll');
+  view.enableSegmentDragging(true); // a segment's body moves it (in scroll mode), its ends resize it
+  view.setSegmentDragMode('overlap');
   view.setZoom({ seconds: Math.min(state.duration, 30) });
 
   // facts
