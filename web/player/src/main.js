@@ -116,41 +116,13 @@ async function openItem(name) {
   view.setSegmentDragMode('overlap');
   view.setZoom({ seconds: Math.min(state.duration, 30) });
 
-  // facts
-  const facts = $('facts');
-  const more = $('more-facts');
-  facts.replaceChildren();
-  more.replaceChildren();
-  const rows = factsOf(item.results, item.info);
-  more.parentElement.hidden = !rows.some((r) => r[2]);
-  for (const [k, v, extra] of rows) {
-    const tr = (extra ? more : facts).insertRow();
-    const th = document.createElement('th');
-    th.scope = 'row';
-    th.textContent = k;
-    tr.append(th);
-    tr.insertCell().textContent = v;
-  }
-
-  // lanes: the spectrogram image, then the results, as chosen
   state.lanes = new Lanes($('lanes'), state.duration);
   state.available = [];
-  if (item.spectrogram) {
-    const image = new Image();
-    image.decoding = 'async';
-    image.onload = () => state.lanes.draw();
-    image.onerror = () => status(`${name}: the spectrogram image did not load`, 'error');
-    image.src = item.spectrogram.url;
-    state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image,
-      layout: item.spectrogram.layout, rangeUrl: item.spectrogram.rangeUrl });
-  }
-  state.available.push(...lanesOf(item.results));
-  buildLaneChoice();
+  showFacts([], item.info);
   peaks.on('zoomview.update', ({ startTime, endTime }) => {
     state.lanes.setRange(startTime, endTime);
     moveCursor();
   });
-  state.lanes.setRange(view.getStartTime(), view.getEndTime());
 
   // annotations
   state.annotations = new Annotations({
@@ -168,8 +140,47 @@ async function openItem(name) {
 
   for (const ev of ['player.timeupdate', 'player.seeked', 'player.playing', 'player.pause']) peaks.on(ev, tick);
   tick();
+  performance.mark('waveform');
+  document.body.dataset.state = 'waveform';
+
+  // then the results: facts and lanes
+  status(`${name}: loading the results…`);
+  const results = await item.loadResults();
+  if (state.item !== item) return; // another recording was opened meanwhile
+  showFacts(results, item.info);
+  if (item.spectrogram) {
+    const image = new Image();
+    image.decoding = 'async';
+    image.onload = () => state.lanes.draw();
+    image.onerror = () => status(`${name}: the spectrogram image did not load`, 'error');
+    image.src = item.spectrogram.url;
+    state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image,
+      layout: item.spectrogram.layout, rangeUrl: item.spectrogram.rangeUrl });
+  }
+  state.available.push(...lanesOf(results));
+  buildLaneChoice();
+  state.lanes.setRange(view.getStartTime(), view.getEndTime());
+  performance.mark('ready');
   status(`${name}: ${formatTime(state.duration)}, ${state.available.length} lanes available`, 'ok');
   document.body.dataset.state = 'ready';
+}
+
+// Global results (and ts-info's facts) in the facts table; the less common under "More"
+function showFacts(results, info) {
+  const facts = $('facts');
+  const more = $('more-facts');
+  facts.replaceChildren();
+  more.replaceChildren();
+  const rows = factsOf(results, info);
+  more.parentElement.hidden = !rows.some((r) => r[2]);
+  for (const [k, v, extra] of rows) {
+    const tr = (extra ? more : facts).insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = k;
+    tr.append(th);
+    tr.insertCell().textContent = v;
+  }
 }
 
 function buildLaneChoice() {

@@ -1,11 +1,18 @@
 // ts-result JSON Lines read into lanes and facts (see man ts-result.5).
 
+// Results the page draws no lane for are skipped unparsed when they are large: matrices (MFCC,
+// chroma, spectra: framewise values that are arrays) and the waveform's pairs, which make most
+// of a results file's bytes and would cost the page their memory.
+const SKIP_OVER = 1 << 16;
+const MATRIX = /"value":\s*\[\s*\[/;
+
 export function parseJsonLines(text, what) {
   const out = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
+    if (line.length > SKIP_OVER && MATRIX.test(line)) continue;
     try {
       out.push(JSON.parse(line));
     } catch (e) {

@@ -4,8 +4,9 @@
 //   source.label                      what is open, for the title bar
 //   source.writable                   whether annotations are kept by a server
 //   await source.listItems()          [{name, duration}] of the recordings
-//   await source.openItem(name)       {name, audioUrl, dat (ArrayBuffer), results (ts-result
-//                                     objects), spectrogram ({url, layout} or null), info}
+//   await source.openItem(name)       {name, audioUrl, dat (ArrayBuffer), loadResults() (a
+//                                     promise of the ts-result objects), spectrogram ({url,
+//                                     layout, rangeUrl?} or null), info}
 //   source.annotationStore(name)      {load(), save(doc, version)}: see annotations.js
 import { parseJsonLines } from './results.js';
 import { LocalAnnotationStore, ApiAnnotationStore } from './store.js';
@@ -156,12 +157,10 @@ export class StaticSource {
   async openItem(name) {
     const f = this.files;
     const settings = await this.playerSettings();
-    const [dat, resultsText, info] = await Promise.all([
+    const [dat, info] = await Promise.all([
       f.arrayBuffer(`${name}.dat`),
-      f.has(`${name}.jsonl`).then((ok) => (ok ? f.text(`${name}.jsonl`) : '')),
       f.has(`${name}.info.json`).then((ok) => (ok ? f.text(`${name}.info.json`).then(JSON.parse) : null)),
     ]);
-    const results = parseJsonLines(resultsText, `${name}.jsonl`);
     let audioUrl = this.audioOverride;
     if (!audioUrl) {
       for (const ext of PREVIEW_FORMATS) {
@@ -171,7 +170,8 @@ export class StaticSource {
         }
       }
     }
-    const rate = info?.rate || results.find((r) => r.audio?.rate)?.audio.rate || 44100;
+    // the .dat header's rate is the audio's
+    const rate = info?.rate || new DataView(dat).getInt32(8, true) || 44100;
     let spectrogram = null;
     if (await f.has(`${name}.spectrogram.png`)) {
       spectrogram = {
@@ -179,7 +179,10 @@ export class StaticSource {
         layout: spectrogramLayout(settings.spectrogram, rate),
       };
     }
-    return { name, audioUrl, dat, results, spectrogram, info };
+    // the results come after the first paint: a long recording's file is large
+    const loadResults = async () =>
+      (await f.has(`${name}.jsonl`)) ? parseJsonLines(await f.text(`${name}.jsonl`), `${name}.jsonl`) : [];
+    return { name, audioUrl, dat, loadResults, spectrogram, info };
   }
 
   annotationStore(name) {
@@ -226,19 +229,21 @@ export class ApiSource {
   }
   async openItem(id) {
     const e = encodeURIComponent(id);
-    const [info, dat, text] = await Promise.all([
+    const [info, dat] = await Promise.all([
       this.fetch(`items/${e}`, 'the item').then((r) => r.json()),
       this.fetch(`items/${e}/peaks.dat`, 'peaks').then((r) => r.arrayBuffer()),
-      fetch(this.url(`items/${e}/results`), { credentials: 'same-origin' }).then((r) => (r.ok ? r.text() : '')),
     ]);
-    const results = parseJsonLines(text, `items/${id}/results`);
+    const loadResults = async () => {
+      const r = await fetch(this.url(`items/${e}/results`), { credentials: 'same-origin' });
+      return r.ok ? parseJsonLines(await r.text(), `items/${id}/results`) : [];
+    };
     const rate = info.rate || 44100;
     const spec = this.url(`items/${e}/spectrogram.png`);
     return {
       name: id,
       audioUrl: this.url(`items/${e}/media`),
       dat,
-      results,
+      loadResults,
       spectrogram: {
         url: spec,
         layout: spectrogramLayout(null, rate),
