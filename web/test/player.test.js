@@ -263,7 +263,7 @@ async function drag(p, x0, x1, y) {
 const itemsOf = (p) => p.evaluate(() => [...document.querySelectorAll('#items li')].map((li) => ({
   kind: li.dataset.kind, start: Number(li.dataset.start), end: Number(li.dataset.end), text: li.textContent })));
 
-test('annotations: resize, move, a point by key, delete, export, a conflict shown', async () => {
+test('annotations: resize, move, a point by key, delete, export, a conflict shown, play', async () => {
   await showRange(page, 0, 20);
   await page.evaluate(() => window.scrollTo(0, 0));
   let g = await zoomGeometry(page);
@@ -329,6 +329,13 @@ test('annotations: resize, move, a point by key, delete, export, a conflict show
     return JSON.parse(localStorage.getItem(key)).doc.tracks[0].items[0].label;
   });
   assert.equal(saved, 'mine');
+  // play the segment: from its start, and within it
+  await page.click('#ann-play');
+  await page.waitForFunction(([a, b]) => {
+    const el = document.getElementById('audio');
+    return !el.paused && el.currentTime > a + 0.2 && el.currentTime < b;
+  }, [seg.start, seg.end], { timeout: 10000 });
+  await page.evaluate(() => window.timesidePlayer.peaks.player.pause());
 });
 
 test('a phone-sized viewport shows the player in one column', async () => {

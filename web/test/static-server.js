@@ -33,7 +33,9 @@ export function serve(mounts) {
       res.writeHead(404).end();
       return;
     }
-    log.push({ method: req.method, path, range: req.headers.range || null });
+    const entry = { method: req.method, path, range: req.headers.range || null, bytes: 0 };
+    log.push(entry);
+
     const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
       'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
     let start = 0;
@@ -55,7 +57,7 @@ export function serve(mounts) {
     headers['Content-Length'] = String(end - start + 1);
     res.writeHead(status, headers);
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file, { start, end }).pipe(res);
+    else createReadStream(file, { start, end }).on('data', (c) => (entry.bytes += c.length)).pipe(res);
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve({ server, log, port: server.address().port }));
