@@ -14,7 +14,7 @@ struct Config {
     std::filesystem::path data;          // the data folder: catalog, media, derived, tmp
     std::string host = "127.0.0.1";
     int port = 8080;                     // 0: any free port
-    int threads = 8;
+    int threads = 64;
     std::uint64_t max_upload = 2ull << 30;   // bytes of one upload
     std::uint64_t max_json = 1u << 20;       // bytes of a JSON request body
     std::uint64_t free_floor = 256ull << 20; // uploads refused (507) below this much free space

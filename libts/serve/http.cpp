@@ -318,7 +318,16 @@ bool serve(App &app, const std::function<void(const std::string &)> &on_bound) {
     svr.set_payload_max_length(static_cast<std::size_t>(app.cfg().max_upload));
     svr.set_read_timeout(30, 0);
     svr.set_write_timeout(30, 0);
-    svr.set_keep_alive_max_count(1000);
+    svr.set_keep_alive_max_count(100); // then the connection closes: threads are shared fairly
+    // Headers and a small body go out in separate writes: without TCP_NODELAY, Nagle's
+    // algorithm holds the second for the client's delayed ACK, 40 ms per small response.
+    svr.set_tcp_nodelay(true);
+    // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server
+    // binds the same port and silently takes half of the first one's connections.
+    svr.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
 
     auto plain = [&app](const httplib::Request &rq, Response &rs) { dispatch(app, rq, rs, nullptr); };
     auto with_reader = [&app](const httplib::Request &rq, Response &rs,

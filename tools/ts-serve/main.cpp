@@ -67,7 +67,7 @@ ts::cli::Spec spec() {
 struct Options {
     std::string data;
     std::string listen = "127.0.0.1:8080";
-    int threads = 8;
+    int threads = 64;
     double max_upload_mb = 2048;
     bool anonymous_reads = false;
     double renders_per_minute = 120;
@@ -163,7 +163,8 @@ int main(int argc, char **argv) {
     app.add_option("--listen", o.listen, "address and port; port 0 picks a free one")
         ->type_name("HOST:PORT")
         ->capture_default_str();
-    app.add_option("--threads", o.threads, "requests served at once")
+    app.add_option("--threads", o.threads,
+                   "connections served at once (a kept-alive connection holds its thread)")
         ->type_name("N")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
