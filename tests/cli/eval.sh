@@ -42,6 +42,18 @@ jq -r 'select(.id=="onsets") | .data.time[]' demo.jsonl > est-onsets.txt
 check "JAMS onsets" ts-eval -t onsets -o jams.jsonl demo.jams est-onsets.txt
 is "JAMS = JSON Lines" "$(score eval.onsets.f_measure jams.jsonl) == 1"
 
+# Every JAMS namespace ts-serialize writes reads back as the JSON Lines it came from: each
+# task's scores of the one against the other are perfect.
+ts-analyze -a pitch,notes,silence demo.wav > more.jsonl
+cat demo.jsonl more.jsonl | ts-serialize -f jams -o all.jams
+for ts in melody.overall_accuracy notes.f_measure key.weighted_score tempo.acc1 beats.f_measure onsets.f_measure; do
+    t=${ts%%.*}
+    ts-eval -t $t -o rt.jsonl all.jams demo.jsonl 2>/dev/null || ts-eval -t $t -o rt.jsonl all.jams more.jsonl
+    is "JAMS round trip: $ts" "$(score eval.$ts rt.jsonl) == 1"
+done
+check "JAMS chosen by id" ts-eval -t labels --result silence --reference-result silence -o lab.jsonl all.jams more.jsonl
+is "silence labels agree" "$(score eval.labels.accuracy lab.jsonl) == 1"
+
 # Labels: lab file vs Audacity track; a half-wrong estimate scores by duration.
 printf '0 10 speech\n10 30 music\n' > ref.lab
 printf '0\t20\tspeech\n20\t30\tmusic\n' > est.txt
