@@ -101,6 +101,8 @@ printf '1.0\nabc\n' > words.txt
 expect_fail "not a number" 1 "words.txt: line 2" ts-eval -t onsets demo.json words.txt
 printf 'H major\n' > badkey.txt
 expect_fail "bad key" 1 "H major" ts-eval -t key demo.json badkey.txt
+printf "0 5 A\n" > seg-a.lab; printf "5 10 A\n" > seg-late.lab
+expect_fail "segments mir_eval refuses" 1 "seg-late.lab" ts-eval -t segments seg-a.lab seg-late.lab
 expect_fail "unknown task" 2 "task" ts-eval -t chords demo.json onsets.txt
 expect_fail "a file and a folder" 2 "folder" ts-eval -t beats ref onsets.txt
 expect_fail "no task" 2 "task" ts-eval demo.json onsets.txt

@@ -75,7 +75,11 @@ int run(Options &o) {
         try {
             const auto ref = ts::eval::read_annotation(pair.reference, task, o.reference_result);
             const auto est = ts::eval::read_annotation(pair.estimate, task, o.result);
-            scores = ts::eval::score(task, ref, est, o.settings);
+            try {
+                scores = ts::eval::score(task, ref, est, o.settings);
+            } catch (const ts::Error &e) { // name the pair the scores refuse
+                throw ts::Error(pair.reference + " vs " + pair.estimate + ": " + e.what());
+            }
             source = !est.source.empty() ? est.source : pair.estimate == "-" ? "" : pair.estimate;
         } catch (const ts::Error &e) {
             if (pairs.size() == 1)
