@@ -79,6 +79,11 @@ jq -r '.beats[] | . + 0.25' demo.json > ref/b.txt; cp ref/a.txt est/b.txt
 check "folders" ts-eval -t beats --text -o table.txt ref est
 is "a row per file and the mean" "$(grep -c . table.txt) == 4"
 is "mean F 0.5" "$(awk '$1=="mean"{print $2}' table.txt) == 0.5"
+# Audio beside the truth is left alone; an estimate without a reference is only a warning.
+cp demo.wav ref/a.wav
+cp ref/a.txt est/d.txt
+check "audio and extra estimates ignored" ts-eval -t beats --text -o table2.txt ref est
+cmp -s table.txt table2.txt && pass || fail "an ignored file changed the table"
 cp ref/a.txt ref/c.txt
 expect_fail "a reference without estimate" 1 "ref/c.txt" sh -c 'ts-eval -t beats ref est > /dev/null && exit 9 || exit $?'
 ts-eval -t beats ref est > partial.jsonl 2>/dev/null

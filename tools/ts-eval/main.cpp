@@ -43,12 +43,14 @@ int run(Options &o) {
     std::vector<ts::eval::Pair> pairs;
     int status = ts::exit_ok;
     if (ref_dir) {
-        std::vector<std::string> unpaired;
-        pairs = ts::eval::pair_folders(o.reference, o.estimate, unpaired);
+        std::vector<std::string> unpaired, extra;
+        pairs = ts::eval::pair_folders(o.reference, o.estimate, unpaired, extra);
         for (const auto &m : unpaired) {
             ts::log::error(m);
             status = ts::exit_failure;
         }
+        for (const auto &m : extra)
+            ts::log::warning(m);
         if (pairs.empty())
             throw ts::Error("no pair of files of the same stem in " + o.reference + " and " +
                             o.estimate);
@@ -122,10 +124,12 @@ ts::cli::Spec spec() {
         "(aubio's onsets and beats), "
         "TIME HZ pairs (aubiopitch), ONSET OFFSET HZ notes, or START END LABEL lines (lab files, "
         "Audacity label tracks). The layout is recognized from the content; - is stdin.\n\n"
-        "Two folders score a corpus: files are paired by stem (the name up to its first "
-        "'.'), so ref/song.jams goes with est/song.onsets.txt. A file without its pair is "
-        "reported on stderr and the exit status is 1, but the pairs found are still scored; "
-        "a pair that fails to read is reported likewise. The results of each pair carry its "
+        "Two folders score a corpus: their .jsonl, .json, .jams, .txt and .lab files (others, "
+        "such as the audio, are left alone) are paired by stem (the name up to its first "
+        "'.'), so ref/song.jams goes with est/song.onsets.txt. A reference without its "
+        "estimate is reported on stderr and the exit status is 1, but the pairs found are "
+        "still scored; a pair that fails to read is reported likewise. An estimate without "
+        "its reference gets a warning. The results of each pair carry its "
         "estimate's source; then come the means over the pairs, whose audio.source is the "
         "estimate folder and params.mean_of the count. --text prints a row per pair and a "
         "mean row.\n\n"
