@@ -17,7 +17,12 @@ std::string task_table() {
     for (const auto &t : ts::eval::tasks())
         s += "  " + std::string(t.name) + std::string(10 - std::string(t.name).size(), ' ') +
              "ts-result " + t.result_id + "; JAMS " + t.namespaces + "; text: " + t.text + "\n";
-    return s;
+    return s +
+           "\nFrom the truth of ts-gen --truth: onsets, beats, tempo, key as written; notes from "
+           "notes (Hz); melody the notes' frequency every 10 ms (0 between notes); segments and "
+           "labels the silence spans labelled silence and the rest sound, as ts-analyze -a "
+           "silence labels them. The first ts-result that --result matches is read (with "
+           "pitch.f0, its companion pitch.voiced); ts-analyze's note values in MIDI become Hz.\n";
 }
 
 ts::cli::Spec spec();
