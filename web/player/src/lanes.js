@@ -1,6 +1,6 @@
 // The lanes under the waveform: the spectrogram image, curves, events and segments, each a
 // canvas of the zoom view's width, redrawn for the time range the zoom view shows.
-import { frameTime, isGap, formatTime } from './results.js';
+import { frameTime, isGap } from './results.js';
 
 // Readable on the dark background (WCAG contrast over 4.5:1 for text colours).
 const CURVE_COLOUR = '#7fd1ff';
@@ -282,4 +282,3 @@ function fmt(v) {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
 }
 
-export { formatTime };
