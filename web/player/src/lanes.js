@@ -129,7 +129,7 @@ export class Lanes {
     ctx.textBaseline = 'middle';
     for (const f of [100, 1000, 10000, 50, 500, 5000].slice(0, scale === 'log' ? 3 : 6)) {
       if (f <= fmin || f >= fmax) continue;
-      const y = freqY(f, lane.layout, height);
+      const y = Math.min(height - 7, Math.max(7, freqY(f, lane.layout, height)));
       ctx.fillStyle = 'rgba(0,0,0,0.6)';
       ctx.fillRect(width - 48, y - 7, 48, 14);
       ctx.fillStyle = TEXT_COLOUR;
