@@ -1,6 +1,6 @@
 // The analyzer interface: an analyzer declares what it needs from the shared framing, is fed
-// by the engine, and returns its results at the end. Adding one is one file and one row
-// in registry.cpp.
+// by the engine, and returns its results at the end. Adding one is one file and one line in
+// analyzers.def.
 #pragma once
 
 #include "analyze/params.hpp"

@@ -1,4 +1,4 @@
-// One row per analyzer; each definition lives in its own file.
+// The table of analyzers, in the order of analyzers.def; each definition lives in its own file.
 #include "analyze/registry.hpp"
 
 #include "analyze/analyzers.hpp"
@@ -7,27 +7,9 @@ namespace ts::analyze {
 
 const std::vector<Definition> &registry() {
     static const std::vector<Definition> table = {
-        level_definition(),
-        dc_definition(),
-        stats_definition(),
-        waveform_definition(),
-        rms_definition(),
-        zcr_definition(),
-        loudness_definition(),
-        spectrogram_definition(),
-        spectral_definition(),
-        mel_definition(),
-        mfcc_definition(),
-        chroma_definition(),
-        onsets_definition(),
-        tempo_definition(),
-        pitch_definition(),
-        notes_definition(),
-        key_definition(),
-        tuning_definition(),
-        silence_definition(),
-        speech_definition(),
-        structure_definition(),
+#define TS_ANALYZER(name) name##_definition(),
+#include "analyze/analyzers.def"
+#undef TS_ANALYZER
     };
     return table;
 }

@@ -1,4 +1,5 @@
-// The explicit table of analyzers (no self-registration, which a static link can drop).
+// The explicit table of analyzers, built from the list analyzers.def (no self-registration,
+// which a static link can drop).
 #pragma once
 
 #include "analyze/analyzer.hpp"

@@ -151,14 +151,17 @@ class MediaSource : public Source {
                            dst + got * ch, max_frames - got);
             av_frame_unref(frame_);
         }
+        decoded_ += static_cast<std::int64_t>(got);
+        const std::string skipped =
+            corrupt_ > 0 ? "skipped " + std::to_string(corrupt_) + " corrupt packet(s)" : "";
+        // one line: a damaged file that is also short says both in its error
+        if (got == 0 && header_.frames >= 0 && decoded_ < header_.frames)
+            throw Error(truncated(name_, header_.frames, decoded_).what() +
+                        (skipped.empty() ? "" : " (" + skipped + ")"));
         if (got == 0 && done_ && corrupt_ > 0 && !warned_) {
             warned_ = true;
-            log::warning(name_ + ": skipped " + std::to_string(corrupt_) +
-                         " corrupt packet(s); the audio has gaps there");
+            log::warning(name_ + ": " + skipped + "; the audio has gaps there");
         }
-        decoded_ += static_cast<std::int64_t>(got);
-        if (got == 0 && header_.frames >= 0 && decoded_ < header_.frames)
-            throw truncated(name_, header_.frames, decoded_);
         return got;
     }
 

@@ -1,26 +1,18 @@
-// Reading ts-result JSON Lines into drawable lanes.
+// Reading ts-result JSON Lines into drawable lanes, through the shared validating reader.
 #include "graph/plot.hpp"
 
 #include "core/error.hpp"
-#include "io/input.hpp"
+#include "result/read.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
+#include <cmath>
 #include <limits>
 #include <map>
 
 namespace ts::graph {
 namespace {
 
-using nlohmann::json;
 constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
-
-float number(const json &v) {
-    return v.is_number() ? v.get<float>() : nan_f;
-}
 
 bool wanted(const std::vector<std::string> &ids, const std::string &id,
             const std::string &analyzer) {
@@ -28,60 +20,54 @@ bool wanted(const std::vector<std::string> &ids, const std::string &id,
            std::find(ids.begin(), ids.end(), analyzer) != ids.end();
 }
 
-Lane lane_of(const json &r) {
+// A time the drawing can place: the reader lets null (NaN) through, and far beyond any audio's
+// length a coordinate is meaningless to Cairo.
+double finite_time(double t, const char *where) {
+    if (!std::isfinite(t) || std::fabs(t) > 1e12)
+        throw Error(std::string(where) + " holds a time that is not a finite number of seconds");
+    return t;
+}
+
+// MIDI notes are 0 to 127: outside, a segment result in MIDI is drawn as plain segments.
+bool midi_notes(const Lane &l) {
+    return !l.marks.empty() && std::all_of(l.marks.begin(), l.marks.end(), [](const auto &m) {
+        return !std::isfinite(m.number) || (m.number >= 0 && m.number <= 127);
+    });
+}
+
+Lane lane_of(result::Result &&r) {
     Lane l;
-    l.id = r.value("id", "");
-    l.analyzer = r.value("analyzer", "");
-    l.name = r.value("name", l.id);
-    l.unit = r.value("unit", "");
-    const json &audio = r.at("audio");
-    const double start = audio.value("start", 0.0);
-    l.end = start + audio.value("duration", 0.0);
-    const json &data = r.at("data");
-    const std::string mode = r.at("time_mode").get<std::string>();
-    if (mode == "framewise") {
-        const json &f = r.at("frames");
-        const double rate = f.at("rate").get<double>();
+    l.id = std::move(r.id);
+    l.analyzer = std::move(r.analyzer);
+    l.name = std::move(r.name);
+    l.unit = std::move(r.unit);
+    const double start = std::isfinite(r.audio.start) ? r.audio.start : 0.0;
+    l.end = start + (std::isfinite(r.audio.duration) ? r.audio.duration : 0.0);
+    if (r.time_mode == result::TimeMode::framewise) {
+        const result::Framing &f = *r.frames; // the reader requires frames of a framewise result
         l.t0 = start;
-        l.dt = f.at("step").get<double>() / rate;
-        l.frame_length = f.at("block").get<double>() / rate;
-        const json &v = data.at("value");
-        if (!v.is_array())
-            throw Error("data.value is not an array");
-        if (!v.empty() && v[0].is_array()) {
-            l.kind = Lane::matrix;
-            l.width = v[0].size();
-            l.values.reserve(v.size() * l.width);
-            for (const auto &row : v) {
-                if (!row.is_array() || row.size() != l.width)
-                    throw Error("data.value rows of unequal length");
-                for (const auto &x : row)
-                    l.values.push_back(number(x));
-            }
-        } else {
-            for (const auto &x : v)
-                l.values.push_back(number(x));
-        }
+        l.dt = static_cast<double>(f.step) / f.rate;
+        l.frame_length = static_cast<double>(f.block) / f.rate;
+        l.width = r.width;
+        l.kind = r.width > 1 || !r.y.empty() ? Lane::matrix : Lane::curve;
+        l.values = std::move(r.series);
         l.end = std::max(l.end, l.t0 + l.dt * static_cast<double>(l.values.size() / l.width));
     } else {
-        l.kind = mode == "event" ? Lane::events : Lane::segments;
-        for (const auto &t : data.at("time"))
-            l.time.push_back(t.get<double>());
-        if (l.kind == Lane::segments)
-            for (const auto &d : data.at("duration"))
-                l.duration.push_back(d.get<double>());
-        if (l.kind == Lane::segments && l.duration.size() != l.time.size())
-            throw Error("data.time and data.duration differ in length");
-        if (data.contains("label"))
-            for (const auto &s : data.at("label"))
-                l.labels.push_back(s.is_string() ? s.get<std::string>() : s.dump());
-        else if (data.contains("value"))
-            for (const auto &s : data.at("value")) {
-                l.labels.push_back(s.dump());
-                l.numbers.push_back(number(s));
+        l.kind = r.time_mode == result::TimeMode::event ? Lane::events : Lane::segments;
+        l.marks.resize(r.time.size());
+        for (std::size_t i = 0; i < l.marks.size(); ++i) {
+            Lane::Mark &m = l.marks[i];
+            m.time = finite_time(r.time[i], "data.time");
+            if (i < r.duration.size())
+                m.duration = finite_time(r.duration[i], "data.duration");
+            if (i < r.value.size()) {
+                m.number = static_cast<float>(r.value[i]);
+                result::append_number(r.value[i], m.label);
             }
-        for (std::size_t i = 0; i < l.time.size(); ++i)
-            l.end = std::max(l.end, l.time[i] + (i < l.duration.size() ? l.duration[i] : 0.0));
+            if (i < r.labels.size())
+                m.label = std::move(r.labels[i]);
+            l.end = std::max(l.end, m.time + m.duration);
+        }
     }
     // pitch tracks (Hz) and notes (MIDI) get axes of their own
     const std::string output = l.id.substr(l.id.rfind('.') + 1);
@@ -93,76 +79,64 @@ Lane lane_of(const json &r) {
                 v = nan_f;
     }
     if (l.kind == Lane::segments && (l.unit == "MIDI" || l.analyzer == "notes") &&
-        l.numbers.size() == l.time.size() && !l.time.empty())
+        r.value.size() == l.marks.size() && midi_notes(l))
         l.kind = Lane::notes;
     return l;
 }
 
 // What pairs a pitch track with its voicing: the id's analyzer part ("pitch" of "pitch.f0")
 // and the audio described (a file may hold the results of several inputs).
-std::string voicing_key(const json &r) {
-    const std::string id = r.value("id", "");
-    const auto dot = id.rfind('.');
-    return (dot == std::string::npos ? "" : id.substr(0, dot)) + '\n' + r.at("audio").dump();
+std::string voicing_key(const result::Result &r) {
+    const auto dot = r.id.rfind('.');
+    const result::Audio &a = r.audio;
+    std::string key = dot == std::string::npos ? "" : r.id.substr(0, dot);
+    for (const std::string *s : {&a.source, &a.sha1, &a.mix})
+        key += '\n' + *s;
+    for (double v : {double(a.rate), double(a.channels), a.start, a.duration, double(a.channel)})
+        result::append_number(v, key += '\n');
+    return key;
 }
+
+// A lane and the voicing_key of the result it was made of.
+struct Entry {
+    Lane lane;
+    std::string key;
+};
 
 } // namespace
 
 std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids) {
-    std::ifstream file;
-    std::istream *in = &std::cin;
-    const std::string name = path == "-" ? "stdin" : path;
-    if (path == "-")
-        io::hint_terminal_stdin("results");
-    if (path != "-") {
-        file.open(path);
-        if (!file)
-            throw Error(path + ": cannot open: " + std::strerror(errno));
-        in = &file;
-    }
-    std::vector<Lane> lanes;
-    std::vector<std::string> keys;                    // each lane's voicing_key
+    result::JsonlReader in(path, result::Strictness::data);
+    std::vector<Entry> entries;
     std::map<std::string, std::vector<float>> voiced; // X.voiced by voicing_key
-    std::string line;
-    std::size_t n = 0;
-    while (std::getline(*in, line)) {
-        ++n;
-        if (line.find_first_not_of(" \t\r") == std::string::npos)
-            continue;
+    result::Result r;
+    while (in.next(r)) {
         try {
-            json r = json::parse(line);
-            if (!r.is_object() || !r.contains("time_mode"))
-                throw Error("not a ts-result object");
-            const std::string mode = r.at("time_mode").get<std::string>(), id = r.value("id", "");
             // the voicing of a pitch track, kept whether it is drawn or not
-            if (mode == "framewise" && id.size() > 7 && id.ends_with(".voiced")) {
-                std::vector<float> &v = voiced[voicing_key(r)];
-                v.clear();
-                for (const auto &x : r.at("data").at("value"))
-                    v.push_back(number(x));
-            }
-            if (mode == "global" || !wanted(ids, id, r.value("analyzer", "")))
+            if (r.time_mode == result::TimeMode::framewise && r.id.size() > 7 &&
+                r.id.ends_with(".voiced") && r.width == 1)
+                voiced[voicing_key(r)] = r.series;
+            if (r.time_mode == result::TimeMode::global || !wanted(ids, r.id, r.analyzer))
                 continue;
-            lanes.push_back(lane_of(r));
-            keys.push_back(voicing_key(r));
-        } catch (const json::exception &e) {
-            throw Error(name + ": line " + std::to_string(n) + ": not a ts-result: " + e.what());
+            std::string key = voicing_key(r);
+            entries.push_back({lane_of(std::move(r)), std::move(key)});
         } catch (const Error &e) {
-            throw Error(name + ": line " + std::to_string(n) + ": " + e.what());
+            throw Error(in.name() + ": line " + std::to_string(in.line()) + ": " + e.what());
         }
     }
-    if (in->bad())
-        throw Error(name + ": read error");
-    for (std::size_t k = 0; k < lanes.size(); ++k) { // frames X.voiced calls 0 are gaps in X.f0
-        Lane &l = lanes[k];
-        auto it = voiced.find(keys[k]);
+    std::vector<Lane> lanes;
+    lanes.reserve(entries.size());
+    for (Entry &e : entries) { // frames X.voiced calls 0 are gaps in X.f0
+        Lane &l = e.lane;
+        auto it = voiced.find(e.key);
         if (l.kind == Lane::pitch && it != voiced.end() && it->second.size() == l.values.size())
             for (std::size_t i = 0; i < l.values.size(); ++i)
                 if (!(it->second[i] > 0.5))
                     l.values[i] = nan_f;
+        lanes.push_back(std::move(l));
     }
     if (lanes.empty())
-        throw Error(name + ": no drawable result (framewise, event or segment)" +
+        throw Error(in.name() + ": no drawable result (framewise, event or segment)" +
                     std::string(ids.empty() ? "" : " among those asked for with --id"));
     return lanes;
 }

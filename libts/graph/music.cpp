@@ -55,8 +55,8 @@ void draw_grid(cairo_t *cr, const Area &a, const std::vector<Tick> &ticks) {
 }
 
 namespace {
-bool in_view(const Lane &l, std::size_t i, double t0, double t1) {
-    return std::isfinite(l.numbers[i]) && l.time[i] < t1 && l.time[i] + l.duration[i] > t0;
+bool in_view(const Lane::Mark &m, double t0, double t1) {
+    return std::isfinite(m.number) && m.time < t1 && m.time + m.duration > t0;
 }
 bool sharp(int midi) {
     const int k = ((midi % 12) + 12) % 12;
@@ -66,9 +66,9 @@ bool sharp(int midi) {
 
 RollRange roll_range(const Lane &l, double t0, double t1) {
     int lo = std::numeric_limits<int>::max(), hi = std::numeric_limits<int>::min();
-    for (std::size_t i = 0; i < l.time.size(); ++i)
-        if (in_view(l, i, t0, t1)) {
-            const int m = static_cast<int>(std::lround(l.numbers[i]));
+    for (const Lane::Mark &k : l.marks)
+        if (in_view(k, t0, t1)) {
+            const int m = static_cast<int>(std::lround(k.number));
             lo = std::min(lo, m), hi = std::max(hi, m);
         }
     if (lo > hi)
@@ -101,13 +101,13 @@ std::vector<Tick> draw_piano_roll(cairo_t *cr, const Area &a, const Lane &l, dou
     }
     std::set<int> played;
     set_color(cr, {0.16, 0.44, 0.70, 1});
-    for (std::size_t i = 0; i < l.time.size(); ++i) {
-        if (!in_view(l, i, t0, t1))
+    for (const Lane::Mark &k : l.marks) {
+        if (!in_view(k, t0, t1))
             continue;
-        const int m = static_cast<int>(std::lround(l.numbers[i]));
+        const int m = static_cast<int>(std::lround(k.number));
         played.insert(m);
-        const double x0 = a.x + (l.time[i] - t0) / (t1 - t0) * a.w,
-                     x1 = a.x + (l.time[i] + l.duration[i] - t0) / (t1 - t0) * a.w;
+        const double x0 = a.x + (k.time - t0) / (t1 - t0) * a.w,
+                     x1 = a.x + (k.time + k.duration - t0) / (t1 - t0) * a.w;
         cairo_rectangle(cr, x0, top(m) + 0.5, std::max(1.0, x1 - x0 - 1), std::max(1.0, rh - 1));
     }
     cairo_fill(cr);

@@ -167,15 +167,14 @@ void draw_segments(cairo_t *cr, const Area &lane, const Area &a, const Lane &l, 
                    double t1, const Rgba &ink) {
     auto x_of = [&](double t) { return a.x + (t - t0) / (t1 - t0) * a.w; };
     std::map<std::string, std::size_t> colours; // label -> category, in order of appearance
-    for (std::size_t i = 0; i < l.time.size(); ++i) {
-        if (l.time[i] > t1 || l.time[i] + l.duration[i] < t0)
+    for (const Lane::Mark &m : l.marks) {
+        if (m.time > t1 || m.time + m.duration < t0)
             continue;
-        std::string label = i < l.labels.size() ? l.labels[i] : "";
-        auto it = colours.emplace(label, colours.size()).first;
+        auto it = colours.emplace(m.label, colours.size()).first;
         Rgba c = category(it->second);
         c.a = 0.75;
         set_color(cr, c);
-        double x0 = x_of(l.time[i]), x1 = x_of(l.time[i] + l.duration[i]);
+        double x0 = x_of(m.time), x1 = x_of(m.time + m.duration);
         cairo_rectangle(cr, x0, a.y, x1 - x0, a.h);
         cairo_fill(cr);
     }
@@ -254,8 +253,8 @@ void draw_lane(cairo_t *cr, const Area &lane, const Lane &l, double t0, double t
     } else if (l.kind == Lane::events) {
         set_color(cr, {0.85, 0.2, 0.15, 1});
         cairo_set_line_width(cr, 1.5);
-        for (double t : l.time) {
-            double x = std::round(a.x + (t - t0) / (t1 - t0) * a.w) + 0.5;
+        for (const Lane::Mark &m : l.marks) {
+            double x = std::round(a.x + (m.time - t0) / (t1 - t0) * a.w) + 0.5;
             cairo_move_to(cr, x, a.y);
             cairo_line_to(cr, x, a.y + a.h);
         }

@@ -5,8 +5,7 @@
 #include "graph/canvas.hpp"
 #include "graph/color.hpp"
 
-#include <nlohmann/json.hpp>
-
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -24,18 +23,23 @@ struct Lane {
     std::vector<float> values;
     std::size_t width = 1;
     double t0 = 0, dt = 0, frame_length = 0;
-    // events, segments and notes; numbers: data.value (NaN where not a number)
-    std::vector<double> time, duration;
-    std::vector<std::string> labels;
-    std::vector<float> numbers;
+    // events, segments and notes: one mark each. label: data.label, or data.value as text;
+    // number: data.value (NaN where null or absent); duration 0 for events.
+    struct Mark {
+        double time = 0, duration = 0;
+        std::string label;
+        float number = std::numeric_limits<float>::quiet_NaN();
+    };
+    std::vector<Mark> marks;
     double end = 0; // the time the result reaches (audio.start + audio.duration)
 };
 
 // Reads the drawable results of a JSON Lines file ("-": stdin); `ids`, when not empty, keeps
 // only those (a result id, or an analyzer name for all its outputs). A pitch lane X.f0 is
 // unvoiced (NaN) where its value is null, NaN or not above 0, and where a framewise X.voiced
-// of the same audio and length in the file (drawn or not) is 0. Malformed lines throw ts::Error
-// naming the file and line; no drawable result throws ts::Error too.
+// of the same audio and length in the file (drawn or not) is 0. Lines are read by the shared
+// validating reader (result::JsonlReader, Strictness::data); a line it rejects throws ts::Error
+// naming the file and line, and so does no drawable result.
 std::vector<Lane> read_lanes(const std::string &path, const std::vector<std::string> &ids);
 
 // Draws a lane in its area over [t0, t1] seconds. Matrices are coloured from their minimum to

@@ -107,18 +107,31 @@ int integer(object o, std::string_view key, const char *where, long lo, long hi)
     return static_cast<int>(v);
 }
 
-void read_audio(object o, Audio &a) {
-    element s = need(o, "source", "audio.");
-    a.source = s.is_null() ? "" : text(s, "audio.source");
-    element h = need(o, "sha1", "audio.");
-    a.sha1 = h.is_null() ? "" : text(h, "audio.sha1");
-    a.rate = integer(o, "rate", "audio.", 0, 1 << 30);
-    a.channels = integer(o, "channels", "audio.", 0, 1 << 16);
-    a.start = number(need(o, "start", "audio."), "audio.start");
-    a.duration = number(need(o, "duration", "audio."), "audio.duration");
-    a.mix = text(need(o, "mix", "audio."), "audio.mix");
-    element c;
-    if (find(o, "channel", c))
+// `all`: every key is required; otherwise the ones left out keep their defaults.
+void read_audio(object o, Audio &a, bool all) {
+    element e;
+    auto has = [&](std::string_view key) {
+        if (find(o, key, e))
+            return true;
+        if (all)
+            bad("missing key 'audio." + std::string(key) + "'");
+        return false;
+    };
+    if (has("source"))
+        a.source = e.is_null() ? "" : text(e, "audio.source");
+    if (has("sha1"))
+        a.sha1 = e.is_null() ? "" : text(e, "audio.sha1");
+    if (has("rate"))
+        a.rate = integer(o, "rate", "audio.", 0, 1 << 30);
+    if (has("channels"))
+        a.channels = integer(o, "channels", "audio.", 0, 1 << 16);
+    if (has("start"))
+        a.start = number(e, "audio.start");
+    if (has("duration"))
+        a.duration = number(e, "audio.duration");
+    if (has("mix"))
+        a.mix = text(e, "audio.mix");
+    if (find(o, "channel", e))
         a.channel = integer(o, "channel", "audio.", 0, 1 << 16);
 }
 
@@ -156,7 +169,7 @@ Result convert(element root, Strictness strictness) {
         bad("missing key 'params'");
     }
     if (find(j, "audio", e))
-        read_audio(need_object(e, "audio"), r.audio);
+        read_audio(need_object(e, "audio"), r.audio, strictness != Strictness::data);
     else if (full)
         bad("missing key 'audio'");
     if (find(j, "producer", e)) {
@@ -325,7 +338,8 @@ void Parser::parse_document(std::string_view text, const std::function<void(Resu
     }
 }
 
-JsonlReader::JsonlReader(const std::string &path) : name_(path == "-" ? "stdin" : path) {
+JsonlReader::JsonlReader(const std::string &path, Strictness strictness)
+    : name_(path == "-" ? "stdin" : path), strictness_(strictness) {
     if (path == "-") {
         io::hint_terminal_stdin("results");
         file_ = stdin;
@@ -382,7 +396,7 @@ bool JsonlReader::next(Result &r) {
         if (std::memchr(buf_.data() + b, '\0', n - b))
             throw Error(name_ + ": line " + std::to_string(line_) + ": holds a NUL byte (not JSON text)");
         try {
-            r = parser_.parse(std::string_view(buf_.data() + b, n - b), Strictness::full, true);
+            r = parser_.parse(std::string_view(buf_.data() + b, n - b), strictness_, true);
         } catch (const Invalid &e) {
             throw Error(name_ + ": line " + std::to_string(line_) + ": " + e.what());
         }

@@ -19,9 +19,11 @@ class Invalid : public std::runtime_error {
 
 // How strict parsing is. `program` is the exec: analyzers' rule: analyzer, name, unit,
 // description, params, audio, frames and producer may be left out (analyzer defaults to
-// the id up to its first '.', name to the id). `full` (ts-serialize) wants every key of the
-// schema. Both check types, modes and array lengths alike.
-enum class Strictness { program, full };
+// the id up to its first '.', name to the id). `data` is for readers that only need the data
+// (ts-graph plot): as `program`, and inside audio every key may be left out too (start and
+// duration 0). `full` (ts-serialize) wants every key of the schema. All check types, modes,
+// array lengths and nesting (at most 1024 levels) alike.
+enum class Strictness { data, program, full };
 
 class Parser {
   public:
@@ -51,7 +53,7 @@ class Parser {
 // line. Blank lines are skipped. Errors throw ts::Error "NAME: line N: why".
 class JsonlReader {
   public:
-    explicit JsonlReader(const std::string &path);
+    explicit JsonlReader(const std::string &path, Strictness strictness = Strictness::full);
     ~JsonlReader();
     JsonlReader(const JsonlReader &) = delete;
     JsonlReader &operator=(const JsonlReader &) = delete;
@@ -71,6 +73,7 @@ class JsonlReader {
     std::size_t len_ = 0;
     std::size_t line_ = 0;
     std::uint64_t bytes_ = 0;
+    Strictness strictness_;
     Parser parser_;
 };
 

@@ -1,11 +1,11 @@
-// The writers and readers behind serialize::formats(), one file per family.
+// The writers and readers behind serialize::formats(), one file per format.
 #pragma once
 
 #include "serialize/serialize.hpp"
 
 namespace ts::serialize {
 
-// text.cpp: jsonl, json, yaml, xml, csv
+// jsonl.cpp, json.cpp, yaml.cpp, xml.cpp, csv.cpp: the text formats (text_writer.hpp)
 std::unique_ptr<Writer> jsonl_writer(io::Output &out, const Options &o);
 std::unique_ptr<Writer> json_writer(io::Output &out, const Options &o);
 std::unique_ptr<Writer> yaml_writer(io::Output &out, const Options &o);
@@ -23,7 +23,8 @@ void read_hdf5(const std::string &path, const Emit &emit);
 std::unique_ptr<Writer> npy_writer(io::Output &out, const Options &o);
 std::unique_ptr<Writer> npz_writer(io::Output &out, const Options &o);
 
-// annotations.cpp: jams (and back), audacity labels, sonic-visualiser CSV, lab, elan
+// jams.cpp (and back); the label formats (labels.hpp): audacity.cpp, sonic_visualiser.cpp,
+// lab.cpp, elan.cpp
 std::unique_ptr<Writer> jams_writer(io::Output &out, const Options &o);
 void read_jams(const std::string &path, const Emit &emit);
 std::unique_ptr<Writer> audacity_writer(io::Output &out, const Options &o);

@@ -28,8 +28,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
 #include <set>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <utility>
 
 namespace ts::serialize {
@@ -371,6 +376,15 @@ struct Bad : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The size of the file holding `obj`, as it is on disk (0 when unknown).
+hsize_t file_size(hid_t obj) {
+    Handle f(H5Iget_file_id(obj), H5Fclose);
+    hsize_t n = 0;
+    if (!f.ok() || H5Fget_filesize(f, &n) < 0)
+        return 0;
+    return n;
+}
+
 bool has_attr(hid_t obj, const char *name) {
     return H5Aexists(obj, name) > 0;
 }
@@ -406,6 +420,8 @@ std::string read_string(hid_t obj, const char *name, const std::string &where = 
         return s;
     }
     const std::size_t size = H5Tget_size(type);
+    if (size > file_size(obj))
+        throw Bad("attribute '" + where + name + "' claims a string longer than the file");
     std::string s(size, '\0');
     if (size && H5Aread(a, type, s.data()) < 0)
         throw Bad("cannot read attribute '" + where + name + "' (" + why() + ")");
@@ -466,6 +482,65 @@ struct Dataset {
     }
 };
 
+// Deflate packs at most 1032 bytes into one; with shuffle and HDF5's chunk headers, 1100.
+constexpr double most_inflated = 1100;
+
+// Checks the shape a dataset claims against the bytes the file really holds, before anything
+// is allocated for it: a damaged dimension (one changed byte can make 77 kB claim 470 MB)
+// is refused instead of read as zeros into memory.
+void check_size(const Dataset &ds, std::size_t element) {
+    const std::string &where = ds.name;
+    long double values = 1; // (long double: dims multiplied may overflow 64 bits)
+    for (auto x : ds.dims)
+        values *= static_cast<long double>(x);
+    const long double bytes = values * static_cast<long double>(std::max<std::size_t>(element, 1));
+    if (values == 0)
+        return;
+    const hsize_t size = file_size(ds.d);
+    const hsize_t stored = H5Dget_storage_size(ds.d);
+    auto shape = [&] {
+        std::string s;
+        for (auto x : ds.dims)
+            s += (s.empty() ? "" : " x ") + std::to_string(x);
+        return s.empty() ? std::string("1") : s;
+    };
+    if (size && stored > size)
+        throw Bad("dataset '" + where + "' claims " + std::to_string(stored) +
+                  " bytes, more than the file's " + std::to_string(size) + " (a damaged file)");
+    Handle dcpl(H5Dget_create_plist(ds.d), H5Pclose);
+    const H5D_layout_t layout = dcpl.ok() ? H5Pget_layout(dcpl) : H5D_LAYOUT_ERROR;
+    if (layout == H5D_CHUNKED) {
+        const int rank = H5Pget_chunk(dcpl, 0, nullptr);
+        std::vector<hsize_t> chunk(static_cast<std::size_t>(std::max(rank, 0)));
+        hsize_t have = 0;
+        Handle space(H5Dget_space(ds.d), H5Sclose);
+        if (rank != static_cast<int>(ds.dims.size()) ||
+            H5Pget_chunk(dcpl, rank, chunk.data()) < 0 ||
+            H5Dget_num_chunks(ds.d, space, &have) < 0)
+            throw Bad("cannot read the chunks of dataset '" + where + "' (" + why() + ")");
+        long double need = 1, chunk_bytes = static_cast<long double>(element);
+        for (std::size_t i = 0; i < chunk.size(); ++i) {
+            if (chunk[i] == 0)
+                throw Bad("dataset '" + where + "' has chunks of 0 values (a damaged file)");
+            need *= static_cast<long double>((ds.dims[i] + chunk[i] - 1) / chunk[i]);
+            chunk_bytes *= static_cast<long double>(chunk[i]);
+        }
+        if (static_cast<long double>(have) < need)
+            throw Bad("dataset '" + where + "' of " + shape() + " values needs " +
+                      std::to_string(static_cast<unsigned long long>(need)) + " chunks, the file holds " +
+                      std::to_string(have) + " (a damaged file)");
+        if (bytes > static_cast<long double>(stored) * most_inflated + chunk_bytes)
+            throw Bad("dataset '" + where + "' of " + shape() + " values cannot come from the " +
+                      std::to_string(stored) + " bytes the file holds for it (a damaged file)");
+    } else if (bytes > static_cast<long double>(stored) ||
+               (size && bytes > static_cast<long double>(size))) {
+        // contiguous or compact: every value is stored as it is
+        throw Bad("dataset '" + where + "' of " + shape() + " values needs " +
+                  std::to_string(static_cast<unsigned long long>(bytes)) + " bytes, the file holds " +
+                  std::to_string(stored) + " for it (a damaged file)");
+    }
+}
+
 Dataset open_dataset(hid_t g, const char *name, H5T_class_t want, int min_rank, int max_rank) {
     const std::string where = std::string("data/") + name;
     if (!has_link(g, name))
@@ -487,7 +562,9 @@ Dataset open_dataset(hid_t g, const char *name, H5T_class_t want, int min_rank, 
                        ? std::to_string(min_rank)
                        : std::to_string(min_rank) + " to " + std::to_string(max_rank)));
     ds.dims.resize(static_cast<std::size_t>(rank));
-    H5Sget_simple_extent_dims(space, ds.dims.data(), nullptr);
+    if (H5Sget_simple_extent_dims(space, ds.dims.data(), nullptr) < 0)
+        throw Bad("cannot read the shape of dataset '" + where + "' (" + why() + ")");
+    check_size(ds, H5Tget_size(type));
     return ds;
 }
 
@@ -638,15 +715,11 @@ std::unique_ptr<Writer> hdf5_writer_impl(io::Output &out, const Options &o) {
     return std::make_unique<Hdf5Writer>(out, o);
 }
 
-void read_hdf5_impl(const std::string &path, const Emit &emit) {
-    if (path == "-")
-        throw UsageError("hdf5 cannot be read from stdin: give the file's name");
-    quiet();
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0)
-        throw Error(path + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        throw Error(path + ": is a directory");
+namespace {
+
+// Reads the file, every group checked before any result is emitted; with no `emit`, reads
+// it all (the data too) and emits nothing.
+void read_file(const std::string &path, const Emit &emit) {
     Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file.ok()) {
         const std::string w = why();
@@ -691,8 +764,94 @@ void read_hdf5_impl(const std::string &path, const Emit &emit) {
         } catch (const Bad &e) {
             throw Error(path + ": group '" + name + "': " + e.what());
         }
-        emit(std::move(r));
+        if (emit)
+            emit(std::move(r));
     }
+}
+
+// libhdf5 trusts much of what it reads, and a flipped bit in a B-tree or heap can crash it
+// (a read through a wild pointer) where no check of ours can intervene. So the whole file is
+// read first in a child process: if libhdf5 dies there, the tool says so in one line and
+// exits 1; if the child finds the file bad, its message is the tool's. Only a file the child
+// read to the end is read again here, by the same deterministic code, to be emitted.
+constexpr int bad_file = 3; // the child's exit status when it found the file bad, and said why
+
+void read_in_child(const std::string &path) {
+    int fd[2];
+    if (::pipe2(fd, O_CLOEXEC) != 0)
+        throw Error(path + ": cannot start the reader's process: " + std::strerror(errno));
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        const int e = errno;
+        ::close(fd[0]);
+        ::close(fd[1]);
+        throw Error(path + ": cannot start the reader's process: " + std::strerror(e));
+    }
+    if (pid == 0) {
+        ::close(fd[0]);
+        std::signal(SIGINT, SIG_DFL); // the child goes with the tool on ^C
+        std::signal(SIGTERM, SIG_DFL);
+        // Its word goes through the pipe; whatever a crash prints (a sanitizer's report in
+        // the test build, which then exits 1 instead of dying by the signal) is not shown.
+        if (const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0)
+            ::dup2(null, STDERR_FILENO);
+        std::string msg;
+        int status = 0;
+        try {
+            read_file(path, {});
+        } catch (const std::bad_alloc &) {
+            msg = path + ": out of memory reading it", status = bad_file;
+        } catch (const std::exception &e) {
+            msg = e.what(), status = bad_file;
+        }
+        for (std::size_t done = 0; done < msg.size();) {
+            const ssize_t n = ::write(fd[1], msg.data() + done, msg.size() - done);
+            if (n <= 0)
+                break;
+            done += static_cast<std::size_t>(n);
+        }
+        ::_exit(status); // no exit handlers, no flushing of the parent's buffers
+    }
+    ::close(fd[1]);
+    std::string msg;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd[0], buf, sizeof buf);
+        if (n > 0)
+            msg.append(buf, static_cast<std::size_t>(n));
+        else if (n == 0 || errno != EINTR)
+            break;
+    }
+    ::close(fd[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM))
+        throw Interrupted();
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == bad_file && !msg.empty())
+        throw Error(msg);
+    throw Error(path + ": a damaged HDF5 file: the HDF5 library failed reading it (" +
+                (WIFSIGNALED(status) ? std::string(::strsignal(WTERMSIG(status)))
+                                     : "exit status " + std::to_string(WEXITSTATUS(status))) +
+                ")");
+}
+
+} // namespace
+
+void read_hdf5_impl(const std::string &path, const Emit &emit) {
+    if (path == "-")
+        throw UsageError("hdf5 cannot be read from stdin: give the file's name");
+    quiet();
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0)
+        throw Error(path + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        throw Error(path + ": is a directory");
+    read_in_child(path);
+    read_file(path, emit);
 }
 
 } // namespace ts::serialize

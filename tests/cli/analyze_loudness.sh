@@ -323,4 +323,29 @@ else
     fail "ffmpeg ebur128 on ab.wav did not run"
 fi
 
+# --- plr: true peak minus integrated loudness, of the DC-blocked signal ---------------------
+# A full-scale 1 kHz sine in one channel: 0 dBTP, -3.00 LUFS (-3.01 dB of mean square, +0.69
+# of K-weighting at 1 kHz, -0.691), so 3.00 dB, and 0.009 dB more of the DC blocker's ringing
+# as the sine starts.
+check "plr: full-scale sine" ts-gen sine --frequency 1000 --amplitude 0 --duration 5 \
+    --rate 48000 -o fs.tspcm
+check "plr: analyze" ts-analyze -a plr,loudness.true_peak fs.tspcm -o plr.jsonl
+near "plr of a full-scale sine" "$(val plr.jsonl plr)" 3.013 0.005
+same "plr's unit" "$(field plr.jsonl plr .unit)" '"dB"'
+# The same sine at half scale over an offset of 0.25 (peaks at 0.75, -2.50 dBFS): the
+# blocker takes the offset out of the peak, so PLR stays 3.01 where the raw peaks give 6.51.
+"$PY" -c "
+import numpy as np
+t = np.arange(5 * 48000) / 48000
+(0.25 + 0.5 * np.sin(2 * np.pi * 1000 * t)).astype('<f4').tofile('dc.f32')"
+check "plr: sine over an offset" ts-analyze -a plr,loudness --input-raw --input-rate 48000 \
+    --input-channels 1 dc.f32 -o plrdc.jsonl
+near "plr over an offset" "$(val plrdc.jsonl plr)" 3.013 0.005
+near "raw true peak over an offset" "$(val plrdc.jsonl loudness.true_peak)" -2.50 0.01
+near "loudness over an offset" "$(val plrdc.jsonl loudness.integrated)" -9.02 0.01
+# Silence has neither a peak nor a loudness.
+check "plr: silence" ts-gen silence --duration 2 -o quiet.tspcm
+check "plr: analyze silence" ts-analyze -a plr quiet.tspcm -o plrq.jsonl
+same "plr of silence" "$(val plrq.jsonl plr)" null
+
 finish

@@ -441,6 +441,16 @@ echo '{"id": broken' >broken.jsonl
 expect_fail "malformed line" 1 "line 1" ts-graph plot broken.jsonl
 expect_fail "--axes with --no-axes" 2 "--no-axes excludes --axes" ts-graph waveform --axes --no-axes half.jsonl -o x.png
 expect_fail "missing results" 1 nosuch.jsonl ts-graph plot nosuch.jsonl
+# results ts-serialize --check rejects are refused by ts-graph plot too, with no file left:
+# empty matrix rows (once a division by zero) and nesting deeper than the reader's limit
+# (once a stack overflow)
+"$PY" -c 'import json; r = json.load(open("m.jsonl")); r["data"]["value"] = [[]]; print(json.dumps(r))' >empty-rows.jsonl
+expect_fail "empty matrix rows" 1 "empty rows" ts-graph plot empty-rows.jsonl -o bad-rows.png
+check "no file left (empty rows)" test ! -e bad-rows.png
+"$PY" -c 'print("{\"schema\":\"ts-result/1\",\"id\":\"x\",\"time_mode\":\"framewise\",\"data_mode\":\"value\",\"frames\":{\"rate\":1,\"block\":1,\"step\":1},\"data\":{\"value\":" + "[" * 100000 + "]" * 100000 + "}}")' >deep.jsonl
+expect_fail "nesting 100,000 deep" 1 "deep.jsonl: line 1" ts-graph plot deep.jsonl -o bad-deep.png
+check "no file left (deep)" test ! -e bad-deep.png
+check "no temporary file left (plot)" bash -c '! ls -a | grep -q "^\.bad-"'
 
 # --- bad input: nothing on stdout, no output file left behind
 expect_fail "missing input" 1 nosuch.wav ts-graph waveform nosuch.wav

@@ -4,7 +4,7 @@
 . "$TS_SRC/tests/cli/lib.sh"
 DATA="$TS_SRC/tests/data"
 
-for t in ts-decode ts-info ts-gen ts-analyze ts-graph ts-transcode ts-serialize; do
+for t in ts-decode ts-info ts-gen ts-analyze ts-graph ts-transcode ts-serialize ts-eval; do
     page="$TS_MAN/$t.1"
     if MANWIDTH=100 man -l "$page" >page.txt 2>page.err && grep -q "EXIT STATUS" page.txt &&
         grep -q "^NAME" page.txt && grep -q -- "--output" page.txt; then pass

@@ -23,6 +23,7 @@ ts-info
 ts-analyze
 ts-transcode
 ts-serialize
+ts-eval
 ts-gen sine
 ts-gen sweep
 ts-gen noise
@@ -34,7 +35,7 @@ ts-graph plot
 LIST
 [ "$tried" -ge 150 ] && pass || fail "only $tried option values tried"
 # --help, --version and --man into a full device: an error, not a silent success.
-for t in ts-decode ts-info ts-analyze ts-transcode ts-serialize ts-gen ts-graph; do
+for t in ts-decode ts-info ts-analyze ts-transcode ts-serialize ts-gen ts-graph ts-eval; do
     for a in --help --version --man; do
         $t $a >/dev/full 2>full.err
         s=$?

@@ -167,6 +167,46 @@ expect_fail "group without index" 1 "noindex.h5: group 'key': missing attribute 
 expect_fail "value length differs" 1 "badshape.h5: group 'notes': dataset 'data/value' has 2 entries, 'data/time' 10" ts-serialize -f jsonl badshape.h5
 expect_fail "bad hdf5 to a file" 1 "nounit.h5" ts-serialize -o out.jsonl nounit.h5
 [ ! -e out.jsonl ] && pass || fail "bad hdf5: out.jsonl left"
+# Damaged files. A changed dimension (the dataspace message's first size, found after the
+# dataset's object header) must be refused before anything is allocated for it: a chunked
+# dataset (mfcc, compressed) then lacks chunks, a contiguous one (spectral.centroid) the bytes.
+"$PY" - <<'EOF'
+import h5py, struct
+for name, path, times in [("dim-chunked", "mfcc/data/value", 1000), ("dim-contig", "spectral.centroid/data/value", 100000)]:
+    with h5py.File("in.h5", "r") as f:
+        d = f[path]
+        n, addr = d.shape[0], h5py.h5o.get_info(d.id).addr
+    b = bytearray(open("in.h5", "rb").read())
+    at = b.index(struct.pack("<Q", n), addr)
+    b[at:at + 8] = struct.pack("<Q", n * times)
+    open(name + ".h5", "wb").write(b)
+EOF
+expect_fail "a changed dimension (chunked)" 1 "dim-chunked.h5: group 'mfcc': dataset 'data/value' of " ts-serialize -o dim.jsonl dim-chunked.h5
+grep -q "chunks, the file holds 1 (a damaged file)" .err && [ "$(wc -l <.err)" = 1 ] && pass || fail "changed dimension (chunked): $(cat .err)"
+[ ! -e dim.jsonl ] && pass || fail "changed dimension: dim.jsonl left"
+expect_fail "a changed dimension (contiguous)" 1 "dim-contig.h5: group 'spectral.centroid': dataset 'data/value' of " ts-serialize -f jsonl dim-contig.h5
+grep -q "bytes, the file holds [0-9]* for it (a damaged file)" .err && [ "$(wc -l <.err)" = 1 ] && pass || fail "changed dimension (contiguous): $(cat .err)"
+# One flipped bit (tests/data/broken-bitflip.h5: bit 0 of byte 2075 of a file ts-serialize
+# wrote) crashed libhdf5 itself (SIGSEGV): the file is read in a child process first.
+expect_fail "a bit flip that crashes libhdf5" 1 "broken-bitflip.h5: a damaged HDF5 file: the HDF5 library failed reading it" ts-serialize -o flip.jsonl "$TS_SRC/tests/data/broken-bitflip.h5"
+[ "$(wc -l <.err)" = 1 ] && [ ! -e flip.jsonl ] && pass || fail "bit flip: $(cat .err), $(ls flip.jsonl 2>&1)"
+# Seeded bit flips anywhere in a small file: exit 0, or 1 with one line; never a signal.
+grep -m1 '"id":"level' all.jsonl | ts-serialize -o small.h5
+"$PY" - "$TS_BIN/ts-serialize" <<'EOF' && pass || fail "bit flips of an hdf5 file"
+import random, subprocess, sys
+data, rng, seen = open("small.h5", "rb").read(), random.Random(19), {}
+for i in range(30):
+    b = bytearray(data)
+    for _ in range(rng.choice((1, 2, 4))):
+        b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
+    open("flip.h5", "wb").write(b)
+    p = subprocess.run([sys.argv[1], "-f", "jsonl", "flip.h5"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+    lines = p.stderr.decode(errors="replace").splitlines()
+    assert p.returncode in (0, 1), (i, p.returncode, lines)
+    assert len(lines) == (p.returncode == 1), (i, p.returncode, lines)
+    seen[p.returncode] = seen.get(p.returncode, 0) + 1
+assert seen.get(1, 0) >= 3, seen
+EOF
 mkdir e1
 expect_fail "-o into a missing folder" 1 "cannot create" ts-serialize -o e1/nosuch/x.h5 all.jsonl
 leftovers e1 "missing folder"

@@ -4,12 +4,14 @@
 #include "graph/color.hpp"
 #include "graph/columns.hpp"
 #include "graph/music.hpp"
+#include "graph/plot.hpp"
 #include "graph/prefetch.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -141,17 +143,50 @@ TEST_CASE("pitch and piano-roll ranges") {
     CHECK(std::sqrt(r.lo * r.hi) == doctest::Approx(440));
     Lane l;
     l.kind = Lane::notes;
-    l.time = {0, 1, 5};
-    l.duration = {1, 1, 1};
-    l.numbers = {60, 72, 40};
+    l.marks = {{0, 1, "", 60}, {1, 1, "", 72}, {5, 1, "", 40}};
     RollRange rr = roll_range(l, 0, 3); // 40 is out of view
     CHECK(rr.lo == 59);
     CHECK(rr.hi == 73);
-    l.numbers = {60, 62, 40};
+    l.marks[1].number = 62;
     rr = roll_range(l, 0, 3); // 59..63 widened to 13 rows
     CHECK(rr.hi - rr.lo + 1 == 13);
     CHECK(rr.lo <= 59);
     CHECK(rr.hi >= 63);
+}
+
+TEST_CASE("read_lanes: the shared reader, with only the data's keys required") {
+    const std::string path = "test_graph_lanes.jsonl";
+    auto write = [&](const char *text) {
+        std::FILE *f = std::fopen(path.c_str(), "w");
+        REQUIRE(f);
+        std::fputs(text, f);
+        std::fclose(f);
+    };
+    // no audio.sha1, audio.mix, params or producer: drawable all the same
+    write(R"({"schema":"ts-result/1","id":"n","analyzer":"n","unit":"MIDI","time_mode":"segment","data_mode":"value","audio":{"start":1,"duration":3},"data":{"time":[1,2],"duration":[1,1.5],"value":[60,null]}})"
+          "\n"
+          R"({"schema":"ts-result/1","id":"m","time_mode":"segment","data_mode":"value","unit":"MIDI","data":{"time":[0],"duration":[1],"value":[1000]}})"
+          "\n");
+    auto lanes = read_lanes(path, {});
+    REQUIRE(lanes.size() == 2);
+    CHECK(lanes[0].kind == Lane::notes);
+    REQUIRE(lanes[0].marks.size() == 2);
+    CHECK(lanes[0].marks[1].time == 2);
+    CHECK(lanes[0].marks[1].duration == 1.5);
+    CHECK(lanes[0].marks[0].label == "60");
+    CHECK(lanes[0].marks[1].label == "null");
+    CHECK(std::isnan(lanes[0].marks[1].number));
+    CHECK(lanes[0].end == 4);
+    CHECK(lanes[1].kind == Lane::segments); // 1000 is no MIDI note: plain segments
+    // what ts-serialize --check rejects is rejected here too, naming the line
+    write(R"({"schema":"ts-result/1","id":"x","time_mode":"framewise","data_mode":"value","frames":{"rate":1,"block":1,"step":1},"data":{"value":[[]]}})"
+          "\n");
+    CHECK_THROWS_WITH_AS(read_lanes(path, {}), doctest::Contains("line 1: data.value holds empty rows"),
+                         ts::Error);
+    write(R"({"schema":"ts-result/1","id":"x","time_mode":"event","data_mode":"value","data":{"time":[null]}})"
+          "\n");
+    CHECK_THROWS_WITH_AS(read_lanes(path, {}), doctest::Contains("line 1: data.time"), ts::Error);
+    std::remove(path.c_str());
 }
 
 namespace {

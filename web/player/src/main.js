@@ -1,0 +1,392 @@
+// The player page: chooses a data source, opens a recording in peaks.js, keeps the lanes in step
+// with the zoom view, and wires the controls and keys.
+import { StaticSource, ApiSource, UrlFiles, PickedFiles } from './sources.js';
+import { lanesOf, factsOf, DEFAULT_LANES, formatTime } from './results.js';
+import { Lanes } from './lanes.js';
+import { Annotations } from './annotations.js';
+import { AudioAdapter } from './audio.js';
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  source: null,
+  item: null,
+  peaks: null,
+  lanes: null,
+  annotations: null,
+  duration: 0,
+  enabled: new Set(DEFAULT_LANES),
+  available: [],
+};
+window.timesidePlayer = state; // for the console and the browser test
+
+function status(text, kind = '') {
+  const el = $('status');
+  el.textContent = text;
+  el.className = `status ${kind}`;
+}
+
+function fail(e) {
+  console.error(e);
+  status(e.message || String(e), 'error');
+  document.body.dataset.state = 'error';
+}
+
+// The .dat header (audiowaveform's binary format): version, flags, rate, samples per pixel,
+// length (then, in version 2, channels).
+function datHeader(buf) {
+  const v = new DataView(buf);
+  if (buf.byteLength < 20) throw new Error('the .dat file is too short');
+  const version = v.getInt32(0, true);
+  const flags = v.getUint32(4, true);
+  if (version !== 1 && version !== 2) throw new Error(`the .dat file has version ${version}, not 1 or 2`);
+  if (!(flags & 1)) throw new Error('the .dat file has 16-bit peaks; peaks.js reads 8-bit ones (archive.mk DAT_BITS=8)');
+  return { rate: v.getInt32(8, true), spp: v.getInt32(12, true), length: v.getUint32(16, true) };
+}
+
+function zoomLevels(header, width) {
+  const levels = [];
+  const fit = (header.length * header.spp) / Math.max(1, width);
+  for (let s = header.spp; ; s *= 2) {
+    levels.push(s);
+    if (s >= fit || levels.length > 24) break;
+  }
+  return levels;
+}
+
+async function openSource(source, wanted) {
+  state.source = source;
+  $('source').textContent = source.label;
+  const items = await source.listItems();
+  if (!items.length) throw new Error(`${source.label}: no recording (no .dat file) found`);
+  const select = $('item');
+  select.replaceChildren(...items.map((i) => new Option(i.name, i.name)));
+  select.parentElement.hidden = items.length < 2;
+  const name = wanted && items.some((i) => i.name === wanted) ? wanted : items[0].name;
+  select.value = name;
+  select.onchange = () => openItem(select.value).catch(fail);
+  await openItem(name);
+}
+
+async function openItem(name) {
+  document.body.dataset.state = 'loading';
+  status(`Opening ${name}…`);
+  const item = await state.source.openItem(name);
+  state.item = item;
+  $('start').hidden = true;
+  $('player').hidden = false;
+  $('side').hidden = false;
+  document.title = `${name} – TimeSide player`;
+
+  const header = datHeader(item.dat);
+  state.duration = item.info?.duration || (header.length * header.spp) / header.rate;
+
+  const audio = $('audio');
+  if (state.peaks) {
+    state.peaks.destroy();
+    state.peaks = null;
+  }
+  $('audio-file').parentElement.hidden = !!item.audioUrl;
+  if (item.audioUrl) audio.src = item.audioUrl;
+  else {
+    audio.removeAttribute('src');
+    status('No preview in the folder: choose the recording\'s audio file to listen.', 'error');
+  }
+
+  const zoomview = $('zoomview');
+  const peaks = await new Promise((resolve, reject) => {
+    window.peaks.init({
+      zoomview: { container: zoomview, waveformColor: '#7fd1ff', playedWaveformColor: '#b9e6ff',
+        playheadColor: '#ff6b6b', axisLabelColor: '#e8e8e8', axisGridlineColor: '#3a4048',
+        wheelMode: 'scroll', showPlayheadTime: true },
+      overview: { container: $('overview'), waveformColor: '#6a8fa8', playedWaveformColor: '#9fc4dd',
+        playheadColor: '#ff6b6b', axisLabelColor: '#e8e8e8', axisGridlineColor: '#3a4048',
+        highlightColor: '#ffffff', highlightOpacity: 0.2 },
+      player: new AudioAdapter(audio, state.duration),
+      waveformData: { arraybuffer: item.dat },
+      zoomLevels: zoomLevels(header, zoomview.clientWidth),
+      keyboard: false,
+      emitCueEvents: false,
+      segmentOptions: { markers: true, overlay: false, startMarkerColor: '#e8a33d', endMarkerColor: '#e8a33d' },
+    }, (err, p) => (err ? reject(new Error(`peaks.js: ${err.message}`)) : resolve(p)));
+  });
+  state.peaks = peaks;
+  const view = peaks.views.getView('zoomview');
+  view.setWaveformDragMode(dragAnnotates ? 'insert-segment' : 'scroll');
+  view.enableSegmentDragging(true); // a segment's body moves it (in scroll mode), its ends resize it
+  view.setSegmentDragMode('overlap');
+  view.setZoom({ seconds: Math.min(state.duration, 30) });
+
+  state.lanes = new Lanes($('lanes'), state.duration);
+  state.available = [];
+  showFacts([], item.info);
+  peaks.on('zoomview.update', ({ startTime, endTime }) => {
+    state.lanes.setRange(startTime, endTime);
+    moveCursor();
+  });
+
+  // annotations
+  state.annotations = new Annotations({
+    peaks, store: state.source.annotationStore(name), item: name, status,
+    panel: {
+      tracks: $('tracks'), items: $('items'), conflict: $('conflict'),
+      newTrack: $('new-track'), exportJsonl: $('export-jsonl'), exportLabels: $('export-labels'),
+      editor: { form: $('editor'), label: $('ann-label'), description: $('ann-description'),
+        start: $('ann-start'), end: $('ann-end'), play: $('ann-play'), remove: $('ann-delete') },
+    },
+    onPlay: () => peaks.player.play(),
+  });
+  state.annotations.bindEditor();
+  await state.annotations.load();
+
+  for (const ev of ['player.timeupdate', 'player.seeked', 'player.playing', 'player.pause']) peaks.on(ev, tick);
+  tick();
+  performance.mark('waveform');
+  document.body.dataset.state = 'waveform';
+
+  // then the results: facts and lanes
+  status(`${name}: loading the results…`);
+  const results = await item.loadResults();
+  if (state.item !== item) return; // another recording was opened meanwhile
+  showFacts(results, item.info);
+  if (item.spectrogram) {
+    const image = new Image();
+    image.decoding = 'async';
+    image.onload = () => state.lanes.draw();
+    image.onerror = () => status(`${name}: the spectrogram image did not load`, 'error');
+    image.src = item.spectrogram.url;
+    state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image,
+      layout: item.spectrogram.layout, rangeUrl: item.spectrogram.rangeUrl });
+  }
+  state.available.push(...lanesOf(results));
+  buildLaneChoice();
+  state.lanes.setRange(view.getStartTime(), view.getEndTime());
+  performance.mark('ready');
+  status(`${name}: ${formatTime(state.duration)}, ${state.available.length} lanes available`, 'ok');
+  document.body.dataset.state = 'ready';
+}
+
+// Global results (and ts-info's facts) in the facts table; the less common under "More"
+function showFacts(results, info) {
+  const facts = $('facts');
+  const more = $('more-facts');
+  facts.replaceChildren();
+  more.replaceChildren();
+  const rows = factsOf(results, info);
+  more.parentElement.hidden = !rows.some((r) => r[2]);
+  for (const [k, v, extra] of rows) {
+    const tr = (extra ? more : facts).insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = k;
+    tr.append(th);
+    tr.insertCell().textContent = v;
+  }
+}
+
+function buildLaneChoice() {
+  const box = $('lane-choice');
+  box.querySelectorAll('label').forEach((l) => l.remove());
+  const ids = new Set(state.available.map((l) => l.id));
+  // nothing of the defaults there: show the first few
+  if (![...state.enabled].some((id) => ids.has(id))) state.available.slice(0, 4).forEach((l) => state.enabled.add(l.id));
+  for (const lane of state.available) {
+    const label = document.createElement('label');
+    const cb = document.createElement('input');
+    cb.type = 'checkbox';
+    cb.value = lane.id;
+    cb.checked = state.enabled.has(lane.id);
+    cb.onchange = () => {
+      if (cb.checked) state.enabled.add(lane.id);
+      else state.enabled.delete(lane.id);
+      showLanes();
+    };
+    label.append(cb, ` ${lane.title}`);
+    box.append(label);
+  }
+  showLanes();
+}
+
+function showLanes() {
+  const lanes = state.lanes;
+  lanes.clear();
+  for (const lane of state.available) if (state.enabled.has(lane.id)) lanes.add(lane);
+  lanes.draw();
+}
+
+// The red cursor over the lanes, at the playhead's x
+function moveCursor() {
+  const cursor = $('lane-cursor');
+  const p = state.peaks;
+  if (!p || !state.lanes) return;
+  const t = p.player.getCurrentTime();
+  const { start, end } = state.lanes;
+  const width = $('zoomview').clientWidth;
+  if (t < start || t > end) {
+    cursor.hidden = true;
+    return;
+  }
+  cursor.hidden = false;
+  // +1: the zoom view's left border
+  cursor.style.left = `${1 + ((t - start) / (end - start)) * width}px`;
+  cursor.dataset.time = String(t);
+}
+
+function tick() {
+  const p = state.peaks;
+  if (!p) return;
+  const t = p.player.getCurrentTime();
+  $('time').textContent = `${formatTime(t)} / ${formatTime(state.duration)}`;
+  const playing = !$('audio').paused;
+  $('play').textContent = playing ? 'Pause' : 'Play';
+  $('play').setAttribute('aria-label', playing ? 'Pause (space)' : 'Play (space)');
+  moveCursor();
+}
+
+function animate() {
+  if (state.peaks && !$('audio').paused) tick();
+  requestAnimationFrame(animate);
+}
+
+let dragAnnotates = true;
+function setDragMode(annotate) {
+  dragAnnotates = annotate;
+  const b = $('drag-mode');
+  b.setAttribute('aria-pressed', String(annotate));
+  b.textContent = annotate ? 'Drag: annotate' : 'Drag: scroll';
+  b.setAttribute('aria-label', annotate ? 'Dragging on the waveform creates a segment (d toggles)' : 'Dragging on the waveform scrolls it (d toggles)');
+  state.peaks?.views.getView('zoomview')?.setWaveformDragMode(annotate ? 'insert-segment' : 'scroll');
+}
+
+function togglePlay() {
+  const p = state.peaks;
+  if (!p) return;
+  if ($('audio').paused) p.player.play().catch((e) => status(`Cannot play: ${e.message}`, 'error'));
+  else p.player.pause();
+}
+
+function seekBy(dt) {
+  const p = state.peaks;
+  if (!p) return;
+  p.player.seek(Math.min(state.duration, Math.max(0, p.player.getCurrentTime() + dt)));
+}
+
+function onKey(e) {
+  if (!state.peaks || e.ctrlKey || e.metaKey || e.altKey) return;
+  const tag = e.target.tagName;
+  if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return;
+  const sel = state.annotations?.selected;
+  const keys = {
+    ' ': togglePlay,
+    ArrowLeft: () => seekBy(e.shiftKey ? -1 : -5),
+    ArrowRight: () => seekBy(e.shiftKey ? 1 : 5),
+    '[': () => state.peaks.zoom.zoomOut(),
+    ']': () => state.peaks.zoom.zoomIn(),
+    Home: () => state.peaks.player.seek(0),
+    End: () => state.peaks.player.seek(state.duration),
+    d: () => setDragMode(!dragAnnotates),
+    m: () => state.annotations.addPoint(state.peaks.player.getCurrentTime()),
+    p: () => sel && state.annotations.play(sel),
+    Delete: () => sel && state.annotations.remove(sel),
+    Backspace: () => sel && state.annotations.remove(sel),
+  };
+  const f = keys[e.key];
+  if (!f) return;
+  if (e.key === ' ' && tag === 'BUTTON') return; // the button's own click
+  e.preventDefault();
+  f();
+}
+
+function wire() {
+  $('play').onclick = togglePlay;
+  $('zoom-in').onclick = () => state.peaks?.zoom.zoomIn();
+  $('zoom-out').onclick = () => state.peaks?.zoom.zoomOut();
+  $('drag-mode').onclick = () => setDragMode(!dragAnnotates);
+  $('add-point').onclick = () => state.annotations?.addPoint(state.peaks.player.getCurrentTime());
+  $('audio-file').onchange = (e) => {
+    const f = e.target.files[0];
+    if (f) {
+      $('audio').src = URL.createObjectURL(f);
+      status(`Listening to ${f.name}`, 'ok');
+    }
+  };
+  $('audio').addEventListener('play', tick);
+  $('audio').addEventListener('pause', tick);
+  document.addEventListener('keydown', onKey);
+  $('open-folder').onchange = (e) => {
+    if (e.target.files.length) openSource(new StaticSource(new PickedFiles(e.target.files))).catch(fail);
+  };
+  // a folder dropped on the page
+  const start = $('start');
+  document.addEventListener('dragover', (e) => {
+    if (e.dataTransfer?.types.includes('Files')) {
+      e.preventDefault();
+      start.classList.add('dragging');
+    }
+  });
+  document.addEventListener('dragleave', () => start.classList.remove('dragging'));
+  document.addEventListener('drop', async (e) => {
+    if (!e.dataTransfer?.items?.length) return;
+    e.preventDefault();
+    start.classList.remove('dragging');
+    try {
+      const files = await droppedFiles(e.dataTransfer.items);
+      await openSource(new StaticSource(new PickedFiles(files)));
+    } catch (err) {
+      fail(err);
+    }
+  });
+  let resizing = 0;
+  window.addEventListener('resize', () => {
+    cancelAnimationFrame(resizing);
+    resizing = requestAnimationFrame(() => {
+      const p = state.peaks;
+      if (!p) return;
+      p.views.getView('zoomview')?.fitToContainer();
+      p.views.getView('overview')?.fitToContainer();
+      state.lanes?.draw();
+      moveCursor();
+    });
+  });
+  requestAnimationFrame(animate);
+}
+
+// Every file under the dropped entries, with relativePath set as the folder picker does.
+async function droppedFiles(items) {
+  const out = [];
+  const walk = async (entry, path) => {
+    if (entry.isFile) {
+      const f = await new Promise((res, rej) => entry.file(res, rej));
+      Object.defineProperty(f, 'relativePath', { value: path + f.name });
+      out.push(f);
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((res, rej) => reader.readEntries(res, rej));
+        if (!batch.length) break;
+        for (const e of batch) await walk(e, `${path}${entry.name}/`);
+      }
+    }
+  };
+  const entries = [...items].map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+  for (const e of entries) await walk(e, '');
+  return out;
+}
+
+function main() {
+  wire();
+  const q = new URLSearchParams(location.search);
+  // ts-serve serves this page at /player/{item}: its API is then at /api/v1/
+  let served = location.pathname.match(/\/player\/([^/]+)$/);
+  if (served && /\.html?$/.test(served[1])) served = null;
+  if (q.get('api') || served) {
+    const item = q.get('item') || (served && decodeURIComponent(served[1]));
+    openSource(new ApiSource(q.get('api') || '/api/v1/'), item).catch(fail);
+  } else if (q.get('archive')) {
+    openSource(new StaticSource(new UrlFiles(q.get('archive')), { audio: q.get('audio') }), q.get('item')).catch(fail);
+  } else {
+    document.body.dataset.state = 'start';
+  }
+}
+
+main();
