@@ -1,0 +1,57 @@
+// The server's state shared by every request: its settings, the catalog, the limiters.
+#pragma once
+
+#include "serve/db.hpp"
+#include "serve/ratelimit.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace ts::serve {
+
+struct Config {
+    std::filesystem::path data;          // the data folder: catalog, media, derived, tmp
+    std::string host = "127.0.0.1";
+    int port = 8080;                     // 0: any free port
+    int threads = 64;
+    std::uint64_t max_upload = 2ull << 30;   // bytes of one upload
+    std::uint64_t max_json = 1u << 20;       // bytes of a JSON request body
+    std::uint64_t free_floor = 256ull << 20; // uploads refused (507) below this much free space
+    bool anonymous_reads = false;        // public objects readable without a token
+    double renders_per_minute = 120, render_burst = 30;
+    double uploads_per_minute = 30, upload_burst = 10;
+    int tool_timeout = 600;              // seconds a child tool may run
+    std::filesystem::path tools;         // where ts-info and the others are
+    bool quiet = false;
+};
+
+class App {
+  public:
+    explicit App(Config cfg);
+    const Config &cfg() const { return cfg_; }
+    Db &db() { return db_; }
+    RateLimiter &renders() { return renders_; }
+    RateLimiter &uploads() { return uploads_; }
+
+    // A tool beside ts-serve: tool("ts-info").
+    std::string tool(const std::string &name) const;
+    // Folders under the data folder.
+    std::filesystem::path media_dir() const { return cfg_.data / "media"; }
+    std::filesystem::path derived_dir() const { return cfg_.data / "derived"; }
+    std::filesystem::path tmp_dir() const { return cfg_.data / "tmp"; }
+
+  private:
+    Config cfg_;
+    Db db_;
+    RateLimiter renders_, uploads_;
+};
+
+// Makes the data folder's layout if missing; with clean_tmp (the server's start), removes the
+// temporary files a crash left.
+void prepare_data(const std::filesystem::path &data, bool clean_tmp);
+
+// The folder of the running executable (/proc/self/exe).
+std::filesystem::path exe_dir();
+
+} // namespace ts::serve

@@ -1,0 +1,93 @@
+// A small SQLite wrapper: one connection, statements with bound values, transactions.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace ts::serve {
+
+class Db;
+
+// A prepared statement; bind with 1-based indexes, step() until it returns false.
+class Stmt {
+  public:
+    Stmt(Db &db, std::string_view sql);
+    ~Stmt();
+    Stmt(const Stmt &) = delete;
+    Stmt &operator=(const Stmt &) = delete;
+
+    Stmt &bind(int i, std::string_view v);
+    Stmt &bind(int i, const char *v) { return bind(i, std::string_view(v)); }
+    Stmt &bind(int i, const std::string &v) { return bind(i, std::string_view(v)); }
+    Stmt &bind(int i, std::int64_t v);
+    Stmt &bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+    Stmt &bind(int i, bool v) { return bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
+    Stmt &bind(int i, double v);
+    Stmt &bind_null(int i);
+    template <class T> Stmt &bind(int i, const std::optional<T> &v) {
+        return v ? bind(i, *v) : bind_null(i);
+    }
+
+    bool step(); // true while a row is available
+    void run();  // steps to the end
+    bool null(int col) const;
+    std::string text(int col) const;
+    std::int64_t integer(int col) const;
+    double real(int col) const;
+    std::optional<std::string> opt_text(int col) const;
+
+  private:
+    Db &db_;
+    sqlite3_stmt *st_ = nullptr;
+};
+
+class Db {
+  public:
+    // Opens (creating) the catalog with WAL, foreign keys and a busy timeout, and brings its
+    // schema to the current version.
+    explicit Db(const std::filesystem::path &file);
+    ~Db();
+    Db(const Db &) = delete;
+    Db &operator=(const Db &) = delete;
+
+    void exec(std::string_view sql);
+    std::int64_t changes() const;
+    std::int64_t schema_version();
+    [[noreturn]] void fail(const std::string &what) const;
+
+    // The connection is shared by the server's threads: hold the lock around a request's
+    // statements (SQLite itself is in serialized mode, the lock makes a sequence atomic).
+    std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex_); }
+
+    sqlite3 *handle() { return db_; }
+
+  private:
+    sqlite3 *db_ = nullptr;
+    std::recursive_mutex mutex_;
+    std::string name_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back when left by an exception.
+class Transaction {
+  public:
+    explicit Transaction(Db &db);
+    ~Transaction();
+    void commit();
+
+  private:
+    Db &db_;
+    bool done_ = false;
+};
+
+// The current UTC time as RFC 3339 with milliseconds (2026-12-03T18:55:15.123Z).
+std::string now_utc();
+
+} // namespace ts::serve

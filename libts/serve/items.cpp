@@ -1,0 +1,140 @@
+// Item queries: visibility is a WHERE clause, never a check after loading.
+#include "serve/items.hpp"
+
+#include "serve/app.hpp"
+#include "serve/db.hpp"
+#include "serve/paths.hpp"
+#include "serve/problem.hpp"
+
+namespace ts::serve {
+namespace {
+
+const char *const item_columns =
+    "i.id, i.owner, u.name, i.title, i.description, i.filename, i.media, i.mime, i.origin, "
+    "i.created, i.updated, i.public, i.size, i.sha1, i.duration, i.rate, i.channels, i.frames, "
+    "i.rowid";
+
+// (?1 user id, ?2 admin): what p may read.
+const char *const readable = "(i.public = 1 OR i.owner = ?1 OR ?2 = 1)";
+
+Item row(App &app, Stmt &st) {
+    Item it;
+    it.id = st.text(0);
+    it.owner_id = st.text(1);
+    it.owner = st.text(2);
+    it.title = st.text(3);
+    it.description = st.text(4);
+    it.filename = st.text(5);
+    it.media = st.text(6);
+    it.mime = st.text(7);
+    it.origin = st.text(8);
+    it.created = st.text(9);
+    it.updated = st.text(10);
+    it.is_public = st.integer(11) != 0;
+    it.size = st.integer(12);
+    it.sha1 = st.opt_text(13);
+    if (!st.null(14))
+        it.duration = st.real(14);
+    if (!st.null(15))
+        it.rate = st.integer(15);
+    if (!st.null(16))
+        it.channels = st.integer(16);
+    if (!st.null(17))
+        it.frames = st.integer(17);
+    it.seq = st.integer(18);
+    Stmt tags(app.db(), "SELECT tag FROM item_tags WHERE item_id = ?1 ORDER BY tag");
+    tags.bind(1, it.id);
+    while (tags.step())
+        it.tags.push_back(tags.text(0));
+    return it;
+}
+
+} // namespace
+
+void check_id(const std::string &s, const char *what) {
+    if (!is_uuid(s))
+        throw HttpError(404, std::string("no such ") + what);
+}
+
+std::optional<Item> find_readable(App &app, const Principal &p, const std::string &id) {
+    check_id(id, "item");
+    auto lock = app.db().lock();
+    Stmt st(app.db(), std::string("SELECT ") + item_columns +
+                          " FROM items i JOIN users u ON u.id = i.owner WHERE i.id = ?3 AND " +
+                          readable);
+    st.bind(1, p.user_id).bind(2, p.admin()).bind(3, id);
+    if (!st.step())
+        return std::nullopt;
+    return row(app, st);
+}
+
+Item find_writable(App &app, const Principal &p, const std::string &id) {
+    auto it = find_readable(app, p, id);
+    if (!it)
+        throw HttpError(404, "no such item");
+    if (it->owner_id != p.user_id && !p.admin())
+        throw HttpError(403, "only the item's owner or an admin may change it");
+    return *it;
+}
+
+std::vector<Item> list_items(App &app, const Principal &p, const ItemFilter &f) {
+    auto lock = app.db().lock();
+    std::string sql = std::string("SELECT ") + item_columns +
+                      " FROM items i JOIN users u ON u.id = i.owner WHERE " + readable +
+                      " AND i.rowid > ?3";
+    if (f.collection)
+        sql += " AND i.id IN (SELECT item_id FROM collection_items WHERE collection_id = ?4)";
+    if (f.text)
+        sql += " AND (instr(lower(i.title), lower(?5)) > 0 OR instr(lower(i.description), "
+               "lower(?5)) > 0 OR instr(lower(i.filename), lower(?5)) > 0)";
+    if (f.tag)
+        sql += " AND i.id IN (SELECT item_id FROM item_tags WHERE tag = ?6)";
+    if (f.owner)
+        sql += " AND u.name = ?7";
+    sql += " ORDER BY i.rowid LIMIT ?8";
+    Stmt st(app.db(), sql);
+    st.bind(1, p.user_id).bind(2, p.admin()).bind(3, f.after);
+    if (f.collection)
+        st.bind(4, *f.collection);
+    if (f.text)
+        st.bind(5, *f.text);
+    if (f.tag)
+        st.bind(6, *f.tag);
+    if (f.owner)
+        st.bind(7, *f.owner);
+    st.bind(8, static_cast<std::int64_t>(f.limit) + 1);
+    std::vector<Item> out;
+    while (st.step())
+        out.push_back(row(app, st));
+    return out;
+}
+
+Json item_json(const Item &it) {
+    Json j;
+    j["id"] = it.id;
+    j["title"] = it.title;
+    j["description"] = it.description;
+    j["tags"] = it.tags;
+    j["public"] = it.is_public;
+    j["owner"] = it.owner;
+    j["filename"] = it.filename;
+    j["mime"] = it.mime;
+    j["size"] = it.size;
+    j["sha1"] = it.sha1 ? Json(*it.sha1) : Json(nullptr);
+    j["duration"] = it.duration ? Json(*it.duration) : Json(nullptr);
+    j["rate"] = it.rate ? Json(*it.rate) : Json(nullptr);
+    j["channels"] = it.channels ? Json(*it.channels) : Json(nullptr);
+    j["frames"] = it.frames ? Json(*it.frames) : Json(nullptr);
+    j["origin"] = it.origin;
+    j["created"] = it.created;
+    j["updated"] = it.updated;
+    const std::string base = "/api/v1/items/" + it.id;
+    j["links"] = {{"self", base},
+                  {"media", base + "/media"},
+                  {"peaks", base + "/peaks.dat"},
+                  {"waveform", base + "/waveform.png"},
+                  {"spectrogram", base + "/spectrogram.png"}};
+    return j;
+}
+
+} // namespace ts::serve

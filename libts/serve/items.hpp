@@ -1,0 +1,49 @@
+// Items in the catalog: what one is, who may see or change it (decided in the SQL query).
+#pragma once
+
+#include "serve/auth.hpp"
+#include "serve/http.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ts::serve {
+
+class App;
+
+struct Item {
+    std::string id, owner_id, owner, title, description, filename, media, mime, origin;
+    std::string created, updated;
+    std::vector<std::string> tags;
+    bool is_public = false;
+    std::int64_t size = 0;
+    std::optional<std::string> sha1;
+    std::optional<double> duration;
+    std::optional<std::int64_t> rate, channels, frames;
+    std::int64_t seq = 0; // rowid: the pagination cursor
+};
+
+// The item if p may read it (owner, admin, or public); otherwise nothing (a 404: whether a
+// private item exists is not told).
+std::optional<Item> find_readable(App &app, const Principal &p, const std::string &id);
+
+// The item if p may change it; 404 when p cannot read it, 403 when p can read but not write.
+Item find_writable(App &app, const Principal &p, const std::string &id);
+
+struct ItemFilter {
+    std::optional<std::string> collection, text, tag, owner;
+    std::int64_t after = 0; // cursor: items with a larger seq
+    int limit = 50;
+};
+
+// Readable items matching the filter, in upload order, at most limit + 1 (the extra one says
+// that there is a next page).
+std::vector<Item> list_items(App &app, const Principal &p, const ItemFilter &f);
+
+Json item_json(const Item &item);
+
+// 400 unless s is a UUID; used on every {id} before any query.
+void check_id(const std::string &s, const char *what);
+
+} // namespace ts::serve

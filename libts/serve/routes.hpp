@@ -1,0 +1,24 @@
+// Each routes_*.cpp adds its routes to the table; routes() (routes.cpp) calls them in order.
+#pragma once
+
+#include "serve/http.hpp"
+
+#include <vector>
+
+namespace ts::serve {
+
+class App;
+
+void add_meta_routes(std::vector<Route> &r);
+void add_item_routes(std::vector<Route> &r);
+void add_collection_routes(std::vector<Route> &r);
+void add_media_routes(std::vector<Route> &r);
+
+// 429 with Retry-After when the principal asks for renders faster than allowed.
+void rate_limit_renders(App &app, const Request &req);
+
+// The embedded OpenAPI document and reference page (generated from docs/api at build time).
+extern const char openapi_json[];
+extern const char reference_html[];
+
+} // namespace ts::serve

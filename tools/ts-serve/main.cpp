@@ -1,0 +1,216 @@
+// ts-serve: the REST API over the tools: a catalog of items, media with Range, renders.
+#include "cli/groups.hpp"
+#include "cli/tool.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "serve/app.hpp"
+#include "serve/auth.hpp"
+#include "serve/http.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+namespace {
+
+ts::cli::Spec spec() {
+    return {
+        "ts-serve",
+        "serve audio, its waveforms and renders over HTTP (a REST API)",
+        {"--data DIR [--listen HOST:PORT] [OPTIONS]", "token create --data DIR [--user NAME] [--scope SCOPES]",
+         "token revoke --data DIR TOKEN_ID", "routes"},
+        "Serves a catalog of audio items over HTTP/1.1 under /api/v1 (JSON; errors as "
+        "application/problem+json, RFC 9457). Everything lives under the data folder DIR: the "
+        "catalog (catalog.sqlite, SQLite in WAL mode, made on first start), the uploaded files "
+        "(media/), cached derivatives (derived/ITEM/) and uploads in progress (tmp/, emptied at "
+        "start). The work is done by the other tools, found beside ts-serve and run as child "
+        "processes with argument lists, never through a shell: ts-info accepts an upload, "
+        "ts-analyze makes peaks and min/max arrays, ts-graph images, ts-transcode downloads "
+        "and clips.\n\n"
+        "On start the server prints the URL it listens on as one line on stdout (with --listen "
+        "HOST:0, the port the system chose) and logs one line per request on stderr (no query "
+        "strings, no headers: tokens never reach the log). SIGINT or SIGTERM stops it after the "
+        "requests in flight. It binds 127.0.0.1 by default: put a reverse proxy (nginx) in "
+        "front for TLS and public access.\n\n"
+        "Tokens: every route but /healthz, /api/v1/openapi.json and /api/v1/docs needs "
+        "Authorization: Bearer TOKEN. 'ts-serve token create' makes one (and its user, when "
+        "new) and prints it once on stdout; only its SHA-256 is kept. Scopes: read (GET), "
+        "process (uploads, changes to items and collections, renders), annotate, admin (every "
+        "object of every user; implies the others). Objects are readable by their owner, by "
+        "admins, and by anyone with read scope when public; writable by their owner and admins. "
+        "With --anonymous-reads, public objects are readable without a token.\n\n"
+        "Media: GET /api/v1/items/ID/media serves the original with Range (one range per "
+        "request: 206, clamped to the end; 416 with Content-Range: bytes */SIZE for a range "
+        "starting past the end; a malformed Range or several ranges are ignored and the whole "
+        "file sent, 200). Peaks (.dat 8-bit and JSON, for peaks.js) and PNG images are made on "
+        "first request and cached in derived/ITEM/; transcodes and clips are streamed as "
+        "ts-transcode writes them and not cached. Renders and uploads are rate-limited per "
+        "token owner (429 with Retry-After).\n\n"
+        "The full API is in the OpenAPI 3.1 document served at /api/v1/openapi.json, readable "
+        "at /api/v1/docs. 'ts-serve routes' prints the route table.",
+        {},
+        {{"ts-serve token create --data /srv/ts --user alice --scope admin",
+          "make the first token (printed once)"},
+         {"ts-serve --data /srv/ts", "serve on http://127.0.0.1:8080"},
+         {"curl -H \"Authorization: Bearer $TOKEN\" -T song.flac "
+          "'http://127.0.0.1:8080/api/v1/items?title=Song'",
+          "upload a file (the body is the file; POST with -X POST)"},
+         {"curl -H \"Authorization: Bearer $TOKEN\" -r 0-99 http://127.0.0.1:8080/api/v1/items/ID/media",
+          "the first 100 bytes"}},
+        {{0, "stopped by SIGINT or SIGTERM after serving, or a subcommand succeeded"},
+         {1, "a runtime error: the data folder or catalog cannot be opened, the address "
+             "cannot be bound, an unknown token id"},
+         {2, "a usage error: an unknown option, a bad --listen or --scope"}},
+        "ts-info(1), ts-analyze(1), ts-graph(1), ts-transcode(1), nginx(8)",
+    };
+}
+
+struct Options {
+    std::string data;
+    std::string listen = "127.0.0.1:8080";
+    int threads = 64;
+    double max_upload_mb = 2048;
+    bool anonymous_reads = false;
+    double renders_per_minute = 120;
+    double uploads_per_minute = 30;
+    std::string user = "admin";
+    std::string scopes = "admin";
+    std::string label;
+    std::string expires;
+    std::string token_id;
+    ts::cli::Verbosity verbosity;
+};
+
+ts::serve::Config config(const Options &o) {
+    if (o.data.empty())
+        throw ts::UsageError("--data DIR is required");
+    ts::serve::Config c;
+    c.data = o.data;
+    const auto colon = o.listen.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        throw ts::UsageError("--listen: '" + o.listen + "' is not HOST:PORT");
+    c.host = o.listen.substr(0, colon);
+    if (c.host.size() > 2 && c.host.front() == '[' && c.host.back() == ']')
+        c.host = c.host.substr(1, c.host.size() - 2);
+    const std::string port = o.listen.substr(colon + 1);
+    char *end = nullptr;
+    const long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || p < 0 || p > 65535)
+        throw ts::UsageError("--listen: '" + port + "' is not a port (0 to 65535)");
+    c.port = static_cast<int>(p);
+    c.threads = o.threads;
+    c.max_upload = static_cast<std::uint64_t>(o.max_upload_mb * 1024 * 1024);
+    c.anonymous_reads = o.anonymous_reads;
+    c.renders_per_minute = o.renders_per_minute;
+    c.uploads_per_minute = o.uploads_per_minute;
+    // Bursts: half a minute's worth of renders (at most 30), 10 uploads, never above the rate.
+    c.render_burst = std::max(1.0, std::min(30.0, o.renders_per_minute));
+    c.upload_burst = std::max(1.0, std::min(10.0, o.uploads_per_minute));
+    c.tools = ts::serve::exe_dir();
+    c.quiet = ts::log::level() == ts::log::Level::quiet;
+    return c;
+}
+
+int serve(const Options &o) {
+    ts::serve::App app(config(o));
+    const bool ok = ts::serve::serve(app, [](const std::string &url) {
+        std::cout << url << std::endl; // one line, flushed: scripts and tests read it
+        ts::log::info("listening on " + url);
+    });
+    if (!ok)
+        throw ts::Error(o.listen + ": cannot listen (address in use, or not this machine's)");
+    return ts::exit_ok;
+}
+
+int token_create(const Options &o) {
+    const auto scopes = ts::serve::parse_scopes(o.scopes);
+    if (!scopes)
+        throw ts::UsageError("--scope: '" + o.scopes + "' is not a list of read, annotate, process, admin");
+    const auto c = config(o);
+    ts::serve::prepare_data(c.data, false);
+    ts::serve::Db db(c.data / "catalog.sqlite");
+    const auto t = ts::serve::create_token(db, o.user, *scopes, o.label, o.expires);
+    std::cout << t.token << std::endl;
+    ts::log::info("token " + t.id + " for " + o.user + " (" + ts::serve::format_scopes(*scopes) +
+                  "); it is shown only now");
+    return ts::exit_ok;
+}
+
+int token_revoke(const Options &o) {
+    const auto c = config(o);
+    ts::serve::Db db(c.data / "catalog.sqlite");
+    if (!ts::serve::revoke_token(db, o.token_id))
+        throw ts::Error(o.token_id + ": no such token, or already revoked");
+    return ts::exit_ok;
+}
+
+int routes(bool scopes) {
+    for (const auto &r : ts::serve::routes()) {
+        std::cout << r.method << " " << r.pattern;
+        if (scopes)
+            std::cout << " " << (r.scope == 0 ? "none" : ts::serve::format_scopes(r.scope));
+        std::cout << "\n";
+    }
+    return ts::exit_ok;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    ts::cli::Tool tool(spec());
+    Options o;
+    auto &app = tool.app();
+    app.add_option("--data", o.data, "the data folder (made if missing)")->type_name("DIR");
+    app.add_option("--listen", o.listen, "address and port; port 0 picks a free one")
+        ->type_name("HOST:PORT")
+        ->capture_default_str();
+    app.add_option("--threads", o.threads,
+                   "connections served at once (a kept-alive connection holds its thread)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    app.add_option("--max-upload", o.max_upload_mb, "largest upload in MiB (413 above)")
+        ->type_name("N")
+        ->check(CLI::Range(0.001, 1e7))
+        ->capture_default_str();
+    app.add_option("--renders-per-minute", o.renders_per_minute,
+                   "renders (peaks, images, min/max arrays, transcodes) per token owner and "
+                   "minute, in bursts of up to 30 (at most N); 0: no limit")
+        ->type_name("N")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    app.add_option("--uploads-per-minute", o.uploads_per_minute,
+                   "uploads per token owner and minute, in bursts of up to 10 (at most N); 0: no "
+                   "limit")
+        ->type_name("N")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    app.add_flag("--anonymous-reads", o.anonymous_reads,
+                 "let requests without a token read public items and collections");
+    ts::cli::add_verbosity(app, o.verbosity);
+    app.fallthrough();
+    auto *token = app.add_subcommand("token", "manage tokens (create, revoke)");
+    token->require_subcommand(1);
+    auto *create = token->add_subcommand("create", "make a token (and its user), print it once");
+    create->add_option("--user", o.user, "the user's name (made if new)")->capture_default_str();
+    create->add_option("--scope", o.scopes, "scopes: read, annotate, process, admin (comma-separated)")
+        ->type_name("SCOPES")
+        ->capture_default_str();
+    create->add_option("--label", o.label, "a note kept with the token");
+    create->add_option("--expires", o.expires, "expiry as RFC 3339 UTC (2027-01-01T00:00:00Z)")
+        ->type_name("TIME");
+    auto *revoke = token->add_subcommand("revoke", "revoke a token by its id");
+    revoke->add_option("TOKEN_ID", o.token_id, "the token's id")->required();
+    auto *list = app.add_subcommand("routes", "print the route table (METHOD PATH per line)");
+    bool with_scopes = false;
+    list->add_flag("--scopes", with_scopes, "add the scope each route needs (none: no token)");
+    return tool.run(argc, argv, [&] {
+        o.verbosity.apply();
+        if (*list)
+            return routes(with_scopes);
+        if (*create)
+            return token_create(o);
+        if (*revoke)
+            return token_revoke(o);
+        return serve(o);
+    });
+}
