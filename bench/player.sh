@@ -39,7 +39,7 @@ mb = lambda b: "%.1f MB" % (int(b) / 1e6)
 first = r["loads"][0]["byPath"]
 print("## The web player on a 3-hour recording (bench/player.sh)\n")
 print(machine + ", Chromium " + r["chromium"] + ", load average " + load + " at the end.\n")
-print("A %d s recording (ts-gen demo, mono 22050 Hz); its OUT folder made by ts-batch in %s s:" % (r["duration"], batch))
+print("A %d s recording (ts-gen demo, mono 22050 Hz); its OUT folder made by ts-batch (this run: %s s; an OUT folder already up to date is not remade):" % (r["duration"], batch))
 print(".dat %s, results %s, spectrogram PNG %s, mp3 preview %s.\n" % (mb(dat), mb(jsonl), mb(png), mb(mp3)))
 print("| Measure | Median of 3 loads |")
 print("| --- | --- |")

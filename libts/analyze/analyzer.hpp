@@ -59,6 +59,9 @@ class Context {
     virtual void on_frames(int block, int step, FrameFn fn) = 0;
     // Windowed STFT of the mono signal; one per (n_fft, step, window) is shared.
     virtual void on_spectrum(int n_fft, int step, dsp::Window window, SpectrumFn fn) = 0;
+    // Where framewise series go as they are made (SeriesBuffer::spill_to): a temporary file
+    // when the run keeps them out of memory, null to keep them in memory.
+    virtual std::shared_ptr<result::SpillFile> spill_file() const { return nullptr; }
 };
 
 class Analyzer {

@@ -17,6 +17,7 @@ class Chroma : public Analyzer {
         : shape_(shape), fmin_(fmin), tuning_(tuning) {}
     void setup(Context &ctx) override {
         rate_ = ctx.rate();
+        series_.spill_to(ctx.spill_file());
         // Pitch class of each bin, -1 for the bins left out (below fmin, DC).
         const int n = shape_.bins();
         pc_.assign(static_cast<std::size_t>(n), -1);
@@ -43,7 +44,7 @@ class Chroma : public Analyzer {
     std::vector<result::Result> finish(std::int64_t) override {
         result::Result r = framewise("", rate_, shape_.n_fft, shape_.step);
         r.width = 12;
-        r.series = std::move(series_);
+        series_.into(r);
         for (int i = 0; i < 12; ++i)
             r.y.push_back(i);
         r.extra["labels"] = class_names;
@@ -62,12 +63,11 @@ class Chroma : public Analyzer {
             sum[r.pc] += run;
         }
         const double top = *std::max_element(sum, sum + 12);
-        const std::size_t at = series_.size();
-        series_.resize(at + 12, 0.0f);
+        float *row = series_.grow(12);
         // Digital silence (no power at all) stays all 0.
         if (top > 0)
             for (int c = 0; c < 12; ++c)
-                series_[at + static_cast<std::size_t>(c)] = static_cast<float>(sum[c] / top);
+                row[c] = static_cast<float>(sum[c] / top);
     }
 
     StftShape shape_;
@@ -78,7 +78,7 @@ class Chroma : public Analyzer {
         int begin, end, pc; // bins [begin, end) all of class pc
     };
     std::vector<Run> runs_;
-    std::vector<float> series_;
+    result::SeriesBuffer series_;
 };
 
 } // namespace

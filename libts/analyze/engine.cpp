@@ -81,8 +81,9 @@ class Stft {
 // One mono stream and everything fed from it.
 class Lane : public Context {
   public:
-    Lane(int rate, int channels, const pcm::Header &header)
-        : rate_(rate), channels_(channels), header_(header) {}
+    Lane(int rate, int channels, const pcm::Header &header, std::shared_ptr<result::SpillFile> spill)
+        : rate_(rate), channels_(channels), header_(header), spill_(std::move(spill)) {}
+    std::shared_ptr<result::SpillFile> spill_file() const override { return spill_; }
     const pcm::Header &stream_header() const override { return header_; }
     int rate() const override { return rate_; }
     int channels() const override { return channels_; }
@@ -128,6 +129,7 @@ class Lane : public Context {
   private:
     int rate_, channels_;
     const pcm::Header &header_;
+    std::shared_ptr<result::SpillFile> spill_;
     std::vector<BlockFn> blocks_, mono_;
     std::map<std::pair<int, int>, std::unique_ptr<Framer>> framers_;
     std::map<std::tuple<int, int, int>, std::unique_ptr<Stft>> stfts_;
@@ -155,8 +157,10 @@ std::vector<result::Result> run(decode::Source &source, const std::vector<Reques
     const int channels = h.channels;
     const int lanes_n = options.each_channel ? channels : 1;
     std::vector<std::unique_ptr<Lane>> lanes;
+    // One file for every series of the run, opened when the first one spills.
+    auto spill = options.spill ? std::make_shared<result::SpillFile>() : nullptr;
     for (int l = 0; l < lanes_n; ++l) {
-        auto lane = std::make_unique<Lane>(h.rate, options.each_channel ? 1 : channels, h);
+        auto lane = std::make_unique<Lane>(h.rate, options.each_channel ? 1 : channels, h, spill);
         for (const auto &req : requests) {
             const Definition &d = definition_of(req);
             Params p(d.id, d.params, req.params);

@@ -22,6 +22,9 @@ struct RunOptions {
     bool each_channel = false; // --mix each: one result set per channel
     std::size_t block = 8192;  // frames per source read
     bool progress = false;
+    // Keep framewise series in a temporary file (TMPDIR) as they are made, so memory does
+    // not grow with the input: the results then hold Result::spilled, not Result::series.
+    bool spill = false;
 };
 
 // Runs the requests over the source in one pass and returns the results in request order

@@ -11,17 +11,16 @@ class Mel : public Analyzer {
     void setup(Context &ctx) override {
         rate_ = ctx.rate();
         stage_.setup(rate_);
+        series_.spill_to(ctx.spill_file());
         ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
                         [this](const Spectrum &s, std::int64_t) {
-                            const std::size_t at = series_.size();
-                            series_.resize(at + static_cast<std::size_t>(stage_.bands()));
-                            stage_.apply(s, series_.data() + at);
+                            stage_.apply(s, series_.grow(static_cast<std::size_t>(stage_.bands())));
                         });
     }
     std::vector<result::Result> finish(std::int64_t) override {
         result::Result r = framewise("", rate_, shape_.n_fft, shape_.step);
         r.width = static_cast<std::size_t>(stage_.bands());
-        r.series = std::move(series_);
+        series_.into(r);
         r.y = stage_.centres();
         return only(std::move(r));
     }
@@ -30,7 +29,7 @@ class Mel : public Analyzer {
     StftShape shape_;
     MelStage stage_;
     int rate_ = 0;
-    std::vector<float> series_;
+    result::SeriesBuffer series_;
 };
 
 } // namespace

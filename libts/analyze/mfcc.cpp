@@ -1,10 +1,11 @@
 // mfcc: mel-frequency cepstral coefficients (librosa.feature.mfcc's recipe), with optional
-// deltas filled in at the end, when the whole sequence is known.
+// deltas filled in as soon as each frame's window of 9 frames is known.
 #include "analyze/analyzers.hpp"
 #include "analyze/mel_params.hpp"
 #include "dsp/dct.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace ts::analyze {
@@ -67,6 +68,9 @@ class Mfcc : public Analyzer {
         stage_.setup(rate_);
         dct_.emplace(stage_.bands(), coefs_);
         mel_.assign(static_cast<std::size_t>(stage_.bands()), 0.0f);
+        series_.spill_to(ctx.spill_file());
+        for (int order = 1; order <= 2; ++order)
+            weights_[order - 1] = derivative_weights(delta_width, order);
         ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
                         [this](const Spectrum &s, std::int64_t) { add(s); });
     }
@@ -74,48 +78,84 @@ class Mfcc : public Analyzer {
         result::Result r = framewise("", rate_, shape_.n_fft, shape_.step);
         r.width = static_cast<std::size_t>(width());
         if (deltas_)
-            fill_deltas();
-        r.series = std::move(series_);
+            finish_deltas();
+        series_.into(r);
         return only(std::move(r));
     }
 
   private:
     int width() const { return deltas_ ? 3 * coefs_ : coefs_; }
+    std::size_t w() const { return static_cast<std::size_t>(width()); }
 
     void add(const Spectrum &s) {
         stage_.apply(s, mel_.data());
         for (float &v : mel_)
             v = 10.0f * std::log10(std::max(v, amin));
-        const std::size_t at = series_.size();
-        series_.resize(at + static_cast<std::size_t>(width()), 0.0f);
-        dct_->forward(mel_.data(), series_.data() + at);
+        if (!deltas_) {
+            dct_->forward(mel_.data(), series_.grow(w()));
+            return;
+        }
+        const std::size_t at = rows_.size();
+        rows_.resize(at + w(), 0.0f);
+        dct_->forward(mel_.data(), rows_.data() + at);
+        const std::size_t m = count_++; // this frame's index
+        const std::size_t half = delta_width / 2;
+        if (count_ == delta_width) { // the first frames take the first full window
+            for (std::size_t t = 0; t <= half; ++t)
+                fill(t, 0, delta_width, weights_);
+            emit(half + 1);
+        } else if (count_ > delta_width) {
+            fill(m - half, m - half - half, delta_width, weights_);
+            emit(m - half + 1);
+        }
     }
 
     // Columns [c, 2c) get the first derivative, [2c, 3c) the second, of each coefficient
     // over 9 frames (4 each side); the first and last 4 frames take the derivative of the
-    // first or last full window, and a sequence shorter than 9 frames is one window.
-    void fill_deltas() {
-        const std::size_t w = static_cast<std::size_t>(width()),
-                          c = static_cast<std::size_t>(coefs_);
-        const std::size_t n = series_.size() / w;
+    // first or last full window, and a sequence shorter than 9 frames is one window. Frames
+    // are filled as soon as their window is complete and then written, so only the last few
+    // are held.
+    void fill(std::size_t t, std::size_t start, std::size_t len,
+              const std::array<std::vector<double>, 2> &weights) {
+        const std::size_t c = static_cast<std::size_t>(coefs_);
+        float *row = at(t);
+        for (std::size_t order = 1; order <= 2; ++order)
+            for (std::size_t i = 0; i < c; ++i) {
+                double sum = 0;
+                for (std::size_t j = 0; j < len; ++j)
+                    sum += weights[order - 1][j] * at(start + j)[i];
+                row[c * order + i] = static_cast<float>(sum);
+            }
+    }
+    float *at(std::size_t t) { return rows_.data() + (t - base_) * w(); }
+
+    // Writes the frames before `until`, and forgets those no window needs any more.
+    void emit(std::size_t until) {
+        for (; done_ < until; ++done_)
+            std::copy_n(at(done_), w(), series_.grow(w()));
+        const std::size_t keep = delta_width; // the last window starts 9 frames back
+        if (count_ - base_ > 4 * keep) {
+            const std::size_t drop = count_ - keep - base_;
+            rows_.erase(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(drop * w()));
+            base_ += drop;
+        }
+    }
+
+    void finish_deltas() {
+        const std::size_t n = count_;
         if (n == 0)
             return;
-        const int len = static_cast<int>(std::min<std::size_t>(n, delta_width));
-        for (int order = 1; order <= 2; ++order) {
-            const auto weights = derivative_weights(len, order);
-            const std::size_t col = c * static_cast<std::size_t>(order);
-            for (std::size_t t = 0; t < n; ++t) {
-                const std::size_t half = delta_width / 2;
-                std::size_t start = t > half ? t - half : 0;
-                start = std::min(start, n - static_cast<std::size_t>(len));
-                for (std::size_t i = 0; i < c; ++i) {
-                    double sum = 0;
-                    for (std::size_t j = 0; j < static_cast<std::size_t>(len); ++j)
-                        sum += weights[j] * series_[(start + j) * w + i];
-                    series_[t * w + col + i] = static_cast<float>(sum);
-                }
-            }
+        if (n < delta_width) {
+            std::array<std::vector<double>, 2> weights;
+            for (int order = 1; order <= 2; ++order)
+                weights[order - 1] = derivative_weights(static_cast<int>(n), order);
+            for (std::size_t t = 0; t < n; ++t)
+                fill(t, 0, n, weights);
+        } else {
+            for (std::size_t t = n - delta_width / 2; t < n; ++t)
+                fill(t, n - delta_width, delta_width, weights_);
         }
+        emit(n);
     }
 
     StftShape shape_;
@@ -125,7 +165,10 @@ class Mfcc : public Analyzer {
     int rate_ = 0;
     std::optional<dsp::Dct2> dct_;
     std::vector<float> mel_;
-    std::vector<float> series_;
+    std::array<std::vector<double>, 2> weights_; // of the 9-frame window, orders 1 and 2
+    std::vector<float> rows_;                     // frames base_ .. count_-1, coefficients
+    std::size_t base_ = 0, count_ = 0, done_ = 0; // and their deltas once filled
+    result::SeriesBuffer series_;
 };
 
 } // namespace

@@ -11,11 +11,12 @@ class Rms : public Analyzer {
     Rms(int block, int step) : block_(block), step_(step) {}
     void setup(Context &ctx) override {
         rate_ = ctx.rate();
+        series_.spill_to(ctx.spill_file());
         ctx.on_frames(block_, step_, [this](const float *x, std::int64_t) { add(x); });
     }
     std::vector<result::Result> finish(std::int64_t) override {
         result::Result r = framewise("", rate_, block_, step_);
-        r.series = std::move(series_);
+        series_.into(r);
         return only(std::move(r));
     }
 
@@ -40,7 +41,7 @@ class Rms : public Analyzer {
 
     int block_, step_;
     int rate_ = 0;
-    std::vector<float> series_;
+    result::SeriesBuffer series_;
 };
 
 } // namespace

@@ -51,6 +51,8 @@ class Spectral : public Analyzer {
         prev_.assign(n, 0.0f);
         power_.assign(n, 0.0f);
         bin_hz_ = static_cast<double>(rate_) / shape_.n_fft;
+        for (auto &s : series_)
+            s.spill_to(ctx.spill_file());
         // Sums over k of f_k and f_k^2 for the slope's regression, over all bins.
         for (std::size_t k = 0; k < n; ++k) {
             sum_f_ += static_cast<double>(k) * bin_hz_;
@@ -65,7 +67,7 @@ class Spectral : public Analyzer {
         for (int o : outs_) {
             result::Result r =
                 framewise(out_ids[static_cast<std::size_t>(o)], rate_, shape_.n_fft, shape_.step);
-            r.series = std::move(series_[static_cast<std::size_t>(o)]);
+            series_[static_cast<std::size_t>(o)].into(r);
             out.push_back(std::move(r));
         }
         return out;
@@ -186,7 +188,7 @@ class Spectral : public Analyzer {
     int rate_ = 0;
     double bin_hz_ = 0, sum_f_ = 0, sum_f2_ = 0;
     std::vector<float> mag_, prev_, power_;
-    std::array<std::vector<float>, out_count> series_;
+    std::array<result::SeriesBuffer, out_count> series_;
 };
 
 } // namespace

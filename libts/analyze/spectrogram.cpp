@@ -16,8 +16,10 @@ class Spectrogram : public Analyzer {
         rate_ = ctx.rate();
         // The matrix is the result's bulk: sized once when the input's length is known, so
         // that growing it never holds two copies (a 1-hour spectrogram is 1.3 GB).
+        // Or kept out of memory altogether when the run spills series to a file.
+        series_.spill_to(ctx.spill_file());
         const pcm::Header &h = ctx.stream_header();
-        if (h.frames > 0 && h.rate > 0) {
+        if (!ctx.spill_file() && h.frames > 0 && h.rate > 0) {
             const auto frames =
                 static_cast<std::int64_t>(static_cast<double>(h.frames) * rate_ / h.rate);
             if (frames >= shape_.n_fft)
@@ -30,7 +32,7 @@ class Spectrogram : public Analyzer {
     std::vector<result::Result> finish(std::int64_t) override {
         result::Result r = framewise("", rate_, shape_.n_fft, shape_.step);
         r.width = static_cast<std::size_t>(shape_.bins());
-        r.series = std::move(series_);
+        series_.into(r);
         r.y.resize(r.width);
         for (std::size_t k = 0; k < r.width; ++k)
             r.y[k] = static_cast<double>(k) * rate_ / shape_.n_fft;
@@ -40,9 +42,7 @@ class Spectrogram : public Analyzer {
   private:
     void add(const Spectrum &s) {
         const std::size_t n = static_cast<std::size_t>(s.size);
-        const std::size_t at = series_.size();
-        series_.resize(at + n);
-        float *row = series_.data() + at;
+        float *row = series_.grow(n);
         const float gain = static_cast<float>(shape_.gain);
         if (!db_) {
             for (std::size_t k = 0; k < n; ++k)
@@ -61,7 +61,7 @@ class Spectrogram : public Analyzer {
     StftShape shape_;
     bool db_;
     int rate_ = 0;
-    std::vector<float> series_;
+    result::SeriesBuffer series_;
 };
 
 } // namespace

@@ -27,6 +27,7 @@ class Waveform : public Analyzer {
     void setup(Context &ctx) override {
         rate_ = ctx.rate();
         channels_ = ctx.channels();
+        series_.spill_to(ctx.spill_file());
         if (pps_ > 0) {
             // As audiowaveform's --pixels-per-second: rate / pps, rounded down.
             const double spp = std::floor(rate_ / pps_);
@@ -52,7 +53,7 @@ class Waveform : public Analyzer {
             emit();
         result::Result r = framewise("", rate_, static_cast<int>(spp_), static_cast<int>(spp_));
         r.width = 2 * static_cast<std::size_t>(rows_);
-        r.series = std::move(series_);
+        series_.into(r);
         nlohmann::json columns = nlohmann::json::array();
         for (int c = 0; c < rows_; ++c) {
             std::string suffix = each_ ? std::to_string(c) : "";
@@ -172,7 +173,7 @@ class Waveform : public Analyzer {
     int rate_ = 0, channels_ = 1, rows_ = 1;
     long count_ = 0;
     std::vector<double> lo_, hi_;
-    std::vector<float> series_;
+    result::SeriesBuffer series_;
 };
 
 } // namespace

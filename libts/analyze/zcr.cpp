@@ -9,11 +9,12 @@ class Zcr : public Analyzer {
     Zcr(int block, int step) : block_(block), step_(step) {}
     void setup(Context &ctx) override {
         rate_ = ctx.rate();
+        series_.spill_to(ctx.spill_file());
         ctx.on_frames(block_, step_, [this](const float *x, std::int64_t) { add(x); });
     }
     std::vector<result::Result> finish(std::int64_t) override {
         result::Result r = framewise("", rate_, block_, step_);
-        r.series = std::move(series_);
+        series_.into(r);
         return only(std::move(r));
     }
 
@@ -30,7 +31,7 @@ class Zcr : public Analyzer {
 
     int block_, step_;
     int rate_ = 0;
-    std::vector<float> series_;
+    result::SeriesBuffer series_;
 };
 
 } // namespace

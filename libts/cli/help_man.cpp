@@ -278,7 +278,13 @@ std::string Tool::man() const {
            "other format; by default TimeSide reads them itself (the same samples, length and "
            "tags, without loading FFmpeg).\n";
     out << ".SH FILES\n.TP\n.B " << roff_escape(TS_MODULE_INSTALL_DIR) << "/media.so, hdf5.so\n"
-        << "FFmpeg's decoding and HDF5, loaded when an input or output first needs them.\n";
+        << "FFmpeg's decoding and HDF5, loaded when an input or output first needs them.\n"
+        << ".TP\n.B .NAME.tmp\\-XXXXXX\nthe temporary file that \\-o NAME is written to, in the "
+           "same folder, renamed to NAME when complete and removed when the run fails or is "
+           "interrupted, so NAME never holds a part. One that a killed run left (SIGKILL, a "
+           "power cut) is removed by the next run that writes NAME; a run still writing holds "
+           "a lock on its own, which is left alone. ts\\-batch removes them from its whole "
+           "output folder.\n";
     if (!spec_.see_also.empty())
         out << ".SH SEE ALSO\n" << roff_escape(spec_.see_also) << "\n";
     return out.str();

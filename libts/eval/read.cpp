@@ -239,7 +239,21 @@ std::vector<Obs> observations(const json &ann, const std::string &path) {
     return out;
 }
 
-Annotation from_jams(const std::string &path, Task task, const json &doc) {
+// The id ts-serialize keeps in an annotation's sandbox, when there.
+std::string sandbox_id(const json &ann) {
+    const auto s = ann.find("sandbox");
+    if (s == ann.end() || !s->is_object() || !s->contains("timeside") ||
+        !(*s)["timeside"].is_object())
+        return "";
+    const auto &t = (*s)["timeside"];
+    const auto r = t.find("result");
+    return r != t.end() && r->is_object() && r->contains("id") && (*r)["id"].is_string()
+               ? (*r)["id"].get<std::string>()
+               : "";
+}
+
+Annotation from_jams(const std::string &path, Task task, const json &doc,
+                     const std::string &pattern) {
     const auto &info = task_info(task);
     if (!doc.contains("annotations") || !doc["annotations"].is_array())
         fail(path, "JAMS: no annotations list");
@@ -256,6 +270,9 @@ Annotation from_jams(const std::string &path, Task task, const json &doc) {
         for (const auto &ann : doc["annotations"]) {
             const std::string n = ann.is_object() ? ann.value("namespace", "") : "";
             const bool prefix = want.back() == '*';
+            // --result chooses among the task's annotations by namespace or by ts-result id.
+            if (!pattern.empty() && !matches(pattern, n) && !matches(pattern, sandbox_id(ann)))
+                continue;
             if (prefix ? n.rfind(want.substr(0, want.size() - 1), 0) == 0 : n == want) {
                 found = &ann;
                 ns = n;
@@ -266,7 +283,8 @@ Annotation from_jams(const std::string &path, Task task, const json &doc) {
             break;
     }
     if (!found)
-        fail(path, std::string("JAMS: no annotation of namespace ") + info.namespaces);
+        fail(path, std::string("JAMS: no annotation of namespace ") + info.namespaces +
+                       (pattern.empty() ? "" : " matches '" + pattern + "'"));
     Annotation a;
     if (doc.contains("file_metadata") && doc["file_metadata"].is_object())
         a.source = doc["file_metadata"].value("title", "");
@@ -560,7 +578,7 @@ Annotation read_annotation(const std::string &path, Task task, const std::string
             if (doc.is_discarded() || !doc.is_object())
                 fail(path, "not valid JSON (nor ts-result JSON Lines)");
             if (doc.contains("annotations"))
-                a = from_jams(path, task, doc);
+                a = from_jams(path, task, doc, result);
             else if (doc.contains("kind"))
                 a = from_truth(path, task, doc);
             else

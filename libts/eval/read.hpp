@@ -37,7 +37,7 @@ struct Annotation {
 
 // Reads PATH ("-": stdin) for `task`. `result` is a shell pattern choosing the ts-result
 // (empty: the task's default id); JAMS files take the first annotation of the task's
-// namespaces. Throws ts::Error "PATH: why" for a file that is unreadable, malformed, of
+// namespaces (with `result`, the first whose namespace or ts-serialize's sandbox id matches). Throws ts::Error "PATH: why" for a file that is unreadable, malformed, of
 // another task, or has negative, unsorted or missing times.
 Annotation read_annotation(const std::string &path, Task task, const std::string &result);
 

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,17 @@ namespace ts::eval {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The layouts read: a folder of audio and truth side by side pairs its truth only.
+bool annotation_file(const std::string &name) {
+    const auto dot = name.rfind('.');
+    if (dot == std::string::npos)
+        return false;
+    std::string ext = name.substr(dot + 1);
+    for (char &c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == "jsonl" || ext == "json" || ext == "jams" || ext == "txt" || ext == "lab";
+}
 
 std::map<std::string, std::string> by_stem(const std::string &folder,
                                            std::vector<std::string> &unpaired) {
@@ -25,7 +37,7 @@ std::map<std::string, std::string> by_stem(const std::string &folder,
         if (ec)
             throw Error(folder + ": " + ec.message());
         const std::string name = it->path().filename().string();
-        if (name.empty() || name[0] == '.' || !it->is_regular_file(ec))
+        if (name.empty() || name[0] == '.' || !it->is_regular_file(ec) || !annotation_file(name))
             continue;
         const std::string stem = name.substr(0, name.find('.'));
         if (!out.emplace(stem, it->path().string()).second)
@@ -38,8 +50,9 @@ std::map<std::string, std::string> by_stem(const std::string &folder,
 } // namespace
 
 std::vector<Pair> pair_folders(const std::string &references, const std::string &estimates,
-                               std::vector<std::string> &unpaired) {
-    const auto refs = by_stem(references, unpaired), ests = by_stem(estimates, unpaired);
+                               std::vector<std::string> &unpaired,
+                               std::vector<std::string> &extra) {
+    const auto refs = by_stem(references, extra), ests = by_stem(estimates, extra);
     std::vector<Pair> pairs;
     for (const auto &[stem, path] : refs) {
         const auto e = ests.find(stem);
@@ -50,7 +63,8 @@ std::vector<Pair> pair_folders(const std::string &references, const std::string 
     }
     for (const auto &[stem, path] : ests)
         if (!refs.count(stem))
-            unpaired.push_back(path + ": no reference of stem " + stem + " in " + references);
+            extra.push_back(path + ": no reference of stem " + stem + " in " + references +
+                            " (ignored)");
     return pairs;
 }
 

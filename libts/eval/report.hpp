@@ -15,10 +15,12 @@ struct Pair {
     std::string estimate;
 };
 
-// The files of two folders paired by stem (the name up to its first '.'), in stem order.
-// Stems found on one side only are returned in `unpaired` as messages naming the file.
+// The files of two folders (.jsonl, .json, .jams, .txt, .lab; others are left alone) paired
+// by stem (the name up to its first '.'), in stem order. A reference without an estimate is
+// returned in `unpaired`, an estimate without a reference or a second file of a stem in
+// `extra`, as messages naming the file.
 std::vector<Pair> pair_folders(const std::string &references, const std::string &estimates,
-                               std::vector<std::string> &unpaired);
+                               std::vector<std::string> &unpaired, std::vector<std::string> &extra);
 
 // One global ts-result for one score: id eval.TASK.SCORE, the value, the source (the
 // estimate's audio, else its file), and the params that shaped it.

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,6 +22,38 @@ mode_t current_umask() {
     mode_t mask = umask(0);
     umask(mask);
     return mask;
+}
+
+// A temporary file is locked (an open-file-description lock: it does not meet HDF5's flock
+// on the same file, and it goes with the process, SIGKILL included) for as long as its run
+// lives, so a lock that can be taken marks a file a dead run left.
+bool lock(int fd) {
+    struct flock fl {};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    return fcntl(fd, F_OFD_SETLK, &fl) == 0;
+}
+
+// Removes the temporary files of PATH (DIR/.BASE.tmp-XXXXXX) that killed runs left: those
+// whose lock is free. A live run's file keeps its lock and is left alone.
+void remove_stale(const std::string &dir, const std::string &base) {
+    DIR *d = opendir(dir.c_str());
+    if (!d)
+        return;
+    const std::string prefix = "." + base + ".tmp-";
+    while (const dirent *e = readdir(d)) {
+        const std::string_view name = e->d_name;
+        if (name.size() != prefix.size() + 6 || !name.starts_with(prefix))
+            continue;
+        const int fd = openat(dirfd(d), e->d_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        struct stat st {};
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lock(fd))
+            unlinkat(dirfd(d), e->d_name, 0); // (under the lock: its maker, if racing, sees it)
+        close(fd);
+    }
+    closedir(d);
 }
 } // namespace
 
@@ -65,13 +98,27 @@ Output::Output(const std::string &path, bool binary) : path_(path) {
     std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
     if (base.empty())
         throw Error(path + ": names a folder, not a file");
-    temp_ = (slash == std::string::npos ? std::string() : dir) + "." + base + ".tmp-XXXXXX";
-    std::vector<char> name(temp_.begin(), temp_.end());
-    name.push_back('\0');
-    fd_ = mkstemp(name.data());
-    if (fd_ < 0)
-        throw Error(path + ": cannot create: " + std::strerror(errno));
-    temp_ = name.data();
+    remove_stale(dir, base);
+    const std::string pattern =
+        (slash == std::string::npos ? std::string() : dir) + "." + base + ".tmp-XXXXXX";
+    for (int tries = 0;; ++tries) {
+        std::vector<char> name(pattern.begin(), pattern.end());
+        name.push_back('\0');
+        fd_ = mkstemp(name.data());
+        if (fd_ < 0)
+            throw Error(path + ": cannot create: " + std::strerror(errno));
+        temp_ = name.data();
+        // Locked and still under its name: another run cleaning this folder may have found it
+        // between mkstemp and the lock, and then took the lock first or removed it; try anew.
+        struct stat mine {}, named {};
+        if (lock(fd_) && fstat(fd_, &mine) == 0 && stat(temp_.c_str(), &named) == 0 &&
+            mine.st_ino == named.st_ino && mine.st_dev == named.st_dev)
+            break;
+        close(fd_);
+        fd_ = -1;
+        if (tries == 20)
+            throw Error(path + ": cannot create: its temporary file keeps being removed");
+    }
     fchmod(fd_, 0666 & ~current_umask());
     seekable_ = true;
 }

@@ -2,6 +2,7 @@
 // std::to_chars, since a framewise matrix can hold millions of numbers.
 #include "result/result.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -35,34 +36,42 @@ void maybe_spill(std::string &out, const Spill &spill) {
         spill(out);
 }
 
+// From memory or from the spill file, in blocks of whole rows; `out` is handed to spill
+// whenever it holds more than 1 MiB.
 void series(const Result &r, std::string &out, const Spill &spill) {
+    out += '[';
     if (r.width <= 1) {
-        out += '[';
-        for (std::size_t i = 0; i < r.series.size(); ++i) {
-            if (i)
-                out += ',';
-            number(r.series[i], out);
-            if ((i & 4095) == 4095)
-                maybe_spill(out, spill);
-        }
+        for_each_block(r, 1u << 16, [&](const float *x, std::size_t first, std::size_t n) {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (first + i)
+                    out += ',';
+                number(x[i], out);
+                if (((first + i) & 4095) == 4095)
+                    maybe_spill(out, spill);
+            }
+        });
         out += ']';
         return;
     }
-    out += '[';
-    const std::size_t n = r.frame_count();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i)
-            out += ',';
-        out += '[';
-        for (std::size_t j = 0; j < r.width; ++j) {
-            if (j)
+    const std::size_t w = r.width, rows = r.frame_count();
+    const std::size_t block = w * std::max<std::size_t>(1, (1u << 16) / w);
+    for_each_block(r, block, [&](const float *x, std::size_t first, std::size_t n) {
+        for (std::size_t k = 0; k + w <= n; k += w) {
+            const std::size_t i = (first + k) / w;
+            if (i >= rows)
+                return;
+            if (i)
                 out += ',';
-            number(r.series[i * r.width + j], out);
-        }
-        out += ']';
-        if ((i & 255) == 255)
+            out += '[';
+            for (std::size_t j = 0; j < w; ++j) {
+                if (j)
+                    out += ',';
+                number(x[k + j], out);
+            }
+            out += ']';
             maybe_spill(out, spill);
-    }
+        }
+    });
     out += ']';
 }
 

@@ -1,6 +1,8 @@
 // The ts-result model (man/ts-result.5): one analysis result, as written on one JSON line.
 #pragma once
 
+#include "result/series.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -67,6 +69,9 @@ struct Result {
     bool scalar = false;
     std::vector<float> series;
     std::size_t width = 1;
+    // A series made by ts-analyze from a long input lives here instead (series is then
+    // empty): read it with for_each_block() or load_series() (result/series.hpp).
+    std::shared_ptr<const Spilled> spilled;
     std::vector<double> y;
     std::vector<double> time;
     std::vector<double> duration;
@@ -74,7 +79,8 @@ struct Result {
     std::vector<double> confidence;
     nlohmann::json extra = nlohmann::json::object(); // more keys inside "data"
 
-    std::size_t frame_count() const { return width ? series.size() / width : 0; }
+    std::size_t series_size() const { return spilled ? spilled->size : series.size(); }
+    std::size_t frame_count() const { return width ? series_size() / width : 0; }
 };
 
 // Everything but "data", in the order of man/ts-result.5, for writers of other layouts.

@@ -231,6 +231,46 @@ class Hdf5Writer : public Writer {
     // A numeric dataset: rank 0 (scalar) when dims is empty. `file_type` is its stored type.
     void numbers(hid_t g, const char *name, hid_t file_type, hid_t mem_type, const void *data,
                  std::vector<hsize_t> dims) {
+        hsize_t count = 0;
+        Handle d = dataset(g, name, file_type, dims, &count, nullptr);
+        if (count > 0 && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+            fail(std::string("cannot write dataset '") + name + "'");
+    }
+
+    // A framewise series kept in a spill file: written a few chunks of rows at a time (whole
+    // chunks, in order, as one H5Dwrite of the whole would), never held whole.
+    void spilled_series(hid_t g, const char *name, const Result &r, hsize_t n, hsize_t w) {
+        const std::vector<hsize_t> dims = w > 1 ? std::vector<hsize_t>{n, w} : std::vector<hsize_t>{n};
+        hsize_t count = 0, chunk_rows = 0;
+        Handle d = dataset(g, name, H5T_IEEE_F32LE, dims, &count, &chunk_rows);
+        if (count == 0)
+            return;
+        const hsize_t per = std::max<hsize_t>(chunk_rows ? chunk_rows : n, 1);
+        const hsize_t rows = per * std::max<hsize_t>(1, (1u << 20) / (per * w * sizeof(float)));
+        Handle file_space(H5Dget_space(d), H5Sclose);
+        bool ok = file_space.ok();
+        result::for_each_block(r, static_cast<std::size_t>(rows * w), [&](const float *x,
+                                                                          std::size_t first,
+                                                                          std::size_t len) {
+            const hsize_t row0 = first / w, k = std::min<hsize_t>(len / w, n - std::min(n, row0));
+            if (!ok || k == 0)
+                return;
+            std::vector<hsize_t> start(dims.size(), 0), size = dims;
+            start[0] = row0;
+            size[0] = k;
+            Handle mem(H5Screate_simple(static_cast<int>(size.size()), size.data(), nullptr), H5Sclose);
+            ok = mem.ok() && H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
+                                                 size.data(), nullptr) >= 0 &&
+                 H5Dwrite(d, H5T_NATIVE_FLOAT, mem, file_space, H5P_DEFAULT, x) >= 0;
+        });
+        if (!ok)
+            fail(std::string("cannot write dataset '") + name + "'");
+    }
+
+    // Creates a numeric dataset, chunked and compressed when large; *count is its number of
+    // values, *chunk_rows (when given) its rows per chunk, 0 when not chunked.
+    Handle dataset(hid_t g, const char *name, hid_t file_type, const std::vector<hsize_t> &dims,
+                   hsize_t *count_out, hsize_t *chunk_rows) {
         Handle space(dims.empty()
                          ? H5Screate(H5S_SCALAR)
                          : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
@@ -248,12 +288,14 @@ class Hdf5Writer : public Writer {
             if (H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()) < 0 ||
                 H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, 4) < 0)
                 fail(std::string("cannot set up dataset '") + name + "'");
+            if (chunk_rows)
+                *chunk_rows = chunk[0];
         }
         Handle d(H5Dcreate2(g, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose);
         if (!d.ok())
             fail(std::string("cannot create dataset '") + name + "'");
-        if (count > 0 && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-            fail(std::string("cannot write dataset '") + name + "'");
+        *count_out = count;
+        return d;
     }
 
     void doubles(hid_t g, const char *name, const std::vector<double> &v) {
@@ -290,10 +332,13 @@ class Hdf5Writer : public Writer {
             break;
         case TimeMode::framewise: {
             const hsize_t w = std::max<std::size_t>(r.width, 1);
-            const hsize_t n = r.series.size() / w;
+            const hsize_t n = r.series_size() / w;
             // The series is float32, contiguous, row-major: written as it is.
-            numbers(d, "value", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, r.series.data(),
-                    w > 1 ? std::vector<hsize_t>{n, w} : std::vector<hsize_t>{n});
+            if (r.spilled)
+                spilled_series(d, "value", r, n, w);
+            else
+                numbers(d, "value", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, r.series.data(),
+                        w > 1 ? std::vector<hsize_t>{n, w} : std::vector<hsize_t>{n});
             int_attr(d, "width", static_cast<long long>(w));
             if (!r.y.empty())
                 doubles(d, "y", r.y);
@@ -729,6 +774,8 @@ void read_file(const std::string &path, const Emit &emit) {
 // read first in a child process: if libhdf5 dies there, the tool says so in one line and
 // exits 1; if the child finds the file bad, its message is the tool's. Only a file the child
 // read to the end is read again here, by the same deterministic code, to be emitted.
+constexpr int bad_file = 3; // the child's exit status when it found the file bad, and said why
+
 void read_in_child(const std::string &path) {
     int fd[2];
     if (::pipe2(fd, O_CLOEXEC) != 0)
@@ -745,14 +792,18 @@ void read_in_child(const std::string &path) {
         ::close(fd[0]);
         std::signal(SIGINT, SIG_DFL); // the child goes with the tool on ^C
         std::signal(SIGTERM, SIG_DFL);
+        // Its word goes through the pipe; whatever a crash prints (a sanitizer's report in
+        // the test build, which then exits 1 instead of dying by the signal) is not shown.
+        if (const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0)
+            ::dup2(null, STDERR_FILENO);
         std::string msg;
         int status = 0;
         try {
             read_file(path, {});
         } catch (const std::bad_alloc &) {
-            msg = path + ": out of memory reading it", status = 1;
+            msg = path + ": out of memory reading it", status = bad_file;
         } catch (const std::exception &e) {
-            msg = e.what(), status = 1;
+            msg = e.what(), status = bad_file;
         }
         for (std::size_t done = 0; done < msg.size();) {
             const ssize_t n = ::write(fd[1], msg.data() + done, msg.size() - done);
@@ -776,15 +827,16 @@ void read_in_child(const std::string &path) {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFSIGNALED(status)) {
-        const int sig = WTERMSIG(status);
-        if (sig == SIGINT || sig == SIGTERM)
-            throw Interrupted();
-        throw Error(path + ": a damaged HDF5 file: the HDF5 library failed reading it (" +
-                    ::strsignal(sig) + ")");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw Error(msg.empty() ? path + ": the HDF5 reader's process failed" : msg);
+    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM))
+        throw Interrupted();
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == bad_file && !msg.empty())
+        throw Error(msg);
+    throw Error(path + ": a damaged HDF5 file: the HDF5 library failed reading it (" +
+                (WIFSIGNALED(status) ? std::string(::strsignal(WTERMSIG(status)))
+                                     : "exit status " + std::to_string(WEXITSTATUS(status))) +
+                ")");
 }
 
 } // namespace

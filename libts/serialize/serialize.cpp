@@ -64,9 +64,11 @@ const std::vector<FormatInfo> &formats() {
             true, false, awf_json_writer, none);
         add("wavesurfer", {".peaks.json"}, "wavesurfer.js peaks JSON (from a waveform result)", true,
             false, wavesurfer_writer, none);
-        for (auto &f : t)
+        for (auto &f : t) {
             if (f.name == "hdf5")
                 f.needs_file = true;
+            f.streams_series = f.name == "hdf5" || f.name == "jsonl";
+        }
         return t;
     }();
     return table;
@@ -204,6 +206,8 @@ std::string safe(std::string s) {
 } // namespace
 
 void Sink::write(result::Result &&r) {
+    if (r.spilled && !format_.streams_series)
+        result::load_series(r);
     if (format_.skip)
         if (const std::string why = format_.skip(r); !why.empty()) {
             log::warning(format_.name + ": skipping " + r.id + ": " + why);

@@ -45,6 +45,9 @@ struct FormatInfo {
     bool table = false;      // single, but one id from several sources (or channels) makes one table
     bool binary = false;     // a terminal is refused
     bool needs_file = false; // cannot go to stdout (hdf5: HDF5 writes by path)
+    // The writer reads a spilled series (Result::spilled) in blocks; for the others the
+    // Sink loads it into memory first.
+    bool streams_series = false;
     // Why a result is left out with a warning instead of written ("" to write it): elan
     // skips framewise results. Null: every result is written (or refused by the writer).
     std::function<std::string(const result::Result &)> skip;

@@ -177,4 +177,21 @@ done
 [ "$(sed -n 1p tty.out)" = 0 ] && ! grep -q "terminal" tty.out && pass || fail "a file with a terminal stdin: $(cat tty.out)"
 ts-analyze -a level <sine.tspcm >/dev/null 2>pipe.err && [ ! -s pipe.err ] && pass || fail "a pipe on stdin: $(cat pipe.err)"
 
+# Framewise series are kept in a temporary file (TMPDIR) while the input is read: one that
+# cannot be made is one clear error, and no output is left.
+ts-gen sine --duration 6 -o spill.tspcm
+expect_fail "TMPDIR missing" 1 "a temporary file for framewise results in $T/no-such-dir" \
+    env TMPDIR="$T/no-such-dir" ts-analyze -a spectrogram spill.tspcm
+rm -f spill.h5
+expect_fail "TMPDIR missing, -o x.h5" 1 "a temporary file for framewise results" \
+    env TMPDIR="$T/no-such-dir" ts-analyze -a mfcc,spectrogram spill.tspcm -o spill.h5
+[ ! -e spill.h5 ] && pass || fail "TMPDIR missing left spill.h5"
+# The same results, written from the file, as ts-serialize writes them from memory.
+ts-analyze -a mfcc,spectral.centroid,waveform -p mfcc.deltas=true -p waveform.pixels_per_second=9000 \
+    spill.tspcm -o spill.h5 && ts-serialize -f jsonl spill.h5 >spill.back.jsonl &&
+    ts-analyze -a mfcc,spectral.centroid,waveform -p mfcc.deltas=true -p waveform.pixels_per_second=9000 \
+        spill.tspcm >spill.jsonl && cmp -s spill.jsonl spill.back.jsonl &&
+    [ "$(jq -c '.data.value | length' spill.jsonl | tr '\n' ' ')" = "513 513 66150 " ] &&
+    pass || fail "a spilled series through HDF5 differs from JSON Lines"
+
 finish

@@ -161,6 +161,31 @@ assert f >= 0.9, f
 curve = np.array(R["tempo.curve"]["data"]["value"], float)
 assert len(curve) > 0 and np.all(np.abs(curve - bpm) <= 0.02 * bpm), curve'
 done
+# The metrical level: clicks every 0.5 s, every other one 14 dB louder (an accented beat at
+# 60 BPM with unaccented eighth notes between). Without the level rule the prior around 120
+# takes the eighths (120 BPM); the phase ratio of the beats at 120 is far above half_ratio,
+# so the beat is 60 BPM, on the loud clicks. half_ratio=0 keeps the old answer.
+"$PY" - <<'EOF'
+import numpy as np, wave
+rate, n = 44100, np.arange(441)
+x = np.zeros(30 * rate)
+for k, t in enumerate(np.arange(0.25, 29.9, 0.5)):
+    i = int(round(t * rate))
+    x[i:i + 441] += (0.5 if k % 2 == 0 else 0.1) * np.sin(2 * np.pi * 1000 * n / rate) * np.exp(-n / 80)
+w = wave.open("accent60.wav", "wb")
+w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
+w.writeframes(np.round(x * 32767).astype("<i2").tobytes())
+EOF
+check "tempo accents" ts-analyze -a tempo -o tacc.jsonl accent60.wav
+rcheck "tempo accents values" tacc.jsonl '
+v = R["tempo.bpm"]["data"]["value"]
+assert abs(v - 60) <= 0.6, v
+f = f_measure(np.arange(0.25, 29.9, 1.0), R["tempo.beats"]["data"]["time"], 0.07)
+assert f >= 0.9, f'
+check "tempo accents half_ratio=0" ts-analyze -a tempo.bpm -p tempo.half_ratio=0 -o tacc0.jsonl accent60.wav
+rcheck "tempo accents half_ratio=0 values" tacc0.jsonl '
+v = R["tempo.bpm"]["data"]["value"]
+assert abs(v - 120) <= 1.2, v'
 check "tempo demo" ts-analyze -a tempo -o tdemo.jsonl demo.pcm
 rcheck "tempo demo values" tdemo.jsonl '
 v = R["tempo.bpm"]["data"]["value"]

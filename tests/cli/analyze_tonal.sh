@@ -66,10 +66,10 @@ want=$("$PY" -c "import json; print(json.load(open('demo.json'))['key'])")
 res "demo key is the truth's ($want)" demo.jsonl \
     "d('key')['label'] == '$want'" "d('key')['strength'] > 0.7" \
     "r('key')['data_mode'] == 'label' and r('key')['time_mode'] == 'global'" \
-    "r('key')['params'] == {'n_fft': 4096, 'step': 512, 'fmin': 60, 'fmax': 5000, 'range': 60, 'profile': 'krumhansl'}" \
+    "r('key')['params'] == {'n_fft': 4096, 'step': 512, 'fmin': 100, 'fmax': 2000, 'range': 60, 'profile': 'kostka-payne', 'weight': 'magnitude', 'persist': 0.25, 'harmonics': 4, 'decay': 0.6}" \
     "len(d('key')['chroma']) == 12 and near(sum(d('key')['chroma']), 1, 1e-9)" \
     "max(range(12), key=lambda i: d('key')['chroma'][i]) == 9"
-for p in temperley edma; do
+for p in krumhansl temperley edma bellman-budge albrecht-shanahan; do
     check "key of the demo, profile $p" ts-analyze -a key -p key.profile=$p -o demo-$p.jsonl demo.pcm
     res "demo key with $p" demo-$p.jsonl "d('key')['label'] == '$want'" "r('key')['params']['profile'] == '$p'"
 done
@@ -77,7 +77,7 @@ done
 # Cadences: tonic MIDI number, mode, the expected label.
 while read -r midi mode label; do
     "$PY" "$T/gen.py" cadence cad.pcm "$midi" "$mode"
-    for p in krumhansl temperley edma; do
+    for p in krumhansl temperley edma kostka-payne bellman-budge albrecht-shanahan; do
         check "key of a $label cadence ($p)" ts-analyze -a key -p key.profile=$p -o cad.jsonl cad.pcm
         res "cadence in $label ($p)" cad.jsonl "d('key')['label'] == '$label'" "d('key')['strength'] > 0.6" \
             "d('key')['runner_up'] not in ('', '$label')" \
@@ -138,6 +138,9 @@ expect_fail "key.profile=bogus" 2 "profile" ts-analyze -a key -p key.profile=bog
 expect_fail "key.n_fft odd" 2 "n_fft" ts-analyze -a key -p key.n_fft=1001 demo.pcm
 expect_fail "key.fmax below fmin" 2 "fmax" ts-analyze -a key -p key.fmin=500 -p key.fmax=100 demo.pcm
 expect_fail "key.range=0" 2 "range" ts-analyze -a key -p key.range=0 demo.pcm
+expect_fail "key.harmonics=0" 2 "harmonics" ts-analyze -a key -p key.harmonics=0 demo.pcm
+expect_fail "key.decay=2" 2 "decay" ts-analyze -a key -p key.decay=2 demo.pcm
+expect_fail "key.weight=bogus" 2 "weight" ts-analyze -a key -p key.weight=bogus demo.pcm
 expect_fail "tuning.step=0" 2 "step" ts-analyze -a tuning -p tuning.step=0 demo.pcm
 expect_fail "tuning.n_fft=8" 2 "n_fft" ts-analyze -a tuning -p tuning.n_fft=8 demo.pcm
 expect_fail "tuning.fmin=-1" 2 "fmin" ts-analyze -a tuning -p tuning.fmin=-1 demo.pcm

@@ -42,6 +42,18 @@ jq -r 'select(.id=="onsets") | .data.time[]' demo.jsonl > est-onsets.txt
 check "JAMS onsets" ts-eval -t onsets -o jams.jsonl demo.jams est-onsets.txt
 is "JAMS = JSON Lines" "$(score eval.onsets.f_measure jams.jsonl) == 1"
 
+# Every JAMS namespace ts-serialize writes reads back as the JSON Lines it came from: each
+# task's scores of the one against the other are perfect.
+ts-analyze -a pitch,notes,silence demo.wav > more.jsonl
+cat demo.jsonl more.jsonl | ts-serialize -f jams -o all.jams
+for ts in melody.overall_accuracy notes.f_measure key.weighted_score tempo.acc1 beats.f_measure onsets.f_measure; do
+    t=${ts%%.*}
+    ts-eval -t $t -o rt.jsonl all.jams demo.jsonl 2>/dev/null || ts-eval -t $t -o rt.jsonl all.jams more.jsonl
+    is "JAMS round trip: $ts" "$(score eval.$ts rt.jsonl) == 1"
+done
+check "JAMS chosen by id" ts-eval -t labels --result silence --reference-result silence -o lab.jsonl all.jams more.jsonl
+is "silence labels agree" "$(score eval.labels.accuracy lab.jsonl) == 1"
+
 # Labels: lab file vs Audacity track; a half-wrong estimate scores by duration.
 printf '0 10 speech\n10 30 music\n' > ref.lab
 printf '0\t20\tspeech\n20\t30\tmusic\n' > est.txt
@@ -67,6 +79,11 @@ jq -r '.beats[] | . + 0.25' demo.json > ref/b.txt; cp ref/a.txt est/b.txt
 check "folders" ts-eval -t beats --text -o table.txt ref est
 is "a row per file and the mean" "$(grep -c . table.txt) == 4"
 is "mean F 0.5" "$(awk '$1=="mean"{print $2}' table.txt) == 0.5"
+# Audio beside the truth is left alone; an estimate without a reference is only a warning.
+cp demo.wav ref/a.wav
+cp ref/a.txt est/d.txt
+check "audio and extra estimates ignored" ts-eval -t beats --text -o table2.txt ref est
+cmp -s table.txt table2.txt && pass || fail "an ignored file changed the table"
 cp ref/a.txt ref/c.txt
 expect_fail "a reference without estimate" 1 "ref/c.txt" sh -c 'ts-eval -t beats ref est > /dev/null && exit 9 || exit $?'
 ts-eval -t beats ref est > partial.jsonl 2>/dev/null
@@ -89,6 +106,8 @@ printf '1.0\nabc\n' > words.txt
 expect_fail "not a number" 1 "words.txt: line 2" ts-eval -t onsets demo.json words.txt
 printf 'H major\n' > badkey.txt
 expect_fail "bad key" 1 "H major" ts-eval -t key demo.json badkey.txt
+printf "0 5 A\n" > seg-a.lab; printf "5 10 A\n" > seg-late.lab
+expect_fail "segments mir_eval refuses" 1 "seg-late.lab" ts-eval -t segments seg-a.lab seg-late.lab
 expect_fail "unknown task" 2 "task" ts-eval -t chords demo.json onsets.txt
 expect_fail "a file and a folder" 2 "folder" ts-eval -t beats ref onsets.txt
 expect_fail "no task" 2 "task" ts-eval demo.json onsets.txt

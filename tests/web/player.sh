@@ -13,4 +13,4 @@ node "$src/web/scripts/build.js"
 rm -rf "$work" && mkdir -p "$work"
 "$src/tests/web/make-item.sh" "$bin" "$work/item"
 TS_PLAYER_OUT="$work/item/out" TS_PLAYER_ARTIFACTS="$work/screenshots" \
-  node --test --test-reporter=spec "$src/web/test/player.test.js"
+  node --test --test-reporter=spec "$src/web/test/results.test.js" "$src/web/test/player.test.js"

@@ -55,7 +55,13 @@ ts::cli::Spec spec() {
         "shorter than one block gives empty framewise arrays (waveform is the exception: it "
         "covers every sample, its last bucket shorter). Values that do not exist (the "
         "level of digital silence, -inf dB) are written as null, and the output's "
-        "description says when.",
+        "description says when.\n\n"
+        "Memory does not grow with the input's length when writing JSON Lines or HDF5: "
+        "framewise series (spectral, mfcc, chroma, mel, spectrogram, rms, zcr, waveform) go "
+        "to an unlinked temporary file in $TMPDIR (default /tmp) as they are made, 4 bytes a "
+        "value, and are written from it once the input is read. A TMPDIR that cannot hold "
+        "them is an error (exit status 1) that names it; other formats hold the series in "
+        "memory.",
         {{"Presets",
           "--preset NAME loads presets/NAME.yaml (searched in $TS_PRESET_PATH, beside the "
           "tools, then in the installed data folder); --preset FILE.yaml a file. A preset "
@@ -169,6 +175,7 @@ int run(Options &o) {
     ts::analyze::RunOptions run_options;
     run_options.each_channel = o.mix == "each";
     run_options.progress = o.verbosity.progress_bar();
+    run_options.spill = format->streams_series; // memory flat in the input's length
     int status = ts::exit_ok;
     for (const auto &input : o.inputs) {
         std::vector<ts::result::Result> results;

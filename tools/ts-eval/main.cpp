@@ -17,7 +17,12 @@ std::string task_table() {
     for (const auto &t : ts::eval::tasks())
         s += "  " + std::string(t.name) + std::string(10 - std::string(t.name).size(), ' ') +
              "ts-result " + t.result_id + "; JAMS " + t.namespaces + "; text: " + t.text + "\n";
-    return s;
+    return s +
+           "\nFrom the truth of ts-gen --truth: onsets, beats, tempo, key as written; notes from "
+           "notes (Hz); melody the notes' frequency every 10 ms (0 between notes); segments and "
+           "labels the silence spans labelled silence and the rest sound, as ts-analyze -a "
+           "silence labels them. The first ts-result that --result matches is read (with "
+           "pitch.f0, its companion pitch.voiced); ts-analyze's note values in MIDI become Hz.\n";
 }
 
 ts::cli::Spec spec();
@@ -43,12 +48,14 @@ int run(Options &o) {
     std::vector<ts::eval::Pair> pairs;
     int status = ts::exit_ok;
     if (ref_dir) {
-        std::vector<std::string> unpaired;
-        pairs = ts::eval::pair_folders(o.reference, o.estimate, unpaired);
+        std::vector<std::string> unpaired, extra;
+        pairs = ts::eval::pair_folders(o.reference, o.estimate, unpaired, extra);
         for (const auto &m : unpaired) {
             ts::log::error(m);
             status = ts::exit_failure;
         }
+        for (const auto &m : extra)
+            ts::log::warning(m);
         if (pairs.empty())
             throw ts::Error("no pair of files of the same stem in " + o.reference + " and " +
                             o.estimate);
@@ -75,7 +82,11 @@ int run(Options &o) {
         try {
             const auto ref = ts::eval::read_annotation(pair.reference, task, o.reference_result);
             const auto est = ts::eval::read_annotation(pair.estimate, task, o.result);
-            scores = ts::eval::score(task, ref, est, o.settings);
+            try {
+                scores = ts::eval::score(task, ref, est, o.settings);
+            } catch (const ts::Error &e) { // name the pair the scores refuse
+                throw ts::Error(pair.reference + " vs " + pair.estimate + ": " + e.what());
+            }
             source = !est.source.empty() ? est.source : pair.estimate == "-" ? "" : pair.estimate;
         } catch (const ts::Error &e) {
             if (pairs.size() == 1)
@@ -112,14 +123,18 @@ ts::cli::Spec spec() {
         "ts-result per score (id eval.TASK.SCORE, see ts-result(5)), or with --text an "
         "aligned table. Each input may be ts-result JSON Lines (as ts-analyze writes it; the "
         "result is chosen by --result, or --reference-result for the reference, else the "
-        "task's default id), a JAMS file (the first annotation of the task's namespaces), the "
-        "truth JSON of ts-gen --truth, or text: one number a line (aubio's onsets and beats), "
+        "task's default id), a JAMS file (the first annotation of the task's namespaces; "
+        "--result then chooses by namespace, or by the ts-result id that ts-serialize keeps in "
+        "the annotation's sandbox), the truth JSON of ts-gen --truth, or text: one number a line "
+        "(aubio's onsets and beats), "
         "TIME HZ pairs (aubiopitch), ONSET OFFSET HZ notes, or START END LABEL lines (lab files, "
         "Audacity label tracks). The layout is recognized from the content; - is stdin.\n\n"
-        "Two folders score a corpus: files are paired by stem (the name up to its first "
-        "'.'), so ref/song.jams goes with est/song.onsets.txt. A file without its pair is "
-        "reported on stderr and the exit status is 1, but the pairs found are still scored; "
-        "a pair that fails to read is reported likewise. The results of each pair carry its "
+        "Two folders score a corpus: their .jsonl, .json, .jams, .txt and .lab files (others, "
+        "such as the audio, are left alone) are paired by stem (the name up to its first "
+        "'.'), so ref/song.jams goes with est/song.onsets.txt. A reference without its "
+        "estimate is reported on stderr and the exit status is 1, but the pairs found are "
+        "still scored; a pair that fails to read is reported likewise. An estimate without "
+        "its reference gets a warning. The results of each pair carry its "
         "estimate's source; then come the means over the pairs, whose audio.source is the "
         "estimate folder and params.mean_of the count. --text prints a row per pair and a "
         "mean row.\n\n"

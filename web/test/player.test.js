@@ -108,6 +108,8 @@ test('the waveform is drawn from the .dat', async () => {
   // the demo piece fills a good part of the view's height: well over 5% of its pixels
   assert.ok(zoom.painted > zoom.total * 0.05, `zoom view: ${zoom.painted} of ${zoom.total} pixels painted`);
   assert.ok(overview.painted > overview.total * 0.05, `overview: ${overview.painted} of ${overview.total} pixels painted`);
+  // the audio is not read before it is played (preload none: the view needs only the .dat)
+  assert.deepEqual(http.log.filter((r) => r.method === 'GET' && r.path.endsWith('.mp3')).map((r) => r.path), []);
   const facts = await page.textContent('#facts');
   assert.match(facts, /Tempo\s*120\.0 BPM/);
   assert.match(facts, /Key\s*A minor/);

@@ -1,6 +1,6 @@
 // The lanes under the waveform: the spectrogram image, curves, events and segments, each a
 // canvas of the zoom view's width, redrawn for the time range the zoom view shows.
-import { frameTime, isGap, formatTime } from './results.js';
+import { frameTime, isGap } from './results.js';
 
 // Readable on the dark background (WCAG contrast over 4.5:1 for text colours).
 const CURVE_COLOUR = '#7fd1ff';
@@ -129,7 +129,7 @@ export class Lanes {
     ctx.textBaseline = 'middle';
     for (const f of [100, 1000, 10000, 50, 500, 5000].slice(0, scale === 'log' ? 3 : 6)) {
       if (f <= fmin || f >= fmax) continue;
-      const y = freqY(f, lane.layout, height);
+      const y = Math.min(height - 7, Math.max(7, freqY(f, lane.layout, height)));
       ctx.fillStyle = 'rgba(0,0,0,0.6)';
       ctx.fillRect(width - 48, y - 7, 48, 14);
       ctx.fillStyle = TEXT_COLOUR;
@@ -282,4 +282,3 @@ function fmt(v) {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
 }
 
-export { formatTime };

@@ -4,6 +4,7 @@ import { StaticSource, ApiSource, UrlFiles, PickedFiles } from './sources.js';
 import { lanesOf, factsOf, DEFAULT_LANES, formatTime } from './results.js';
 import { Lanes } from './lanes.js';
 import { Annotations } from './annotations.js';
+import { AudioAdapter } from './audio.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -101,7 +102,7 @@ async function openItem(name) {
       overview: { container: $('overview'), waveformColor: '#6a8fa8', playedWaveformColor: '#9fc4dd',
         playheadColor: '#ff6b6b', axisLabelColor: '#e8e8e8', axisGridlineColor: '#3a4048',
         highlightColor: '#ffffff', highlightOpacity: 0.2 },
-      mediaElement: audio,
+      player: new AudioAdapter(audio, state.duration),
       waveformData: { arraybuffer: item.dat },
       zoomLevels: zoomLevels(header, zoomview.clientWidth),
       keyboard: false,

@@ -13,12 +13,63 @@ export function parseJsonLines(text, what) {
     const line = lines[i].trim();
     if (!line) continue;
     if (line.length > SKIP_OVER && MATRIX.test(line)) continue;
-    try {
-      out.push(JSON.parse(line));
-    } catch (e) {
-      throw new Error(`${what}: line ${i + 1}: ${e.message}`);
+    out.push(parseLine(line, what, i + 1));
+  }
+  return out;
+}
+
+function parseLine(line, what, n) {
+  try {
+    return JSON.parse(line);
+  } catch (e) {
+    throw new Error(`${what}: line ${n}: ${e.message}`);
+  }
+}
+
+// The same from a stream of bytes (a fetch body, a File's stream), line by line: a matrix's
+// line is dropped as it arrives, so a 3-hour recording's results (hundreds of MB, most of
+// them MFCC and chroma) never sit in memory whole.
+export async function readJsonLines(stream, what) {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const out = [];
+  let parts = [];
+  let length = 0;
+  let skipping = false;
+  let checked = false;
+  let n = 0;
+  const end = () => {
+    n++;
+    if (!skipping) {
+      const line = parts.join('').trim();
+      if (line && !(line.length > SKIP_OVER && MATRIX.test(line))) out.push(parseLine(line, what, n));
+    }
+    parts = [];
+    length = 0;
+    skipping = false;
+    checked = false;
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    let from = 0;
+    for (let i = value.indexOf('\n'); i >= 0; i = value.indexOf('\n', from)) {
+      if (!skipping) parts.push(value.slice(from, i));
+      end();
+      from = i + 1;
+    }
+    if (skipping || from >= value.length) continue;
+    parts.push(value.slice(from));
+    length += value.length - from;
+    if (!checked && length > SKIP_OVER) {
+      const head = parts.join('');
+      checked = true;
+      if (MATRIX.test(head)) {
+        skipping = true;
+        parts = [];
+      } else parts = [head];
     }
   }
+  end();
   return out;
 }
 

@@ -8,7 +8,7 @@
 //                                     promise of the ts-result objects), spectrogram ({url,
 //                                     layout, rangeUrl?} or null), info}
 //   source.annotationStore(name)      {load(), save(doc, version)}: see annotations.js
-import { parseJsonLines } from './results.js';
+import { readJsonLines } from './results.js';
 import { LocalAnnotationStore, ApiAnnotationStore } from './store.js';
 
 // The layout of ts-graph's spectrogram images as the archive draws them by default: with axes,
@@ -52,6 +52,9 @@ export class UrlFiles {
   }
   async text(rel) {
     return (await this.get(rel)).text();
+  }
+  async stream(rel) {
+    return (await this.get(rel)).body;
   }
   async arrayBuffer(rel) {
     return (await this.get(rel)).arrayBuffer();
@@ -97,6 +100,9 @@ export class PickedFiles {
   }
   async text(rel) {
     return this.file(rel).text();
+  }
+  async stream(rel) {
+    return this.file(rel).stream();
   }
   async arrayBuffer(rel) {
     return this.file(rel).arrayBuffer();
@@ -181,7 +187,7 @@ export class StaticSource {
     }
     // the results come after the first paint: a long recording's file is large
     const loadResults = async () =>
-      (await f.has(`${name}.jsonl`)) ? parseJsonLines(await f.text(`${name}.jsonl`), `${name}.jsonl`) : [];
+      (await f.has(`${name}.jsonl`)) ? readJsonLines(await f.stream(`${name}.jsonl`), `${name}.jsonl`) : [];
     return { name, audioUrl, dat, loadResults, spectrogram, info };
   }
 
@@ -235,7 +241,7 @@ export class ApiSource {
     ]);
     const loadResults = async () => {
       const r = await fetch(this.url(`items/${e}/results`), { credentials: 'same-origin' });
-      return r.ok ? parseJsonLines(await r.text(), `items/${id}/results`) : [];
+      return r.ok ? readJsonLines(r.body, `items/${id}/results`) : [];
     };
     const rate = info.rate || 44100;
     const spec = this.url(`items/${e}/spectrogram.png`);
