@@ -51,9 +51,9 @@ ts::cli::Spec spec() {
         {{"ts-serve token create --data /srv/ts --user alice --scope admin",
           "make the first token (printed once)"},
          {"ts-serve --data /srv/ts", "serve on http://127.0.0.1:8080"},
-         {"curl -H \"Authorization: Bearer $TOKEN\" -T song.flac "
+         {"curl -H \"Authorization: Bearer $TOKEN\" --data-binary @song.flac "
           "'http://127.0.0.1:8080/api/v1/items?title=Song'",
-          "upload a file (the body is the file; POST with -X POST)"},
+          "upload a file: the body is the file itself (POST)"},
          {"curl -H \"Authorization: Bearer $TOKEN\" -r 0-99 http://127.0.0.1:8080/api/v1/items/ID/media",
           "the first 100 bytes"}},
         {{0, "stopped by SIGINT or SIGTERM after serving, or a subcommand succeeded"},
