@@ -7,12 +7,11 @@
 # rcheck "what" RESULTS.jsonl 'PYTHON': runs PYTHON with R (result id -> parsed result),
 # truth(FILE, KEY), f_measure(ref, est, window) and np; it must not raise.
 cat >"$T/rcheck.py" <<'EOF'
-import json, sys
+import json, os, sys
 import numpy as np
-R = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    R[r["id"]] = r
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import results
+R = results(sys.argv[1])
 
 def truth(path, key):
     return json.load(open(path))[key]
