@@ -35,7 +35,6 @@ struct Options {
 };
 
 int run(Options &o) {
-    o.verbosity.apply();
     const auto task = *ts::eval::parse_task(o.task);
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -233,6 +232,6 @@ int main(int argc, char **argv) {
         ->type_name("S");
     app.add_flag("--text", o.text,
                  "write an aligned table (a row per file, and the mean) instead of ts-result");
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_verbosity(tool, o.verbosity);
     return tool.run(argc, argv, [&] { return run(o); });
 }

@@ -223,7 +223,7 @@ int main(int argc, char **argv) {
                    "repeatable")
         ->type_name("NAME=COMMAND")
         ->group("Imports");
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_verbosity(tool, o.verbosity);
     app.fallthrough();
     auto *token = app.add_subcommand("token", "manage tokens (create, revoke)");
     token->require_subcommand(1);
@@ -241,7 +241,6 @@ int main(int argc, char **argv) {
     bool with_scopes = false;
     list->add_flag("--scopes", with_scopes, "add the scope each route needs (none: no token)");
     return tool.run(argc, argv, [&] {
-        o.verbosity.apply();
         if (*list)
             return routes(with_scopes);
         if (*create)
