@@ -93,7 +93,8 @@ rss=$(ps -o rss= -p "$spid")
 {
   echo "## ts-serve against nginx: requests per second on loopback"
   echo
-  echo "$(bench_machine). wrk, ${dur} s per run (1 thread for 1 connection, else 2), both servers"
+  echo "$(bench_machine); load average $(cut -d' ' -f1 /proc/loadavg) at the end (a shared machine)."
+  echo "wrk, ${dur} s per run (1 thread for 1 connection, else 2), both servers"
   echo "on the same 2 cores as wrk. healthz: ts-serve's answers from its catalog, nginx's a"
   echo "fixed 'ok'; item: an item's JSON (a token lookup and two queries; nginx has none);"
   echo "range: a 1 MiB Range read of the demo piece's wav (206); dat: the cached 8-bit peaks.dat"

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace ts::serve {
 
@@ -24,6 +26,11 @@ struct Config {
     int tool_timeout = 600;              // seconds a child tool may run
     std::filesystem::path tools;         // where ts-info and the others are
     bool quiet = false;
+    // Imports (POST /api/v1/items/import): off unless import_urls or a provider is set.
+    bool import_urls = false;
+    bool import_allow_http = false;    // plain http too (https only otherwise)
+    bool import_allow_private = false; // loopback and private addresses (tests)
+    std::map<std::string, std::vector<std::string>> providers; // name -> argv (URL appended after --)
 };
 
 class App {

@@ -6,6 +6,8 @@
 #include "serve/paths.hpp"
 #include "serve/problem.hpp"
 
+#include <unistd.h>
+
 namespace ts::serve {
 namespace {
 
@@ -50,6 +52,13 @@ Item row(App &app, Stmt &st) {
 }
 
 } // namespace
+
+TmpFile::~TmpFile() {
+    if (fd >= 0)
+        ::close(fd);
+    if (!keep && !path.empty())
+        ::unlink(path.c_str());
+}
 
 void check_id(const std::string &s, const char *what) {
     if (!is_uuid(s))

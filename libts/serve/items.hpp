@@ -4,6 +4,7 @@
 #include "serve/auth.hpp"
 #include "serve/http.hpp"
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,23 @@ struct ItemFilter {
 std::vector<Item> list_items(App &app, const Principal &p, const ItemFilter &f);
 
 Json item_json(const Item &item);
+
+// A temporary file in the data folder's tmp/, removed unless released (keep).
+struct TmpFile {
+    std::filesystem::path path;
+    int fd = -1;
+    bool keep = false;
+    TmpFile() = default;
+    TmpFile(const TmpFile &) = delete;
+    TmpFile &operator=(const TmpFile &) = delete;
+    ~TmpFile();
+};
+
+// Accepts a complete upload or download in tmp (closed or not) as item id: ts-info must read
+// it as audio (415 otherwise), then it is renamed into media/ and recorded. Returns the item.
+Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &id,
+                 std::uint64_t length, const std::string &title, const std::string &filename,
+                 bool is_public, const std::string &origin);
 
 // 400 unless s is a UUID; used on every {id} before any query.
 void check_id(const std::string &s, const char *what);

@@ -68,18 +68,66 @@ std::string text_field(const Json &j, const char *name, std::size_t max) {
     return j[name].get<std::string>();
 }
 
-// A temporary file in the data folder's tmp/, removed unless released.
-struct TmpFile {
-    fs::path path;
-    int fd = -1;
-    bool keep = false;
-    ~TmpFile() {
-        if (fd >= 0)
-            ::close(fd);
-        if (!keep && !path.empty())
-            ::unlink(path.c_str());
+
+} // namespace
+
+// Checks a complete temporary file with ts-info and, when it is audio, renames it into
+// media/ and records the item; 415 otherwise (the file is removed by tmp's destructor).
+Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &id,
+                 std::uint64_t length, const std::string &title, const std::string &filename,
+                 bool is_public, const std::string &origin) {
+    if (::fsync(tmp.fd) != 0)
+        throw std::runtime_error(tmp.path.string() + ": fsync: " + std::strerror(errno));
+    ::close(tmp.fd);
+    tmp.fd = -1;
+
+    // Accepted only if ts-info can read it as audio.
+    const RunResult info = run({app.tool("ts-info"), "--", tmp.path.string()}, app.cfg().tool_timeout);
+    Json facts;
+    if (info.status == 0) {
+        try {
+            facts = Json::parse(info.out);
+        } catch (const std::exception &) {
+        }
     }
-};
+    if (!facts.is_object() || !facts["rate"].is_number() || !facts["channels"].is_number())
+        throw HttpError(415, "the body is not audio that ts-info can read");
+
+    const fs::path media = fs::path("media") / id;
+    if (::rename(tmp.path.c_str(), (app.cfg().data / media).c_str()) != 0)
+        throw std::runtime_error("rename into media/: " + std::string(std::strerror(errno)));
+    tmp.keep = true;
+    facts.erase("source");
+    const std::string now = now_utc();
+    {
+        auto lock = app.db().lock();
+        Transaction t(app.db());
+        Stmt st(app.db(),
+                "INSERT INTO items(id, owner, title, description, public, filename, media, mime, "
+                "size, sha1, info, duration, rate, channels, frames, origin, created, updated) "
+                "VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                "?16, ?15, ?15)");
+        st.bind(1, id).bind(2, p.user_id).bind(3, title.empty() ? filename : title);
+        st.bind(4, is_public).bind(5, filename).bind(6, media.string());
+        st.bind(7, mime_of(facts.value("container", ""), facts.value("codec", "")));
+        st.bind(8, static_cast<std::int64_t>(length));
+        if (facts["sha1"].is_string()) st.bind(9, facts["sha1"].get<std::string>()); else st.bind_null(9);
+        st.bind(10, facts.dump());
+        if (facts["duration"].is_number()) st.bind(11, facts["duration"].get<double>()); else st.bind_null(11);
+        st.bind(12, facts["rate"].get<std::int64_t>());
+        st.bind(13, facts["channels"].get<std::int64_t>());
+        if (facts["frames"].is_number_integer()) st.bind(14, facts["frames"].get<std::int64_t>()); else st.bind_null(14);
+        st.bind(15, now);
+        st.bind(16, origin);
+        st.run();
+        Stmt audit(app.db(), "INSERT INTO audit(at, user_id, action, object) VALUES (?1, ?2, ?4, ?3)");
+        audit.bind(1, now).bind(2, p.user_id).bind(3, id).bind(4, origin).run();
+        t.commit();
+    }
+    return item_json(*find_readable(app, p, id));
+}
+
+namespace {
 
 void upload(App &app, Request &req, Response &res) {
     rate_limit(app.uploads(), req, "uploads");
@@ -139,56 +187,8 @@ void upload(App &app, Request &req, Response &res) {
     if (!ok || failed || got != length)
         throw HttpError(400, "the body ended before Content-Length bytes or could not be stored",
                         {{"Connection", "close"}});
-    if (::fsync(tmp.fd) != 0)
-        throw std::runtime_error(tmp.path.string() + ": fsync: " + std::strerror(errno));
-    ::close(tmp.fd);
-    tmp.fd = -1;
-
-    // Accepted only if ts-info can read it as audio.
-    const RunResult info = run({app.tool("ts-info"), "--", tmp.path.string()}, app.cfg().tool_timeout);
-    Json facts;
-    if (info.status == 0) {
-        try {
-            facts = Json::parse(info.out);
-        } catch (const std::exception &) {
-        }
-    }
-    if (!facts.is_object() || !facts["rate"].is_number() || !facts["channels"].is_number())
-        throw HttpError(415, "the body is not audio that ts-info can read");
-
-    const fs::path media = fs::path("media") / id;
-    if (::rename(tmp.path.c_str(), (app.cfg().data / media).c_str()) != 0)
-        throw std::runtime_error("rename into media/: " + std::string(std::strerror(errno)));
-    tmp.keep = true;
-    facts.erase("source");
-    const std::string now = now_utc();
-    {
-        auto lock = app.db().lock();
-        Transaction t(app.db());
-        Stmt st(app.db(),
-                "INSERT INTO items(id, owner, title, description, public, filename, media, mime, "
-                "size, sha1, info, duration, rate, channels, frames, origin, created, updated) "
-                "VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                "'upload', ?15, ?15)");
-        st.bind(1, id).bind(2, req.principal.user_id).bind(3, title.empty() ? filename : title);
-        st.bind(4, is_public).bind(5, filename).bind(6, media.string());
-        st.bind(7, mime_of(facts.value("container", ""), facts.value("codec", "")));
-        st.bind(8, static_cast<std::int64_t>(length));
-        if (facts["sha1"].is_string()) st.bind(9, facts["sha1"].get<std::string>()); else st.bind_null(9);
-        st.bind(10, facts.dump());
-        if (facts["duration"].is_number()) st.bind(11, facts["duration"].get<double>()); else st.bind_null(11);
-        st.bind(12, facts["rate"].get<std::int64_t>());
-        st.bind(13, facts["channels"].get<std::int64_t>());
-        if (facts["frames"].is_number_integer()) st.bind(14, facts["frames"].get<std::int64_t>()); else st.bind_null(14);
-        st.bind(15, now);
-        st.run();
-        Stmt audit(app.db(), "INSERT INTO audit(at, user_id, action, object) VALUES (?1, ?2, 'upload', ?3)");
-        audit.bind(1, now).bind(2, req.principal.user_id).bind(3, id).run();
-        t.commit();
-    }
-    auto item = find_readable(app, req.principal, id);
     res.set_header("Location", "/api/v1/items/" + id);
-    send_json(req, res, item_json(*item), 201);
+    send_json(req, res, accept_file(app, req.principal, tmp, id, length, title, filename, is_public, "upload"), 201);
 }
 
 void list(App &app, Request &req, Response &res) {

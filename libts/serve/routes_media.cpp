@@ -262,6 +262,12 @@ void download(App &app, Request &req, Response &res) {
         argv.insert(argv.end(), {"--start", number(s.start), "--duration", number(s.end - s.start)});
     }
     argv.insert(argv.end(), {"--", (app.cfg().data / it.media).string()});
+    if (req.raw.method == "HEAD" && !fmt->seekable) {
+        // The length is not known before the transcode: headers only, no work started.
+        res.status = 200;
+        res.set_chunked_content_provider(fmt->mime, [](std::size_t, httplib::DataSink &) { return false; });
+        return;
+    }
     rate_limit_renders(app, req);
     if (fmt->seekable)
         return send_made_file(app, req, res, argv, *fmt, it);

@@ -13,7 +13,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from servelib import Server, gen, main, tool, _validate  # noqa: E402
 
-SLOW = {"analyzers": ["structure", "notes"]}  # a few seconds over the long item
+SLOW = {"analyzers": ["structure", "notes", "pitch"]}  # seconds over the long item
 
 
 def wait_job(s, token, job, states=("done", "failed", "canceled"), timeout=60):
@@ -82,7 +82,7 @@ class Jobs(unittest.TestCase):
             wav = gen(["sine", "--frequency", str(f), "--duration", str(1 + i * 0.5), "--rate", "8000",
                        "--amplitude", "-12"], os.path.join(tmp, "s%d.wav" % i))
             cls.items.append(cls.s.upload(cls.alice, wav, "?title=S%d" % i).json()["id"])
-        cls.long = cls.s.upload(cls.alice, gen(["noise", "--duration", "300", "--rate", "22050"],
+        cls.long = cls.s.upload(cls.alice, gen(["noise", "--duration", "600", "--rate", "48000"],
                                                 os.path.join(tmp, "long.wav"))).json()["id"]
 
     @classmethod
@@ -147,7 +147,7 @@ class Jobs(unittest.TestCase):
         seen = []
         t = threading.Thread(target=lambda: seen.extend(events(self.s, self.alice, b["id"])))
         t.start()
-        time.sleep(1.0)  # the long item is being analyzed
+        time.sleep(0.3)  # the long item is being analyzed
         r = self.s.request("DELETE", "/api/v1/jobs/" + a["id"], token=self.alice)
         self.assertEqual(r.status, 202)
         self.assertTrue(r.json()["cancel_requested"])
@@ -232,11 +232,11 @@ class Crash(unittest.TestCase):
             s.start()
             short = s.upload(alice, gen(["sine", "--duration", "1", "--rate", "8000"],
                                         os.path.join(s.tmp.name, "s.wav"))).json()["id"]
-            long = s.upload(alice, gen(["noise", "--duration", "300", "--rate", "22050"],
+            long = s.upload(alice, gen(["noise", "--duration", "600", "--rate", "48000"],
                                        os.path.join(s.tmp.name, "l.wav"))).json()["id"]
             job = s.request("POST", "/api/v1/jobs", body=dict(SLOW, items=[long, short]), token=alice).json()
             wait_job(s, alice, job["id"], ("running",))
-            time.sleep(1.0)
+            time.sleep(0.3)
             s.proc.kill()
             s.proc.wait()
             # the tool got SIGTERM with its parent: it ends, its temporary file with it
@@ -252,7 +252,7 @@ class Crash(unittest.TestCase):
             self.assertEqual(leftovers(s.data), [])
             for item in (long, short):
                 got = s.request("GET", "/api/v1/jobs/%s/items/%s/results" % (job["id"], item), token=alice).body
-                want = by_hand(["ts-analyze", "--quiet", "-a", "structure,notes", os.path.join(s.data, "media", item)],
+                want = by_hand(["ts-analyze", "--quiet", "-a", ",".join(SLOW["analyzers"]), os.path.join(s.data, "media", item)],
                                s.tmp.name, item + ".jsonl")
                 self.assertEqual(got, want)
         finally:
@@ -263,7 +263,7 @@ class Crash(unittest.TestCase):
         try:
             alice = s.token("alice", "read,process")
             s.start()
-            long = s.upload(alice, gen(["noise", "--duration", "300", "--rate", "22050"],
+            long = s.upload(alice, gen(["noise", "--duration", "600", "--rate", "48000"],
                                        os.path.join(s.tmp.name, "l.wav"))).json()["id"]
             job = s.request("POST", "/api/v1/jobs", body=dict(SLOW, items=[long]), token=alice).json()
             wait_job(s, alice, job["id"], ("running",))

@@ -125,6 +125,8 @@ class Media(unittest.TestCase):
             self.assertEqual(info["codec"], codec, fmt)
             self.assertAlmostEqual(info["duration"] or 3.0, 3.0, delta=0.1, msg=fmt)
         self.assertEqual(self.get("/download/exe").status, 404)
+        r = self.s.request("HEAD", self.base + "/download/mp3", token=self.tok)
+        self.assertEqual((r.status, r.header("content-type"), r.header("transfer-encoding")), (200, "audio/mpeg", "chunked"))
 
     def test_clips_exact(self):
         for fmt in ("wav", "flac"):

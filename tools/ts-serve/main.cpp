@@ -68,9 +68,9 @@ ts::cli::Spec spec() {
         {{"ts-serve token create --data /srv/ts --user alice --scope admin",
           "make the first token (printed once)"},
          {"ts-serve --data /srv/ts", "serve on http://127.0.0.1:8080"},
-         {"curl -H \"Authorization: Bearer $TOKEN\" -T song.flac "
+         {"curl -H \"Authorization: Bearer $TOKEN\" --data-binary @song.flac "
           "'http://127.0.0.1:8080/api/v1/items?title=Song'",
-          "upload a file (the body is the file; POST with -X POST)"},
+          "upload a file: the body is the file itself (POST)"},
          {"curl -H \"Authorization: Bearer $TOKEN\" -r 0-99 http://127.0.0.1:8080/api/v1/items/ID/media",
           "the first 100 bytes"},
          {"curl -H \"Authorization: Bearer $TOKEN\" -d '{\"items\":[\"ID\"],\"preset\":\"music\"}' "
@@ -98,6 +98,8 @@ struct Options {
     std::string expires;
     std::string token_id;
     ts::serve::JobLimits jobs;
+    bool import_urls = false, import_allow_http = false, import_allow_private = false;
+    std::vector<std::string> providers;
     ts::cli::Verbosity verbosity;
 };
 
@@ -130,6 +132,28 @@ ts::serve::Config config(const Options &o) {
     c.render_burst = std::max(1.0, std::min(30.0, o.renders_per_minute));
     c.upload_burst = std::max(1.0, std::min(10.0, o.uploads_per_minute));
     c.tools = ts::serve::exe_dir();
+    c.import_urls = o.import_urls;
+    c.import_allow_http = o.import_allow_http;
+    c.import_allow_private = o.import_allow_private;
+    for (const auto &p : o.providers) {
+        const auto eq = p.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == p.size())
+            throw ts::UsageError("--provider: '" + p + "' is not NAME=COMMAND");
+        std::vector<std::string> argv;
+        std::string word;
+        for (char ch : p.substr(eq + 1) + " ") {
+            if (ch == ' ') {
+                if (!word.empty())
+                    argv.push_back(word);
+                word.clear();
+            } else {
+                word += ch;
+            }
+        }
+        if (argv.empty() || argv[0].front() != '/')
+            throw ts::UsageError("--provider: the command of '" + p.substr(0, eq) + "' must be an absolute path");
+        c.providers[p.substr(0, eq)] = argv;
+    }
     c.quiet = ts::log::level() == ts::log::Level::quiet;
     return c;
 }
@@ -239,6 +263,19 @@ int main(int argc, char **argv) {
         ->capture_default_str();
     app.add_flag("--anonymous-reads", o.anonymous_reads,
                  "let requests without a token read public items and collections");
+    app.add_flag("--import-urls", o.import_urls,
+                 "let POST /api/v1/items/import fetch https URLs (public addresses only)")
+        ->group("Imports");
+    app.add_flag("--import-allow-http", o.import_allow_http, "plain http URLs as well")->group("Imports");
+    app.add_flag("--import-allow-private", o.import_allow_private,
+                 "loopback and private addresses as well (for tests; never on a shared host)")
+        ->group("Imports");
+    app.add_option("--provider", o.providers,
+                   "a provider for imports: NAME=/ABS/COMMAND ARGS (split on spaces, no shell); "
+                   "run with -- URL after its arguments, its stdout is the media (yt-dlp style); "
+                   "repeatable")
+        ->type_name("NAME=COMMAND")
+        ->group("Imports");
     ts::cli::add_verbosity(app, o.verbosity);
     app.fallthrough();
     auto *token = app.add_subcommand("token", "manage tokens (create, revoke)");
