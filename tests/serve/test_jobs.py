@@ -46,7 +46,7 @@ def by_hand(argv, tmp, name):
     return open(out, "rb").read()
 
 
-def events(s, token, job, timeout=60):
+def events(s, token, job, timeout=60, first=None):
     """Reads the job's event stream to its end: the Job of every event."""
     conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=timeout)
     conn.request("GET", "/api/v1/jobs/%s/events" % job, headers={"Authorization": "Bearer " + token})
@@ -63,6 +63,8 @@ def events(s, token, job, timeout=60):
             body = line[6:].encode()
             _validate("GET", "/api/v1/jobs/" + job, 200, "application/json", body)
             got.append(json.loads(body))
+            if first is not None:
+                first.set()
     conn.close()
     return got
 
@@ -144,9 +146,10 @@ class Jobs(unittest.TestCase):
         self.assertEqual(b["state"], "queued")
         wait_job(self.s, self.alice, a["id"], ("running",))
         import threading
-        seen = []
-        t = threading.Thread(target=lambda: seen.extend(events(self.s, self.alice, b["id"])))
+        seen, first = [], threading.Event()
+        t = threading.Thread(target=lambda: seen.extend(events(self.s, self.alice, b["id"], first=first)))
         t.start()
+        self.assertTrue(first.wait(30))  # b's stream has said "queued"
         time.sleep(0.3)  # the long item is being analyzed
         r = self.s.request("DELETE", "/api/v1/jobs/" + a["id"], token=self.alice)
         self.assertEqual(r.status, 202)
