@@ -38,7 +38,9 @@ machine, batch, dat, jsonl, png, mp3, load = sys.argv[2:]
 mb = lambda b: "%.1f MB" % (int(b) / 1e6)
 first = r["loads"][0]["byPath"]
 print("## The web player on a 3-hour recording (bench/player.sh)\n")
-print(machine + ", Chromium " + r["chromium"] + ", load average " + load + " at the end.\n")
+import os
+busy = " The machine was busy (a load above its %d cores): the times are upper bounds." % os.cpu_count() if float(load) > os.cpu_count() else ""
+print(machine + ", Chromium " + r["chromium"] + ", load average " + load + " at the end." + busy + "\n")
 print("A %d s recording (ts-gen demo, mono 22050 Hz); its OUT folder made by ts-batch (this run: %s s; an OUT folder already up to date is not remade):" % (r["duration"], batch))
 print(".dat %s, results %s, spectrogram PNG %s, mp3 preview %s.\n" % (mb(dat), mb(jsonl), mb(png), mb(mp3)))
 print("| Measure | Median of 3 loads |")

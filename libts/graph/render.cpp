@@ -6,6 +6,7 @@
 #include "decode/source.hpp"
 #include "graph/axes.hpp"
 #include "graph/plot.hpp"
+#include "graph/prefetch.hpp"
 #include "io/output.hpp"
 
 #include <algorithm>
@@ -17,7 +18,8 @@ namespace {
 std::unique_ptr<decode::Source> open_range(const std::string &input, const Frame &f, bool mono) {
     auto source = decode::open(input, {f.raw, -1, false});
     decode::Shape shape{0, mono ? 1 : 0, f.start, f.end ? *f.end - f.start : -1.0};
-    return decode::shape(std::move(source), shape);
+    // Decoded on a thread of its own: the drawing's computation runs beside it.
+    return std::make_unique<Prefetch>(decode::shape(std::move(source), shape));
 }
 
 // Text on a dark background is light, else black.

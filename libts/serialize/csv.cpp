@@ -155,7 +155,10 @@ class CsvWriter : public TextWriter {
         case TimeMode::global:
             buf_ += prefix;
             if (r.data_mode == DataMode::label) {
-                buf_ += csv_field(r.labels.empty() ? std::string() : r.labels[0]) + "\n";
+                std::string label = r.labels.empty() ? std::string() : r.labels[0];
+                // A row of one empty field is "" rather than an empty line, which CSV
+                // readers skip (the key of a click track, say, has the label "").
+                buf_ += (label.empty() && prefix.empty() ? "\"\"" : csv_field(label)) + "\n";
             } else {
                 for (std::size_t i = 0; i < r.value.size(); ++i) {
                     if (i)

@@ -286,6 +286,10 @@ assert [float(r[1]) for r in rows[1:]] == want and abs(want[0] + 6) < 0.01, (row
 o = list(csv.reader(open("onsets.table.csv")))
 ob = [float(r[1]) for r in o[1:] if r[0] == "b.wav"]
 assert len(ob) == 5 and all(abs(x - 2 / 3 * i) < 0.03 for i, x in enumerate(ob)), ob' && pass || fail "csv table values"
+"$PY" -c '
+import csv
+rows = list(csv.reader(open("key.b.csv")))
+assert rows == [["label"], [""]], rows' && pass || fail "csv: an empty label is a row: $(cat key.b.csv)"
 ts-serialize -f csv --result onsets a.jsonl | cmp -s - onsets.a.csv && pass || fail "one source: the table unchanged"
 check "ts-analyze: two inputs into one csv" ts-analyze -a onsets --result onsets -f csv a.wav b.wav -o onsets.direct2.csv
 cmp -s onsets.direct2.csv onsets.table.csv && pass || fail "ts-analyze's table differs from ts-serialize's"

@@ -5,11 +5,14 @@
 #include "graph/columns.hpp"
 #include "graph/music.hpp"
 #include "graph/plot.hpp"
+#include "graph/prefetch.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -184,4 +187,67 @@ TEST_CASE("read_lanes: the shared reader, with only the data's keys required") {
           "\n");
     CHECK_THROWS_WITH_AS(read_lanes(path, {}), doctest::Contains("line 1: data.time"), ts::Error);
     std::remove(path.c_str());
+}
+
+namespace {
+
+// Counts 0, 1, 2, ... in reads of the sizes given, then fails if asked to.
+class CountingSource : public ts::decode::Source {
+  public:
+    CountingSource(std::vector<std::size_t> reads, bool fail) : reads_(std::move(reads)), fail_(fail) {
+        header_.rate = 8000;
+        header_.channels = 2;
+    }
+    const ts::pcm::Header &header() const override { return header_; }
+    const std::string &name() const override { return name_; }
+    std::size_t read(float *dst, std::size_t max_frames) override {
+        if (next_ == reads_.size()) {
+            if (fail_)
+                throw ts::Error("counting: truncated at the end");
+            return 0;
+        }
+        const std::size_t n = std::min(max_frames, reads_[next_++]);
+        for (std::size_t i = 0; i < 2 * n; ++i)
+            dst[i] = static_cast<float>(value_++);
+        return n;
+    }
+
+  private:
+    ts::pcm::Header header_;
+    std::string name_ = "counting";
+    std::vector<std::size_t> reads_;
+    bool fail_;
+    std::size_t next_ = 0;
+    long value_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("prefetch: the source's reads, in order, then its end or its error") {
+    const std::vector<std::size_t> sizes{100, 8192, 3, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 17};
+    for (bool fail : {false, true}) {
+        Prefetch p(std::make_unique<CountingSource>(sizes, fail), 8192, 2);
+        CHECK(p.header().channels == 2);
+        std::vector<float> buf(2 * 8192);
+        std::vector<std::size_t> got;
+        long expect = 0;
+        bool ordered = true;
+        auto drain = [&] {
+            while (std::size_t n = p.read(buf.data(), 8192)) {
+                got.push_back(n);
+                for (std::size_t i = 0; i < 2 * n; ++i)
+                    ordered = ordered && buf[i] == static_cast<float>(expect++);
+            }
+        };
+        if (fail)
+            CHECK_THROWS_WITH_AS(drain(), "counting: truncated at the end", ts::Error);
+        else
+            drain();
+        CHECK(got == sizes); // the same block boundaries as reading the source itself
+        CHECK(ordered);
+    }
+    // Destroyed before the end: the thread stops.
+    Prefetch early(std::make_unique<CountingSource>(sizes, false), 8192, 2);
+    std::vector<float> buf(2 * 8192);
+    CHECK(early.read(buf.data(), 8192) == 100);
 }

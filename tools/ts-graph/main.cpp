@@ -38,7 +38,9 @@ ts::cli::Spec spec() {
         "go to fine buckets of 2^k samples; when the buckets outnumber 8 x columns (2 x "
         "columns for spectrograms) neighbouring pairs are merged and the bucket size doubles; "
         "at the end each bucket goes to the column holding its centre, so column edges are "
-        "exact to within one bucket (at most 1/4 of a column, 1 for spectrograms).\n\n"
+        "exact to within one bucket (at most 1/4 of a column, 1 for spectrograms). The input "
+        "is decoded on a thread of its own, a queue of at most 8 blocks of 8192 frames ahead "
+        "of the drawing, so decoding and the per-column computation run on two cores.\n\n"
         "--start and --end select a time range (seconds from the beginning); the time axis "
         "keeps the input's times.",
         {},

@@ -57,10 +57,10 @@ const t0 = Date.now();
 let n = 0;
 while (Date.now() - t0 < Number(secs) * 1000) {
   await page.evaluate((r) => {
-    const p = window.timesidePlayer.peaks;
-    const v = p.views.getView('zoomview');
-    if (r < 0.3) p.zoom.zoomIn();
-    else if (r < 0.6) p.zoom.zoomOut();
+    const v = window.timesidePlayer.peaks.views.getView('zoomview');
+    const key = (k) => document.dispatchEvent(new KeyboardEvent('keydown', { key: k }));
+    if (r < 0.3) key(']'); // the page's own zoom, as the keys do it
+    else if (r < 0.6) key('[');
     else v.setStartTime(((r - 0.6) / 0.4) * window.timesidePlayer.duration * 0.98);
   }, Math.random());
   await page.waitForTimeout(100);

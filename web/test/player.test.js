@@ -340,6 +340,27 @@ test('annotations: resize, move, a point by key, delete, export, a conflict show
   await page.evaluate(() => window.timesidePlayer.peaks.player.pause());
 });
 
+test('keys: [ and ] zoom, arrows seek, space plays and pauses', async () => {
+  await page.evaluate(() => document.activeElement?.blur());
+  const span = () => page.evaluate(() => window.timesidePlayer.lanes.end - window.timesidePlayer.lanes.start);
+  const before = await span();
+  await page.keyboard.press(']');
+  await page.waitForFunction((b) => window.timesidePlayer.lanes.end - window.timesidePlayer.lanes.start < b * 0.75, before);
+  await page.keyboard.press('[');
+  await page.keyboard.press('[');
+  await page.waitForFunction((b) => window.timesidePlayer.lanes.end - window.timesidePlayer.lanes.start > b * 1.25, before);
+  await page.evaluate(() => window.timesidePlayer.peaks.player.seek(20));
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => Math.abs(document.getElementById('audio').currentTime - 25) < 0.01);
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.waitForFunction(() => Math.abs(document.getElementById('audio').currentTime - 24) < 0.01);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => !document.getElementById('audio').paused && document.getElementById('audio').currentTime > 24.2);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.getElementById('audio').paused);
+  assert.match(await page.textContent('.keys'), /zoom out \/ in/);
+});
+
 test('a phone-sized viewport shows the player in one column', async () => {
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   const p = await phone.newPage();

@@ -473,16 +473,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description the path exists for other methods */
-        MethodNotAllowed: {
-            headers: {
-                Allow?: string;
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description the item lacks what the request needs (its rate or length unknown) */
         Conflict: {
             headers: {

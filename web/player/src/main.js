@@ -79,6 +79,7 @@ async function openItem(name) {
   document.title = `${name} – TimeSide player`;
 
   const header = datHeader(item.dat);
+  state.header = header;
   state.duration = item.info?.duration || (header.length * header.spp) / header.rate;
 
   const audio = $('audio');
@@ -258,6 +259,23 @@ function setDragMode(annotate) {
   state.peaks?.views.getView('zoomview')?.setWaveformDragMode(annotate ? 'insert-segment' : 'scroll');
 }
 
+// Zoom by a factor around the view's centre, from one .dat column per pixel (the finest the
+// peaks allow) to the whole recording. peaks.js's zoomIn/zoomOut step through its list of
+// levels, which setZoom({seconds}) leaves behind.
+function zoomBy(factor) {
+  const p = state.peaks;
+  if (!p) return;
+  const view = p.views.getView('zoomview');
+  const start = view.getStartTime();
+  const end = view.getEndTime();
+  const width = $('zoomview').clientWidth;
+  const finest = (width * state.header.spp) / state.header.rate;
+  const span = Math.min(state.duration, Math.max(finest, (end - start) * factor));
+  const centre = (start + end) / 2;
+  view.setZoom({ seconds: span });
+  view.setStartTime(Math.max(0, Math.min(state.duration - span, centre - span / 2)));
+}
+
 function togglePlay() {
   const p = state.peaks;
   if (!p) return;
@@ -280,8 +298,8 @@ function onKey(e) {
     ' ': togglePlay,
     ArrowLeft: () => seekBy(e.shiftKey ? -1 : -5),
     ArrowRight: () => seekBy(e.shiftKey ? 1 : 5),
-    '[': () => state.peaks.zoom.zoomOut(),
-    ']': () => state.peaks.zoom.zoomIn(),
+    '[': () => zoomBy(2),
+    ']': () => zoomBy(0.5),
     Home: () => state.peaks.player.seek(0),
     End: () => state.peaks.player.seek(state.duration),
     d: () => setDragMode(!dragAnnotates),
@@ -299,8 +317,8 @@ function onKey(e) {
 
 function wire() {
   $('play').onclick = togglePlay;
-  $('zoom-in').onclick = () => state.peaks?.zoom.zoomIn();
-  $('zoom-out').onclick = () => state.peaks?.zoom.zoomOut();
+  $('zoom-in').onclick = () => zoomBy(0.5);
+  $('zoom-out').onclick = () => zoomBy(2);
   $('drag-mode').onclick = () => setDragMode(!dragAnnotates);
   $('add-point').onclick = () => state.annotations?.addPoint(state.peaks.player.getCurrentTime());
   $('audio-file').onchange = (e) => {
