@@ -498,7 +498,12 @@ int JobRunner::run_tool(const std::string &job, const std::vector<std::string> &
     if (devnull < 0 || err < 0)
         throw Error(log + ": cannot open the job's log: " + std::strerror(errno));
     const pid_t parent = ::getpid();
+#if defined(__SANITIZE_ADDRESS__)
+    // A sanitizer build's tools map terabytes of shadow address space: no RLIMIT_AS there.
+    const rlim_t memory = 0;
+#else
     const rlim_t memory = static_cast<rlim_t>(limits_.memory);
+#endif
     const rlim_t cpu = static_cast<rlim_t>(limits_.timeout) + 5;
     pid_t pid = -1;
     {
@@ -523,7 +528,8 @@ int JobRunner::run_tool(const std::string &job, const std::vector<std::string> &
             sigemptyset(&none);
             ::sigprocmask(SIG_SETMASK, &none, nullptr);
             struct rlimit as {memory, memory}, c {cpu, cpu + 5}, core {0, 0};
-            ::setrlimit(RLIMIT_AS, &as);
+            if (memory > 0)
+                ::setrlimit(RLIMIT_AS, &as);
             ::setrlimit(RLIMIT_CPU, &c);
             ::setrlimit(RLIMIT_CORE, &core);
             ::dup2(devnull, 0);

@@ -25,7 +25,7 @@ struct JobLimits {
     int workers = 2;       // jobs run at once
     int max_attempts = 2;  // a job a dead server left running is retried this many times in all
     int timeout = 3600;    // seconds one tool may run for one item
-    std::uint64_t memory = 4ull << 30; // address space of one tool (RLIMIT_AS), bytes
+    std::uint64_t memory = 4ull << 30; // address space of one tool (RLIMIT_AS), bytes; 0: none
     int max_streams = 4;   // event streams open at once (each holds a request thread)
     int max_queued = 20;   // queued or running jobs per user
 };

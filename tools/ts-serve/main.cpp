@@ -49,8 +49,8 @@ ts::cli::Spec spec() {
         "Jobs: POST /api/v1/jobs queues analyses and renders over items or a collection (a "
         "preset, or analyzers with parameters checked against ts-analyze --list --json; outputs "
         "results, peaks, waveform, spectrogram) and answers 202 with a Location. --workers jobs "
-        "run at once, each tool in a process group of its own with --job-timeout and a 4 GiB "
-        "address-space limit, its messages in the job's log (jobs/ID.log). A job is queued, "
+        "run at once, each tool in a process group of its own with --job-timeout and "
+        "--job-memory (an address-space limit), its messages in the job's log (jobs/ID.log). A job is queued, "
         "running, done, failed or canceled; DELETE cancels it (SIGTERM to the tool, which leaves "
         "no partial file; the job's outputs are removed). An identical request while the job is "
         "queued or running returns that job. GET /api/v1/jobs/ID/events streams its changes as "
@@ -98,6 +98,7 @@ struct Options {
     std::string expires;
     std::string token_id;
     ts::serve::JobLimits jobs;
+    double job_memory_mb = 4096;
     bool import_urls = false, import_allow_http = false, import_allow_private = false;
     std::vector<std::string> providers;
     ts::cli::Verbosity verbosity;
@@ -160,7 +161,9 @@ ts::serve::Config config(const Options &o) {
 
 int serve(const Options &o) {
     ts::serve::App app(config(o));
-    ts::serve::JobRunner runner(app, o.jobs);
+    ts::serve::JobLimits limits = o.jobs;
+    limits.memory = static_cast<std::uint64_t>(o.job_memory_mb * 1024 * 1024);
+    ts::serve::JobRunner runner(app, limits);
     runner.start();
     const bool ok = ts::serve::serve(app, [](const std::string &url) {
         std::cout << url << std::endl; // one line, flushed: scripts and tests read it
@@ -243,6 +246,11 @@ int main(int argc, char **argv) {
                    "later)")
         ->type_name("S")
         ->check(CLI::Range(1, 7 * 86400))
+        ->capture_default_str();
+    app.add_option("--job-memory", o.job_memory_mb,
+                   "address space of one tool of a job in MiB (RLIMIT_AS); 0: no limit")
+        ->type_name("MIB")
+        ->check(CLI::Range(0.0, 1e9))
         ->capture_default_str();
     app.add_option("--job-attempts", o.jobs.max_attempts,
                    "a job a stopped server left running is run again until it has been "
