@@ -14,6 +14,8 @@ The table, for each method (-p onsets.method=M) of ts-analyze (BUILD, default bu
   before  -p onsets.threshold=0.3 -p onsets.median_window=0.1: the shared defaults that every
           method had before the per-method defaults
   after   no -p but the method: the method's own defaults (read back from params)
+(mixed, the default, is ts-analyze's sum of mkl and specflux, smoothed, with a window
+reaching 6 frames back and 2 ahead: its own median_after and smooth apply in both columns)
 and for each method (-O M) of aubioonset (Debian aubio-tools) at its defaults (buffer 512,
 hop 256, threshold 0.3, minioi 12 ms, silence -90 dB). --write puts the table into
 bench/RESULTS.md between <!-- accuracy-onsets:begin --> and <!-- accuracy-onsets:end -->.
@@ -42,7 +44,7 @@ except ImportError as e:
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-METHODS = ["energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl"]
+METHODS = ["energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl", "mixed"]
 AUBIO_METHODS = ["energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl"]
 WINDOW = 0.05
 
@@ -211,17 +213,21 @@ def markdown(manifest, pieces, rows, tool):
     for m in METHODS:
         _, b = by[("ts", m, "before")]
         used, a = by[("ts", m, "after")]
-        _, au = by[("aubio", m, "default")]
-        w("| %s | %s | %.2f | threshold %g, median_window %g | %s | %.2f | %s | %.2f |" % (
-            m, cell(b), b["all"][3], used["threshold"], used["median_window"], cell(a),
-            a["all"][3], cell(au), au["all"][3]))
+        au = by.get(("aubio", m, "default"), (None, None))[1]
+        extra = "" if used.get("smooth", 0) == 0 else ", median_after %g, smooth %g" % (
+            used["median_after"], used["smooth"])
+        w("| %s | %s | %.2f | threshold %g, median_window %g%s | %s | %.2f | %s | %s |" % (
+            m, cell(b), b["all"][3], used["threshold"], used["median_window"], extra, cell(a),
+            a["all"][3], cell(au) if au else "— (ts-analyze only)",
+            "%.2f" % au["all"][3] if au else "—"))
     w("")
     best = lambda kind, which: max((s["test"][0], m) for (k, m, x), (_, s) in by.items()
                                    if k == kind and x == which)
     w("Best held-out F: ts-analyze %.3f (%s, its default; %.3f before), aubioonset %.3f (%s). "
-      "Mean held-out F over the 8 methods: ts-analyze %.3f before, %.3f after; aubioonset %.3f."
+      "Mean held-out F over aubio's 8 methods: ts-analyze %.3f before, %.3f after; aubioonset %.3f."
       % (*best("ts", "after"), best("ts", "before")[0], *best("aubio", "default"),
-         *(np.mean([s["test"][0] for (k, _, x), (_, s) in by.items() if k == kind and x == which])
+         *(np.mean([s["test"][0] for (k, m, x), (_, s) in by.items()
+                    if k == kind and x == which and m in AUBIO_METHODS])
            for kind, which in (("ts", "before"), ("ts", "after"), ("aubio", "default")))))
     w("Thresholds alone do not bring ts-analyze's difference methods to aubio's: aubio "
       "peak-picks energy and hfc themselves where ts-analyze takes their rise, low-passes "

@@ -300,8 +300,9 @@ Definition key_definition() {
          "correlation, -1..1 (above about 0.8 for a clear tonal input); data.runner_up and "
          "data.runner_up_strength: the second best of the 24 keys and its correlation (a close "
          "runner-up, often the dominant, relative or parallel key, marks an uncertain answer); "
-         "data.chroma: the 12 class powers divided by their sum, C first. With no peak at all "
-         "(digital silence, an input shorter than n_fft) the label is \"\" and strength, "
+         "data.chroma: the 12 class weights divided by their sum, C first. With no peak that "
+         "counts (digital silence, an input shorter than n_fft, clicks or noise without a "
+         "sustained peak) the label is \"\" and strength, "
          "runner_up, runner_up_strength and chroma are null."},
     };
     d.make = [](const Params &p, const std::vector<std::string> &) {

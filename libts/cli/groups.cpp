@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "pcm/header.hpp"
 
 #include <fnmatch.h>
 #include <unistd.h>
@@ -16,17 +17,22 @@ void add_raw_input(CLI::App &app, RawInput &raw) {
                  "described by the next three options")
         ->group(g);
     app.add_option("--input-rate", raw.rate, "sample rate of the raw input in Hz")
-        ->check(CLI::Range(1, 1536000))
+        ->check(CLI::Range(1, pcm::max_rate))
         ->type_name("HZ")
         ->group(g);
     app.add_option("--input-channels", raw.channels, "channels of the raw input")
-        ->check(CLI::Range(1, 64))
+        ->check(CLI::Range(1, pcm::max_channels))
         ->type_name("N")
         ->group(g);
     app.add_option("--input-format", raw.format, "sample format of the raw input")
-        ->check(CLI::IsMember({"f32le", "s16le"}))
+        ->check(CLI::IsMember(pcm::sample_format_names))
         ->capture_default_str()
         ->group(g);
+}
+
+void add_raw_input(Tool &tool, RawInput &raw) {
+    add_raw_input(tool.app(), raw);
+    tool.after_parse([&raw] { check_raw_input(raw); });
 }
 
 void check_raw_input(const RawInput &raw) {
@@ -59,6 +65,34 @@ void add_verbosity(CLI::App &app, Verbosity &v) {
     app.add_flag("-v,--verbose", v.verbose, "say more about what is done")->group(g);
     app.add_flag("--progress", v.progress,
                  "draw a progress bar on stderr even when it is not a terminal")
+        ->group(g);
+}
+
+void add_verbosity(Tool &tool, Verbosity &v) {
+    add_verbosity(tool.app(), v);
+    tool.after_parse([&v] { v.apply(); });
+}
+
+void add_shaping(CLI::App &app, Shaping &s, const std::string &channel_rule) {
+    const char *g = "Shaping";
+    app.add_option("--rate", s.rate, "resample to HZ")
+        ->check(CLI::Range(1, pcm::max_resample_rate))
+        ->type_name("HZ")
+        ->group(g);
+    auto *ch = app.add_option("--channels", s.channels, "output N channels (" + channel_rule + ")")
+                   ->check(CLI::Range(1, pcm::max_channels))
+                   ->type_name("N")
+                   ->group(g);
+    app.add_flag("--mono", s.mono, "mix down to one channel (same as --channels 1)")
+        ->excludes(ch)
+        ->group(g);
+    app.add_option("--start", s.start, "skip the first S seconds")
+        ->check(CLI::Range(0.0, 1e9))
+        ->type_name("S")
+        ->group(g);
+    app.add_option("--duration", s.duration, "keep S seconds")
+        ->check(CLI::Range(0.0, 1e9))
+        ->type_name("S")
         ->group(g);
 }
 

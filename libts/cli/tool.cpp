@@ -116,6 +116,8 @@ int Tool::run(int argc, char **argv, const std::function<int()> &body) {
     }
     int status = exit_ok;
     try {
+        for (const auto &check : after_parse_)
+            check();
         status = body();
         io::close_stdout();
     } catch (const BrokenPipe &) {

@@ -35,9 +35,14 @@ class Tool {
     CLI::App &app() { return app_; }
     const Spec &spec() const { return spec_; }
 
-    // Parses argv (printing help, version or the man page when asked), then runs body and
-    // maps what it throws to an exit status with a message on stderr.
+    // Parses argv (printing help, version or the man page when asked), runs the checks
+    // registered with after_parse in their order, then body, and maps what they throw to an
+    // exit status with a message on stderr.
     int run(int argc, char **argv, const std::function<int()> &body);
+
+    // What an option group does once the command line is parsed: check its values together,
+    // apply them. Groups register it as they add their options (cli/groups.hpp).
+    void after_parse(std::function<void()> check) { after_parse_.push_back(std::move(check)); }
 
     std::string help() const;
     std::string man() const;
@@ -45,6 +50,7 @@ class Tool {
   private:
     Spec spec_;
     CLI::App app_;
+    std::vector<std::function<void()>> after_parse_;
 };
 
 } // namespace ts::cli

@@ -1,6 +1,7 @@
 // Parts of TimeSide loaded only when first used: FFmpeg's demuxers and decoders (the media
-// module) and HDF5 bring over a hundred shared libraries whose loading alone takes 40 ms, so a
-// tool links none of them and loads its module when an input or output needs it.
+// module) and HDF5 bring over a hundred shared libraries whose loading alone takes longer than
+// a small tool's whole run (bench/RESULTS.md), so a tool links none of them and loads its module
+// when an input or output needs it.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
-// The real FFT: FFmpeg's av_tx for powers of two (4 to 5 times faster than KissFFT here, with
-// its AVX2 code), KissFFT's real transform for other even sizes. libavutil is loaded when the
-// first such transform is made (loading it and its two dozen libraries takes 4 ms, more than
-// a short file's whole analysis without a spectrum).
+// The real FFT: FFmpeg's av_tx for powers of two (faster than KissFFT, with its SIMD code;
+// bench/RESULTS.md), KissFFT's real transform for other even sizes. libavutil is loaded when
+// the first such transform is made (loading it and its two dozen libraries costs more than a
+// short file's whole analysis without a spectrum).
 #include "dsp/fft.hpp"
 
 #include "core/error.hpp"

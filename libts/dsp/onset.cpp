@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 
 namespace ts::dsp {
 namespace {
@@ -215,11 +215,22 @@ float OnsetFunction::next(const float *magnitude, const std::complex<float> *bin
     return static_cast<float>(sum);
 }
 
-std::vector<std::size_t> pick_onsets(const std::vector<float> &odf, const std::vector<bool> &loud,
+std::vector<std::size_t> pick_onsets(const std::vector<float> &raw, const std::vector<bool> &loud,
                                      const PeakRule &rule) {
     std::vector<std::size_t> out;
-    const std::size_t n = odf.size();
+    const std::size_t n = raw.size();
+    std::vector<float> smoothed;
+    if (rule.smooth > 0) {
+        smoothed.resize(n);
+        const double a = rule.smooth, norm = 1.0 / (1.0 + 2.0 * a);
+        for (std::size_t i = 0; i < n; ++i)
+            smoothed[i] = static_cast<float>(
+                norm *
+                (raw[i] + a * ((i > 0 ? raw[i - 1] : 0.0f) + (i + 1 < n ? raw[i + 1] : 0.0f))));
+    }
+    const std::vector<float> &odf = rule.smooth > 0 ? smoothed : raw;
     const std::size_t h = static_cast<std::size_t>(std::max(0, rule.half_window));
+    const std::size_t after = rule.after >= 0 ? static_cast<std::size_t>(rule.after) : h;
     std::vector<float> w;
     w.reserve(2 * h + 1);
     for (std::size_t i = 0; i < n; ++i) {
@@ -228,7 +239,7 @@ std::vector<std::size_t> pick_onsets(const std::vector<float> &odf, const std::v
             continue;
         if ((i > 0 && odf[i - 1] > v) || (i + 1 < n && odf[i + 1] >= v))
             continue;
-        const std::size_t a = i >= h ? i - h : 0, b = std::min(n, i + h + 1);
+        const std::size_t a = i >= h ? i - h : 0, b = std::min(n, i + after + 1);
         w.assign(odf.begin() + static_cast<std::ptrdiff_t>(a),
                  odf.begin() + static_cast<std::ptrdiff_t>(b));
         double mean = 0.0;

@@ -33,8 +33,8 @@ class OnsetFunction {
   private:
     OdfMethod method_;
     float gain_;
-    double prev_sum_ = 0.0; // energy, hfc: the previous frame's sum
-    std::vector<float> prev_; // previous normalised magnitudes
+    double prev_sum_ = 0.0;                    // energy, hfc: the previous frame's sum
+    std::vector<float> prev_;                  // previous normalised magnitudes
     std::vector<std::complex<float>> u1_, u2_; // unit phasors one and two frames back
 };
 
@@ -42,12 +42,14 @@ struct PeakRule {
     double threshold = 0.3; // times the window's mean, above its median
     int half_window = 4;    // frames each side of the candidate for the median and mean
     int min_gap = 2;        // frames between two onsets, at least
+    int after = -1;         // frames after the candidate in the window (-1: half_window)
+    double smooth = 0.0;    // a: the ODF is first smoothed by (a, 1, a) / (1 + 2a)
 };
 
 // Indices i where odf[i] is a local maximum (>= left, > right), odf[i] > 0, odf[i] >
-// median(W) + threshold * mean(W) with W = odf[i-h .. i+h] clipped to the array, loud[i] is
-// true, and i is at least min_gap after the previous onset (the higher of two too-close
-// peaks wins).
+// median(W) + threshold * mean(W) with W = odf[i-h .. i+after] clipped to the array, loud[i]
+// is true, and i is at least min_gap after the previous onset (the higher of two too-close
+// peaks wins); odf is first smoothed when rule.smooth > 0.
 std::vector<std::size_t> pick_onsets(const std::vector<float> &odf, const std::vector<bool> &loud,
                                      const PeakRule &rule);
 

@@ -7,20 +7,16 @@
 namespace ts::dsp {
 
 std::optional<Window> parse_window(std::string_view name) {
-    if (name == "hann") return Window::hann;
-    if (name == "hamming") return Window::hamming;
-    if (name == "blackman") return Window::blackman;
-    if (name == "rect") return Window::rect;
+    for (const auto &[n, w] : window_names)
+        if (n == name)
+            return w;
     return std::nullopt;
 }
 
 const char *window_name(Window w) {
-    switch (w) {
-    case Window::hann: return "hann";
-    case Window::hamming: return "hamming";
-    case Window::blackman: return "blackman";
-    case Window::rect: return "rect";
-    }
+    for (const auto &[n, v] : window_names)
+        if (v == w)
+            return n.c_str();
     return "hann";
 }
 

@@ -24,7 +24,7 @@ struct Settings {
     std::int64_t frames = -1;
     // The integer sample size of the (shaped) source, 0 for float or lossy: a lossy encoder
     // that takes 16-bit samples (libmp3lame, libopus) gets a 16-bit source's samples as
-    // they are, as ffmpeg gives them (libmp3lame is 7% faster so than with float).
+    // they are, as ffmpeg gives them (libmp3lame is faster so than with float).
     int source_bits = 0;
 };
 

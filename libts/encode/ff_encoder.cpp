@@ -33,7 +33,7 @@ namespace {
 const AVCodec *find_codec(const Format &f, int bits) {
     std::string name = f.codec;
     if (name.empty()) { // PCM: the codec is the sample size in the container's byte order
-        bool be = std::string(f.muxer) == "aiff";
+        bool be = f.big_endian_pcm;
         name = bits == 32 ? "pcm_f32le" : std::string("pcm_s") + std::to_string(bits) + (be ? "be" : "le");
     }
     const AVCodec *c = avcodec_find_encoder_by_name(name.c_str());
@@ -91,17 +91,11 @@ int max_channels(const AVCodec *c) {
     return m;
 }
 
-// Bitrate limits per codec, in bits/s for the whole stream.
+// The format's bitrate limits for `channels`, in bits/s for the whole stream.
 void bitrate_range(const Format &f, int channels, int &lo, int &hi) {
-    std::string c = f.codec;
-    if (c == "libmp3lame")
-        lo = 8000, hi = 320000;
-    else if (c == "libopus")
-        lo = 6000, hi = 256000 * channels;
-    else if (c == "libvorbis")
-        lo = 32000 * std::min(channels, 2), hi = 500000 * std::max(1, channels / 2);
-    else
-        lo = 8000, hi = 512000 * std::max(1, channels / 2);
+    const BitrateRange &r = f.bitrate_range;
+    lo = r.low * std::min(channels, r.low_channels);
+    hi = r.high_channels ? r.high * std::max(1, channels / r.high_channels) : r.high;
 }
 
 std::string kbps(int bps) { return std::to_string(bps / 1000) + " kb/s"; }
@@ -230,17 +224,27 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
     const Format &f = *s.format;
     const int bits = bits_of(f, s.bits);
     const AVCodec *codec = find_codec(f, bits);
+    const bool seekable = out.seekable();
+    open_muxer(f, seekable, s.frames);
+    setup_codec(codec, s, rate, bits);
+    setup_rate_control(s, rate, bits);
+    open_stream(codec, s);
+    write_header(f, seekable);
+    make_buffers(codec);
+}
+
+// The muxer, writing through our AVIOContext into out_.
+void FfEncoder::open_muxer(const Format &f, bool seekable, std::int64_t frames) {
     int r = avformat_alloc_output_context2(&fmt_, nullptr, f.muxer, nullptr);
     if (r < 0 || !fmt_)
         fail(r, std::string("cannot make a ") + f.muxer + " muxer");
-    const bool seekable = out.seekable();
     // FFmpeg's mp3 muxer writes its Xing/LAME frame only to a seekable output (it completes
     // the frame in the trailer), so a pipe would have none and a decoder would keep the
     // encoder's delay. It is told the pipe is seekable; write_pipe drops the trailer's rewrite
     // and patch_xing fills in what is known at the start.
-    mp3_pipe_ = !seekable && std::string(f.muxer) == "mp3";
+    mp3_pipe_ = !seekable && f.lame_header_on_pipe;
     head_done_ = !mp3_pipe_;
-    expected_ = s.frames;
+    expected_ = frames;
     unsigned char *buf = static_cast<unsigned char *>(av_malloc(1 << 16));
     avio_ = avio_alloc_context(buf, 1 << 16, 1, this, nullptr, &FfEncoder::write_cb,
                                seekable || mp3_pipe_ ? &FfEncoder::seek_cb : nullptr);
@@ -248,16 +252,20 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
         throw Error(name_ + ": out of memory");
     fmt_->pb = avio_;
     // Muxers check the extension (ipod: .m4a); stdout has none, so it gets the format's.
-    fmt_->url = av_strdup(seekable ? name.c_str() : ("stdout." + std::string(f.extensions[0])).c_str());
+    fmt_->url =
+        av_strdup(seekable ? name_.c_str() : ("stdout." + std::string(f.extensions[0])).c_str());
     fmt_->flags |= AVFMT_FLAG_CUSTOM_IO;
     // A file is written in full 64 KiB buffers; a stream is flushed at every packet, so its
-    // reader gets each one at once (FFmpeg's default flushes a custom output at every packet:
-    // 5,745 writes for 10 minutes of flac instead of 1,400).
+    // reader gets each one at once (FFmpeg's default flushes a custom output at every packet).
     fmt_->flush_packets = seekable ? 0 : 1;
+}
 
+// The codec's context: rate, channels, the sample format we feed and its precision.
+void FfEncoder::setup_codec(const AVCodec *codec, const Settings &s, int rate, int bits) {
+    const Format &f = *s.format;
     ctx_ = avcodec_alloc_context3(codec);
     ctx_->sample_rate = rate;
-    takes_channels(codec, channels, &ctx_->ch_layout);
+    takes_channels(codec, channels_, &ctx_->ch_layout);
     ctx_->sample_fmt = pick_sample_fmt(codec, bits, f.lossless ? 0 : s.source_bits);
     ctx_->time_base = AVRational{1, rate};
     if (bits == 24) {
@@ -270,16 +278,20 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
     sample_fmt_ = ctx_->sample_fmt;
     if (fmt_->oformat->flags & AVFMT_GLOBALHEADER)
         ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-
     described_ = codec->name;
+}
+
+// A lossy codec's bit rate or VBR quality; the description --verbose prints.
+void FfEncoder::setup_rate_control(const Settings &s, int rate, int bits) {
+    const Format &f = *s.format;
     if (!f.lossless) {
         if (s.bitrate || (!s.quality && !f.uses_vbr)) {
             ctx_->bit_rate = s.bitrate ? s.bitrate : f.default_bitrate;
             described_.append(" ").append(kbps(static_cast<int>(ctx_->bit_rate)));
-            if (std::string(f.codec) == "libmp3lame" || std::string(f.codec) == "libopus")
-                av_opt_set(ctx_->priv_data, std::string(f.codec) == "libopus" ? "vbr" : "abr",
-                           std::string(f.codec) == "libopus" ? (s.bitrate ? "off" : "on") : "0", 0);
-            if (s.bitrate && std::string(f.codec) == "libopus")
+            const RateControl &rc = f.rate_control;
+            if (rc.option)
+                av_opt_set(ctx_->priv_data, rc.option, s.bitrate ? rc.given : rc.by_default, 0);
+            if (s.bitrate && rc.says_cbr)
                 described_ += " CBR";
         } else {
             double q = s.quality.value_or(f.default_quality);
@@ -291,12 +303,15 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
         }
     } else
         described_.append(" ").append(std::to_string(bits)).append(bits == 32 ? "-bit float" : "-bit");
-    described_ += " at " + std::to_string(rate) + " Hz, " + std::to_string(channels) +
-                  (channels == 1 ? " channel" : " channels") + ", samples " +
+    described_ += " at " + std::to_string(rate) + " Hz, " + std::to_string(channels_) +
+                  (channels_ == 1 ? " channel" : " channels") + ", samples " +
                   av_get_sample_fmt_name(ctx_->sample_fmt);
+}
 
+// The encoder opened, its stream and the tags.
+void FfEncoder::open_stream(const AVCodec *codec, const Settings &s) {
     ffmpeg::take_error();
-    r = avcodec_open2(ctx_, codec, nullptr);
+    int r = avcodec_open2(ctx_, codec, nullptr);
     if (r < 0)
         fail(r, std::string("cannot open the ") + codec->name + " encoder");
     st_ = avformat_new_stream(fmt_, nullptr);
@@ -306,28 +321,31 @@ FfEncoder::FfEncoder(io::Output &out, const Settings &s, int rate, int channels,
     r = avcodec_parameters_from_context(st_->codecpar, ctx_);
     if (r < 0)
         fail(r, "cannot set the stream's parameters");
-    // Ogg and Matroska keep comments per stream, the others per file.
-    AVDictionary **meta = (std::string(f.muxer) == "ogg" || std::string(f.muxer) == "webm")
-                              ? &st_->metadata
-                              : &fmt_->metadata;
+    AVDictionary **meta = s.format->tags_per_stream ? &st_->metadata : &fmt_->metadata;
     for (const auto &[k, v] : s.tags)
         av_dict_set(meta, k.c_str(), v.c_str(), 0);
+}
+
+void FfEncoder::write_header(const Format &f, bool seekable) {
     AVDictionary *opts = nullptr;
     // MP4 on a pipe: fragmented (an empty moov first, then a moof + mdat per second), since
     // the moov of a plain MP4 is written at the end and points back into the file.
-    if (!seekable && std::string(f.muxer) == "ipod") {
+    if (!seekable && f.fragment_on_pipe) {
         av_dict_set(&opts, "movflags", "empty_moov+default_base_moof", 0);
         av_dict_set(&opts, "frag_duration", "1000000", 0);
     }
-    r = avformat_write_header(fmt_, &opts);
+    int r = avformat_write_header(fmt_, &opts);
     av_dict_free(&opts);
     if (r < 0)
         fail(r, "cannot write the header");
+}
 
+// The FIFO that cuts the input into the codec's frames, the frame and the packet.
+void FfEncoder::make_buffers(const AVCodec *codec) {
     frame_size_ = (codec->capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE) || ctx_->frame_size <= 0
                       ? 4096
                       : ctx_->frame_size;
-    fifo_ = av_audio_fifo_alloc(ctx_->sample_fmt, channels, frame_size_ * 2);
+    fifo_ = av_audio_fifo_alloc(ctx_->sample_fmt, channels_, frame_size_ * 2);
     frame_ = av_frame_alloc();
     packet_ = av_packet_alloc();
     if (!fifo_ || !frame_ || !packet_)

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+struct AVCodec;
 struct AVFormatContext;
 struct AVCodecContext;
 struct AVStream;
@@ -48,6 +49,14 @@ class FfEncoder {
     std::string describe() const;
 
   private:
+    // The constructor's steps, in order.
+    void open_muxer(const Format &f, bool seekable, std::int64_t frames);
+    void setup_codec(const AVCodec *codec, const Settings &s, int rate, int bits);
+    void setup_rate_control(const Settings &s, int rate, int bits);
+    void open_stream(const AVCodec *codec, const Settings &s);
+    void write_header(const Format &f, bool seekable);
+    void make_buffers(const AVCodec *codec);
+
     void send(AVFrame *frame);
     void fail(int code, const std::string &what);
     void rethrow_io();

@@ -557,6 +557,27 @@ std::optional<Task> parse_task(const std::string &name) {
     return std::nullopt;
 }
 
+bool annotation_like(const std::string &path) {
+    std::string text;
+    try {
+        text = read_all(path);
+    } catch (const Error &) {
+        return true; // let reading it say what is wrong
+    }
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos || text[first] != '{')
+        return true;
+    const auto nl = text.find('\n', first);
+    const json head =
+        json::parse(text.substr(first, nl == std::string::npos ? std::string::npos : nl - first),
+                    nullptr, false);
+    if (!head.is_discarded() && head.is_object() && head.contains("schema"))
+        return true;
+    const json doc = json::parse(text, nullptr, false);
+    return doc.is_discarded() || !doc.is_object() || doc.contains("annotations") ||
+           doc.contains("kind");
+}
+
 Annotation read_annotation(const std::string &path, Task task, const std::string &result) {
     const std::string text = read_all(path);
     const auto first = text.find_first_not_of(" \t\r\n");

@@ -37,8 +37,13 @@ struct Annotation {
 
 // Reads PATH ("-": stdin) for `task`. `result` is a shell pattern choosing the ts-result
 // (empty: the task's default id); JAMS files take the first annotation of the task's
-// namespaces (with `result`, the first whose namespace or ts-serialize's sandbox id matches). Throws ts::Error "PATH: why" for a file that is unreadable, malformed, of
-// another task, or has negative, unsorted or missing times.
+// namespaces (with `result`, the first whose namespace or ts-serialize's sandbox id matches).
+// Throws ts::Error "PATH: why" for a file that is unreadable, malformed, of another task, or has
+// negative, unsorted or missing times.
 Annotation read_annotation(const std::string &path, Task task, const std::string &result);
+
+// False for a JSON file that is neither ts-result, JAMS nor ts-gen's truth (a corpus's
+// index beside its annotations), so a folder's pairing can pass it over; true otherwise.
+bool annotation_like(const std::string &path);
 
 } // namespace ts::eval

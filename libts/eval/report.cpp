@@ -57,7 +57,7 @@ std::vector<Pair> pair_folders(const std::string &references, const std::string 
     for (const auto &[stem, path] : refs) {
         const auto e = ests.find(stem);
         if (e == ests.end())
-            unpaired.push_back(path + ": no estimate of stem " + stem + " in " + estimates);
+            unpaired.push_back(path);
         else
             pairs.push_back({stem, path, e->second});
     }

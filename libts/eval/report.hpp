@@ -16,9 +16,9 @@ struct Pair {
 };
 
 // The files of two folders (.jsonl, .json, .jams, .txt, .lab; others are left alone) paired
-// by stem (the name up to its first '.'), in stem order. A reference without an estimate is
-// returned in `unpaired`, an estimate without a reference or a second file of a stem in
-// `extra`, as messages naming the file.
+// by stem (the name up to its first '.'), in stem order. The references without an estimate
+// are returned in `unpaired` (their paths); an estimate without a reference or a second file
+// of a stem in `extra`, as messages naming the file.
 std::vector<Pair> pair_folders(const std::string &references, const std::string &estimates,
                                std::vector<std::string> &unpaired, std::vector<std::string> &extra);
 

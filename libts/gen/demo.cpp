@@ -83,7 +83,7 @@ Demo::Demo(int rate, std::int64_t frames)
     std::stable_sort(events_.begin(), events_.end(),
                      [](const Placed &a, const Placed &b) { return a.start < b.start; });
     // A loop keeps its first pass (30 s of samples, a fixed size whatever the duration) and
-    // copies it afterwards: synthesis runs at about 100 times real time, a copy far faster.
+    // copies it afterwards: a copy is far faster than synthesis.
     // Above 192 kHz the pass would take more memory than it is worth, and is synthesized again.
     if (frames > piece_frames_ && rate <= 192000)
         cache_.reserve(static_cast<std::size_t>(piece_frames_));

@@ -20,9 +20,8 @@ namespace ts::graph {
 namespace {
 
 // PNG is written with libpng rather than cairo_surface_write_to_png_stream, which leaves
-// zlib at its default level (6): on a large spectrogram that compression was 40% of the
-// time. Level 3 takes a third of that time for files of about the same size (a 1862x557
-// spectrogram: 1.20 MB against Cairo's 1.24 MB).
+// zlib at its default level (6), a large share of a big spectrogram's time. Level 3 is much
+// faster for files of about the same size (bench/RESULTS.md).
 constexpr int png_level = 3;
 
 struct PngSink {

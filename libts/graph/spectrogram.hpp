@@ -8,11 +8,16 @@
 #include "graph/color.hpp"
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace ts::graph {
 
 enum class FreqScale { linear, log, mel };
+// Their names, as ts-graph's --scale takes them.
+inline const std::vector<std::pair<std::string, FreqScale>> freq_scale_names = {
+    {"linear", FreqScale::linear}, {"log", FreqScale::log}, {"mel", FreqScale::mel}};
 
 struct SpectrogramOptions {
     int n_fft = 2048, step = 512;

@@ -7,12 +7,22 @@
 #include "graph/color.hpp"
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace ts::graph {
 
 enum class WaveStyle { peaks, bars, contour, centroid };
 enum class AmpScale { linear, db, zoom };
+// Their names, as ts-graph's --style and --amplitude take them.
+inline const std::vector<std::pair<std::string, WaveStyle>> wave_style_names = {
+    {"peaks", WaveStyle::peaks},
+    {"bars", WaveStyle::bars},
+    {"contour", WaveStyle::contour},
+    {"centroid", WaveStyle::centroid}};
+inline const std::vector<std::pair<std::string, AmpScale>> amp_scale_names = {
+    {"linear", AmpScale::linear}, {"db", AmpScale::db}, {"zoom", AmpScale::zoom}};
 
 struct WaveformOptions {
     WaveStyle style = WaveStyle::peaks;

@@ -136,8 +136,8 @@ std::int64_t Reader::seek(std::int64_t offset, int whence) {
 
 std::string sha1_file(const std::string &path, const std::atomic<bool> *cancel) {
     Reader in(path);
-    // OpenSSL's SHA-1 uses the CPU's SHA extensions where present: about 2.5 times as fast
-    // here as FFmpeg's portable av_sha.
+    // OpenSSL's SHA-1 uses the CPU's SHA extensions where present: faster than FFmpeg's
+    // portable av_sha (bench/RESULTS.md).
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1)
         throw Error(display_name(path) + ": cannot start a SHA-1 digest");

@@ -16,6 +16,10 @@ enum class SampleFormat { f32le, s16le };
 constexpr std::size_t max_header_bytes = 64 * 1024;
 constexpr int max_channels = 64;
 constexpr int max_rate = 1536000;
+// The highest rate the tools resample to (--rate): libswresample's soxr engine's limit.
+constexpr int max_resample_rate = 768000;
+// The sample formats by name, in format_name's spelling.
+inline const std::vector<std::string> sample_format_names = {"f32le", "s16le"};
 constexpr std::string_view magic = "TSPCM 1\n";
 
 std::size_t bytes_per_sample(SampleFormat format);

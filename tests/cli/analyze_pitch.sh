@@ -10,12 +10,11 @@
 cat >"$T/jcheck.py" <<'EOF'
 import json, os, sys
 import numpy as np
-R = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    R[r["id"]] = r
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import results, values
+R = results(sys.argv[1])
 def V(i):
-    return np.array(R[i]["data"]["value"], dtype=float)
+    return values(R[i])
 T = json.load(open("truth.json")) if os.path.exists("truth.json") else None
 
 def centres(i):

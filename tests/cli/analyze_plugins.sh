@@ -8,14 +8,14 @@
 # R (id -> the last result with that id), V(id) (its data.value as a float array, null ->
 # nan) and np; it must not raise.
 cat >"$T/jcheck.py" <<'EOF'
-import json, sys
+import json, os, sys
 import numpy as np
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import values
 L = [json.loads(line) for line in open(sys.argv[1])]
 R = {r["id"]: r for r in L}
 def V(i):
-    return np.array([[np.nan if v is None else v for v in row] if isinstance(row, list)
-                     else (np.nan if row is None else row) for row in R[i]["data"]["value"]],
-                    dtype=float)
+    return values(R[i])
 exec(sys.argv[2])
 EOF
 jcheck() {

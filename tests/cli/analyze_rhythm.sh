@@ -7,12 +7,11 @@
 # rcheck "what" RESULTS.jsonl 'PYTHON': runs PYTHON with R (result id -> parsed result),
 # truth(FILE, KEY), f_measure(ref, est, window) and np; it must not raise.
 cat >"$T/rcheck.py" <<'EOF'
-import json, sys
+import json, os, sys
 import numpy as np
-R = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    R[r["id"]] = r
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import results
+R = results(sys.argv[1])
 
 def truth(path, key):
     return json.load(open(path))[key]
@@ -81,12 +80,14 @@ done
 # corpus of bench/accuracy, not on this piece) on the demo piece: F within 50 ms at least
 # the bound measured there less about 0.03, and the count of onsets within the range given
 # as a ratio to the 112 of the truth (measured: energy 1.01, hfc 1.05, complex 1.63, phase
-# 1.66, specflux 1.49, specdiff 1.35, kl and mkl 1.00; with the former shared 0.3 and 0.1
+# 1.66, specflux 1.49, specdiff 1.35, kl and mkl 1.00, mixed 1.01 with F 0.996; with the
+# former shared 0.3 and 0.1
 # energy, complex and specflux found 2.6 to 3 times too many, F 0.50 to 0.56). The result's
 # params record the values used: those that ts-analyze --list --json gives for the method.
 ts-analyze --list --json >list.json
 for spec in energy:0.81:0.9:1.15 hfc:0.94:0.95:1.15 complex:0.73:0.95:1.8 phase:0.72:0.95:1.8 \
-    specflux:0.77:0.95:1.65 specdiff:0.82:0.95:1.5 kl:0.97:0.97:1.05 mkl:0.97:0.97:1.05; do
+    specflux:0.77:0.95:1.65 specdiff:0.82:0.95:1.5 kl:0.97:0.97:1.05 mkl:0.97:0.97:1.05 \
+    mixed:0.97:0.97:1.05; do
     IFS=: read -r m fmin lo hi <<<"$spec"
     check "onsets demo $m" ts-analyze -a onsets -p onsets.method=$m -o dm-$m.jsonl demo.pcm
     rcheck "onsets demo $m defaults" dm-$m.jsonl '
@@ -98,22 +99,26 @@ assert f >= fmin, (m, f)
 assert lo * len(ref) <= len(t) <= hi * len(ref), (m, len(t), len(ref))
 p = R["onsets"]["params"]
 spec = {q["key"]: q for a in json.load(open("list.json")) if a["id"] == "onsets" for q in a["params"]}
-for key in ("threshold", "median_window"):
+for key in ("threshold", "median_window", "median_after", "smooth"):
     assert spec[key]["default_by"]["param"] == "method"
     assert p[key] == float(spec[key]["default_by"]["values"][m]), (m, key, p[key])
 assert p["method"] == m and R["onsets.odf"]["params"] == p'
 done
-# The per-method values, as --list shows them; mkl keeps 0.3 and 0.1.
+# The per-method values, as --list shows them; mkl keeps 0.3 and 0.1 (a centred window, no
+# smoothing); mixed, the default, 0.25, 0.14, 0.023 after and smoothing 0.5.
 rcheck "onsets per-method defaults" dm-mkl.jsonl '
 import json
 spec = {q["key"]: q for a in json.load(open("list.json")) if a["id"] == "onsets" for q in a["params"]}
 th = spec["threshold"]["default_by"]["values"]
-assert set(th) == {"energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl"}, th
-assert th["mkl"] == "0.3" == spec["threshold"]["default"] and th["hfc"] == "5", th
-assert spec["median_window"]["default"] == "0.1" == spec["median_window"]["default_by"]["values"]["mkl"]
-assert R["onsets"]["params"]["threshold"] == 0.3 and R["onsets"]["params"]["median_window"] == 0.1'
+assert set(th) == {"energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl", "mixed"}, th
+assert th["mixed"] == "0.25" == spec["threshold"]["default"] and th["hfc"] == "5" and th["mkl"] == "0.3", th
+assert spec["median_window"]["default"] == "0.14" and spec["median_window"]["default_by"]["values"]["mkl"] == "0.1"
+assert spec["median_after"]["default"] == "0.023" and spec["median_after"]["default_by"]["values"]["mkl"] == "-1"
+assert spec["smooth"]["default"] == "0.5" and spec["smooth"]["default_by"]["values"]["mkl"] == "0"
+p = R["onsets"]["params"]
+assert p["threshold"] == 0.3 and p["median_window"] == 0.1 and p["median_after"] == -1 and p["smooth"] == 0, p'
 ts-analyze --list >list-text.txt
-grep -q "^    -p onsets.threshold=0.3 .*(default by method: energy 4, hfc 5, .*mkl 0.3)$" list-text.txt &&
+grep -q "^    -p onsets.threshold=0.25 .*(default by method: energy 4, hfc 5, .*mkl 0.3, mixed 0.25)$" list-text.txt &&
     pass || fail "--list: the threshold's default by method: $(grep onsets.threshold list-text.txt)"
 # A value given is used whatever the method; the other keeps the method's default.
 check "onsets given threshold" ts-analyze -a onsets -p onsets.method=hfc -p onsets.threshold=0.3 -o ong.jsonl demo.pcm
@@ -137,6 +142,7 @@ check "onsets params" ts-analyze -a onsets -p onsets.method=kl -p onsets.thresho
 rcheck "onsets params echoed" onp.jsonl '
 p = R["onsets"]["params"]
 assert p == {"method": "kl", "threshold": 0.5, "min_interval": 0.05, "median_window": 0.1,
+             "median_after": -1.0, "smooth": 0.0,
              "silence": -70.0, "n_fft": 1024, "step": 512, "window": "hann"}, p
 assert R["onsets.odf"]["params"] == p'
 # min_interval: at 1.1 s no two clicks of a 120 BPM track are far enough apart.

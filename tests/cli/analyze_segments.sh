@@ -7,18 +7,16 @@
 # res FILE 'EXPR'...: each EXPR must be true, with r(ID) the result, d(ID) its data,
 # seg(ID) its segments as (start, end, label) tuples, near(), np.
 cat >"$T/res.py" <<'EOF'
-import json, sys
+import json, os, sys
 import numpy as np
-rs = {}
-for line in open(sys.argv[1]):
-    x = json.loads(line)
-    rs[x["id"]] = x
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import results, near
+rs = results(sys.argv[1])
 def r(i): return rs[i]
 def d(i): return rs[i]["data"]
 def seg(i):
     q = d(i)
     return [(t, t + u, l) for t, u, l in zip(q["time"], q["duration"], q["label"])]
-def near(a, b, tol): return a is not None and abs(a - b) <= tol
 # Fraction of [0, end) where the segments' label equals want(t) (a function of time).
 def agree(i, want, end, step=0.01):
     s = seg(i)

@@ -7,18 +7,15 @@
 # jcheck "what" RESULTS.jsonl 'PYTHON': runs PYTHON with R (result id -> parsed result),
 # V(id) (its data.value as a float array, null -> nan), Y(id) and np; it must not raise.
 cat >"$T/jcheck.py" <<'EOF'
-import json, sys
+import json, os, sys
 import numpy as np
-R = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    R[r["id"]] = r
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import results, values
+R = results(sys.argv[1])
 def V(i):
-    return np.array([[np.nan if v is None else v for v in row] if isinstance(row, list)
-                     else (np.nan if row is None else row) for row in R[i]["data"]["value"]],
-                    dtype=float)
+    return values(R[i])
 def Y(i):
-    return np.array(R[i]["data"]["y"], dtype=float)
+    return values(R[i], "y")
 exec(sys.argv[2])
 EOF
 jcheck() {

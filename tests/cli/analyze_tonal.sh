@@ -6,14 +6,12 @@
 
 # res FILE 'EXPR'...: each EXPR must be true, with r(ID) the result, d(ID) its data, near().
 cat >"$T/res.py" <<'EOF'
-import json, sys
-rs = {}
-for line in open(sys.argv[1]):
-    x = json.loads(line)
-    rs[x["id"]] = x
+import json, os, sys
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import results, near
+rs = results(sys.argv[1])
 def r(i): return rs[i]
 def d(i): return rs[i]["data"]
-def near(a, b, tol): return a is not None and abs(a - b) <= tol
 bad = [e for e in sys.argv[2:] if not eval(e)]
 if bad:
     sys.exit("false: %s  (data: %s)" % ("; ".join(bad), {k: {a: b for a, b in x["data"].items() if a != "chroma"} for k, x in rs.items()}))

@@ -81,6 +81,7 @@ is "a row per file and the mean" "$(grep -c . table.txt) == 4"
 is "mean F 0.5" "$(awk '$1=="mean"{print $2}' table.txt) == 0.5"
 # Audio beside the truth is left alone; an estimate without a reference is only a warning.
 cp demo.wav ref/a.wav
+echo '{"pieces": 2}' > ref/index.json   # a corpus's index: not an annotation, left alone
 cp ref/a.txt est/d.txt
 check "audio and extra estimates ignored" ts-eval -t beats --text -o table2.txt ref est
 cmp -s table.txt table2.txt && pass || fail "an ignored file changed the table"

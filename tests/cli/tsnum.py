@@ -7,9 +7,37 @@
       np
   tsnum.py compare A B TOL [CHANNELS]       A and B (TSPCM, or raw f32le with CHANNELS)
       hold the same number of frames and differ by at most TOL everywhere
+
+And for the suites' own Python checks of ts-result files (sys.path.insert(0,
+os.environ["TS_SRC"] + "/tests/cli"), then from tsnum import ...): results(PATH), the
+results of a JSON Lines file by id; values(RESULT, KEY="value"), data[KEY] as a float array
+(null as NaN, rows of a matrix too); near(A, B, TOL).
 """
+import json
 import sys
 import numpy as np
+
+
+def results(path):
+    out = {}
+    for line in open(path):
+        r = json.loads(line)
+        out[r["id"]] = r
+    return out
+
+
+def values(r, key="value"):
+    def num(v):
+        return np.nan if v is None else v
+    v = r["data"][key]
+    if not isinstance(v, list):
+        return np.array(num(v), dtype=float)
+    return np.array([[num(x) for x in row] if isinstance(row, list) else num(row) for row in v],
+                    dtype=float)
+
+
+def near(a, b, tol):
+    return a is not None and abs(a - b) <= tol
 
 
 def load(path, channels=None):

@@ -32,3 +32,6 @@ ff -f lavfi -i "testsrc=size=32x32:rate=5:duration=0.5" -c:v mjpeg broken-no-aud
 # broken-bitflip.h5 is not made here: ts-serialize wrote one level result of a 1 s sine to
 # HDF5 and bit 0 of byte 2075 was flipped, which crashed libhdf5 itself (SIGSEGV) before
 # ts-serialize read HDF5 files in a child process first (tests/cli/serialize_hdf5.sh).
+# broken-vlen.h5 neither: the HDF5 file of a 3 s sine's mfcc, rms, onsets and pitch results,
+# byte 32863 (the top byte of a variable-length string's length) set from 0 to 128, which made
+# libhdf5 allocate 4.2 GB before ts-serialize limited the memory of its reading child.

@@ -1,16 +1,22 @@
-// Unit tests: analyze (parameters whose default depends on another parameter).
+// Unit tests: analyze — parameters, the engine's framer and shared STFT, request parsing,
+// and every analyzer on degenerate inputs (empty, one frame, silence).
 #include <doctest/doctest.h>
+
+#include "support.hpp"
 
 #include "analyze/engine.hpp"
 #include "analyze/params.hpp"
+#include "analyze/registry.hpp"
+#include "analyze/request.hpp"
+#include "core/error.hpp"
 #include "decode/source.hpp"
 #include "result/series.hpp"
-#include "core/error.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -121,4 +127,172 @@ TEST_CASE("engine: a spill file that cannot be made is a clear error") {
         setenv("TMPDIR", saved.c_str(), 1);
     else
         unsetenv("TMPDIR");
+}
+
+namespace {
+
+using ts::test::MemorySource;
+
+// What a probe analyzer saw: the frames (index and first sample) and the spectra (index and
+// the bin of the largest magnitude).
+struct Seen {
+    std::vector<std::pair<std::int64_t, float>> frames;
+    std::vector<std::pair<std::int64_t, int>> peaks;
+};
+
+// A request for an analyzer made here: it subscribes to frames of (block, step), or with
+// n_fft to an STFT of (n_fft, step, hann), and records what it is fed into `seen`.
+Request probe(const std::string &name, Seen &seen, int block, int step, int n_fft = 0) {
+    class Probe : public Analyzer {
+      public:
+        Probe(Seen &seen, int block, int step, int n_fft)
+            : seen_(seen), block_(block), step_(step), n_fft_(n_fft) {}
+        void setup(Context &ctx) override {
+            if (n_fft_)
+                ctx.on_spectrum(n_fft_, step_, ts::dsp::Window::hann,
+                                [this](const Spectrum &s, std::int64_t i) {
+                                    int best = 0;
+                                    for (int k = 1; k < s.size; ++k)
+                                        if (s.magnitude[k] > s.magnitude[best])
+                                            best = k;
+                                    seen_.peaks.emplace_back(i, best);
+                                });
+            else
+                ctx.on_frames(block_, step_, [this](const float *x, std::int64_t i) {
+                    seen_.frames.emplace_back(i, x[0]);
+                });
+        }
+        std::vector<ts::result::Result> finish(std::int64_t) override { return {}; }
+
+      private:
+        Seen &seen_;
+        int block_, step_, n_fft_;
+    };
+    auto d = std::make_shared<Definition>();
+    d->id = name;
+    d->make = [&seen, block, step, n_fft](const Params &, const std::vector<std::string> &) {
+        return std::make_unique<Probe>(seen, block, step, n_fft);
+    };
+    Request r;
+    r.analyzer = name;
+    r.definition = d;
+    return r;
+}
+
+std::vector<float> ramp(int n) {
+    std::vector<float> x(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+        x[static_cast<std::size_t>(i)] = static_cast<float>(i);
+    return x;
+}
+
+} // namespace
+
+TEST_CASE("engine: the framer gives whole overlapping frames across reads") {
+    Seen seen;
+    MemorySource source(8000, 1, ramp(10));
+    RunOptions options;
+    options.block = 3; // frames straddle the reads
+    RunStats stats;
+    run(source, {probe("p", seen, 4, 2)}, options, &stats);
+    // Frames [0,4), [2,6), [4,8), [6,10): frame i starts at sample 2i; none past the end.
+    REQUIRE(seen.frames.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(seen.frames[i].first == static_cast<std::int64_t>(i));
+        CHECK(seen.frames[i].second == static_cast<float>(2 * i));
+    }
+    CHECK(stats.frames == 10);
+    CHECK(stats.reads >= 4);
+    CHECK(stats.framers == 1);
+
+    Seen short_input; // shorter than one block: no frame
+    MemorySource three(8000, 1, ramp(3));
+    run(three, {probe("p", short_input, 4, 2)}, {});
+    CHECK(short_input.frames.empty());
+}
+
+TEST_CASE("engine: analyzers with the same STFT parameters share one transform") {
+    // A 1 kHz sine at 8 kHz: with n_fft 64 its peak is at bin 1000 * 64 / 8000 = 8.
+    std::vector<float> x(8000);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = static_cast<float>(std::sin(2 * M_PI * 1000.0 * static_cast<double>(i) / 8000));
+    Seen a, b, c;
+    MemorySource source(8000, 1, x);
+    RunStats stats;
+    run(source, {probe("a", a, 0, 32, 64), probe("b", b, 0, 32, 64), probe("c", c, 0, 16, 64)}, {},
+        &stats);
+    CHECK(stats.stfts == 2);   // (64, 32) shared by a and b; (64, 16) for c
+    CHECK(stats.framers == 2); // their framers, one each
+    // (8000 - 64) / 32 + 1 = 249 frames, every one peaking at bin 8.
+    REQUIRE(a.peaks.size() == 249);
+    CHECK(a.peaks == b.peaks);
+    CHECK(c.peaks.size() == 497);
+    for (const auto &[i, bin] : a.peaks)
+        CHECK(bin == 8);
+}
+
+TEST_CASE("requests: -a lists, outputs, -p, repeats merged") {
+    auto rs = make_requests({"level.peak,loudness", "level.rms"}, {"loudness.gate=-20"});
+    REQUIRE(rs.size() == 2);
+    CHECK(rs[0].analyzer == "level");
+    CHECK(rs[0].outputs == std::vector<std::string>{"peak", "rms"});
+    CHECK(rs[1].analyzer == "loudness");
+    CHECK(rs[1].outputs.empty()); // all of them
+    CHECK(rs[1].params.at("gate") == "-20");
+    bool complete = false;
+    const auto ids = result_ids(rs, &complete);
+    CHECK(complete);
+    CHECK(ids.front() == "level.peak");
+    CHECK(ids.size() == 2 + 5);
+
+    using ts::test::contains;
+    using ts::test::error_of;
+    CHECK(contains(error_of([] { make_requests({"lvel"}, {}); }), "level")); // did you mean
+    CHECK(contains(error_of([] { make_requests({"level.pek"}, {}); }), "peak"));
+    CHECK(contains(error_of([] { make_requests({"level"}, {"loudness.gate=-20"}); }),
+                   "not asked for"));
+    CHECK(contains(error_of([] { make_requests({"loudness"}, {"loudness.gate=5"}); }), "gate"));
+    CHECK(contains(error_of([] { make_requests({"level"}, {"level"}); }), "NAME.KEY=VALUE"));
+    CHECK(contains(error_of([] { make_requests({"level,,dc"}, {}); }), "empty name"));
+    CHECK_THROWS_AS(make_requests({"level"}, {"level.nothing=1"}), ts::UsageError);
+}
+
+TEST_CASE("requests: exec: takes the rest of its -a value; vamp: names a plugin") {
+    auto rs = make_requests({"level,exec:sh -c 'echo a,b'"}, {});
+    REQUIRE(rs.size() == 2);
+    CHECK(rs[0].analyzer == "level");
+    REQUIRE(rs[1].definition != nullptr); // a dynamic analyzer, commas kept in its command
+    CHECK(rs[1].analyzer.rfind("exec:", 0) == 0);
+    CHECK(rs[1].analyzer.find("echo a,b") != std::string::npos);
+    bool complete = true;
+    result_ids(rs, &complete);
+    CHECK_FALSE(complete); // an exec: program names its results when it runs
+    // A plugin that is not installed is an error naming it, not a crash.
+    CHECK_THROWS_AS(make_requests({"vamp:no-such-library:no-such-plugin"}, {}), ts::Error);
+}
+
+TEST_CASE("analyzers: empty input, one frame and silence") {
+    for (const auto &d : registry()) {
+        CAPTURE(d.id);
+        const auto n = output_ids(d).size();
+        for (int frames : {0, 1, 48000}) {
+            CAPTURE(frames);
+            MemorySource source(48000, 1, std::vector<float>(static_cast<std::size_t>(frames)));
+            std::vector<ts::result::Result> out;
+            CHECK_NOTHROW(out = run(source, make_requests({d.id}, {}), {}));
+            CHECK(out.size() == n); // every output, even with nothing to say
+        }
+    }
+    // What silence reads: no level, no loudness, no peak-to-loudness ratio; no offset.
+    MemorySource silence(48000, 2, std::vector<float>(2 * 48000));
+    std::map<std::string, ts::result::Result> by_id;
+    for (auto &r : run(silence, make_requests({"level,loudness,plr,dc"}, {}), {}))
+        by_id[r.id] = r;
+    CHECK(std::isnan(by_id.at("level.peak").value.at(0)));
+    CHECK(std::isnan(by_id.at("level.rms").value.at(0)));
+    CHECK(std::isnan(by_id.at("loudness.integrated").value.at(0)));
+    CHECK(std::isnan(by_id.at("loudness.true_peak").value.at(0)));
+    CHECK(std::isnan(by_id.at("plr").value.at(0)));
+    CHECK(by_id.at("dc").value.at(0) == 0.0);
+    CHECK(by_id.at("loudness.momentary").series.size() == 10 - 3); // 400 ms windows, 100 ms hops
 }

@@ -1,6 +1,8 @@
 // Unit tests: cli — help and man from one declaration, exit statuses, shared option groups.
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include "cli/groups.hpp"
 #include "cli/tool.hpp"
 #include "core/error.hpp"
@@ -20,11 +22,9 @@
 #include <unistd.h>
 #include <vector>
 
-namespace {
+using namespace ts::test;
 
-bool contains(const std::string &text, const std::string &part) {
-    return text.find(part) != std::string::npos;
-}
+namespace {
 
 std::string read_fd(int fd) {
     std::string out;
@@ -164,18 +164,6 @@ std::string temp_file_with(const std::string &text) {
     return name;
 }
 
-std::string slurp(const std::string &path) {
-    std::FILE *f = std::fopen(path.c_str(), "rb");
-    REQUIRE(f != nullptr);
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-        out.append(buf, n);
-    std::fclose(f);
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("cli: help lists options, types, ranges, defaults, examples and exit statuses") {
@@ -266,11 +254,11 @@ TEST_CASE("cli: the man page renders through man(1) without warnings") {
             .c_str());
     CHECK(exit_code(status) == 0);
     // groff's complaints name troff and say "warning"; man's own notes (an unset locale) pass.
-    const std::string complaints = slurp(errors);
+    const std::string complaints = read_file(errors);
     CAPTURE(complaints);
     CHECK_FALSE(contains(complaints, "troff"));
     CHECK_FALSE(contains(complaints, "warning"));
-    const std::string text = slurp(rendered);
+    const std::string text = read_file(rendered);
     CHECK(contains(text, "NAME"));
     CHECK(contains(text, "ts-demo - make demos of an input, with a back\\slash"));
     CHECK(contains(text, "-n, --count N"));

@@ -5,6 +5,7 @@
 #include "dsp/dct.hpp"
 #include "dsp/fft.hpp"
 #include "dsp/mel_filterbank.hpp"
+#include "dsp/onset.hpp"
 #include "dsp/window.hpp"
 
 #include <cmath>
@@ -192,4 +193,30 @@ TEST_CASE("orthonormal DCT-II") {
                 ec += c[static_cast<std::size_t>(i)] * c[static_cast<std::size_t>(i)];
         CHECK(ec == Approx(ex).epsilon(1e-5));
     }
+}
+
+TEST_CASE("onset peak picking: a window reaching back, and smoothing") {
+    const std::vector<bool> loud(8, true);
+    // A small peak (1) two frames before a large one (8). Centred window of 2 each side:
+    // for frame 2, W = {0, 0, 1, 0, 8}, median 0, mean 1.8, and 1 <= 0.6 * 1.8 = 1.08: not an
+    // onset. With no frame after (after = 0), W = {0, 0, 1}: 1 > 0.6 * 1/3, an onset.
+    // Frame 4 is one either way (centred: 8 > 1.08; W = {1, 0, 8}: 8 > 1 + 0.6 * 3).
+    const std::vector<float> odf = {0, 0, 1, 0, 8, 0, 0, 0};
+    PeakRule rule;
+    rule.threshold = 0.6;
+    rule.half_window = 2;
+    rule.min_gap = 1;
+    CHECK(pick_onsets(odf, loud, rule) == std::vector<std::size_t>{4});
+    rule.after = 0;
+    CHECK(pick_onsets(odf, loud, rule) == std::vector<std::size_t>{2, 4});
+    // Two peaks two frames apart: smoothed by (1, 1, 1) / 3 they become
+    // {0, 4/3, 4/3, 8/3, 4/3, 4/3, 0, 0}, one peak at frame 3.
+    const std::vector<float> twin = {0, 0, 4, 0, 4, 0, 0, 0};
+    PeakRule r2;
+    r2.threshold = 0;
+    r2.half_window = 3;
+    r2.min_gap = 1;
+    CHECK(pick_onsets(twin, loud, r2) == std::vector<std::size_t>{2, 4});
+    r2.smooth = 1;
+    CHECK(pick_onsets(twin, loud, r2) == std::vector<std::size_t>{3});
 }

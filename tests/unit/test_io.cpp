@@ -1,6 +1,8 @@
 // Unit tests: io — atomic outputs, inputs with peek, SHA-1 of files, URL detection.
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include "core/error.hpp"
 #include "io/input.hpp"
 #include "io/output.hpp"
@@ -15,20 +17,9 @@
 #include <unistd.h>
 #include <vector>
 
+using namespace ts::test;
+
 namespace {
-
-template <class F> std::string error_of(F &&f) {
-    try {
-        f();
-    } catch (const ts::Error &e) {
-        return e.what();
-    }
-    return "(no ts::Error thrown)";
-}
-
-bool contains(const std::string &text, const std::string &part) {
-    return text.find(part) != std::string::npos;
-}
 
 bool exists(const std::string &path) {
     struct stat st {};
@@ -76,18 +67,6 @@ void write_file(const std::string &path, const std::string &bytes) {
     REQUIRE(f != nullptr);
     REQUIRE(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
     REQUIRE(std::fclose(f) == 0);
-}
-
-std::string read_file(const std::string &path) {
-    std::FILE *f = std::fopen(path.c_str(), "rb");
-    REQUIRE(f != nullptr);
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-        out.append(buf, n);
-    std::fclose(f);
-    return out;
 }
 
 // The SHA-1 that sha1sum(1) computes, for comparison on large files.

@@ -1,6 +1,8 @@
 // Unit tests: the TSPCM header, reader, writer and sample conversions (design §3).
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include "core/error.hpp"
 #include "io/input.hpp"
 #include "io/output.hpp"
@@ -27,21 +29,9 @@
 using ts::pcm::Header;
 using ts::pcm::SampleFormat;
 
+using namespace ts::test;
+
 namespace {
-
-// The message of the ts::Error that f throws; any other exception fails the test case.
-template <class F> std::string error_of(F &&f) {
-    try {
-        f();
-    } catch (const ts::Error &e) {
-        return e.what();
-    }
-    return "(no ts::Error thrown)";
-}
-
-bool contains(const std::string &text, const std::string &part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string bytes_of(const void *data, std::size_t size) {
     return std::string(static_cast<const char *>(data), size);
@@ -127,18 +117,6 @@ class PipeFeed {
     std::unique_ptr<ts::io::Reader> reader_;
     std::thread thread_;
 };
-
-std::string read_file(const std::string &path) {
-    std::FILE *f = std::fopen(path.c_str(), "rb");
-    REQUIRE(f != nullptr);
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
-        out.append(buf, n);
-    std::fclose(f);
-    return out;
-}
 
 Header basic_header(int rate, int channels, SampleFormat format, std::int64_t frames) {
     Header h;

@@ -1,6 +1,8 @@
 // Unit tests: resampling, channel mixing and trimming of a Source (decode/shape.cpp).
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include "pcm/layout.hpp"
 
 #include "core/error.hpp"
@@ -15,41 +17,11 @@
 #include <string>
 #include <vector>
 
+using ts::test::MemorySource;
+
 namespace {
 
 constexpr double pi = 3.14159265358979323846;
-
-// Audio held in memory, handed out in chunks of at most max_chunk frames.
-class MemorySource : public ts::decode::Source {
-  public:
-    MemorySource(int rate, int channels, std::vector<float> samples, bool known_length = true,
-                 std::size_t max_chunk = std::numeric_limits<std::size_t>::max())
-        : samples_(std::move(samples)), max_chunk_(max_chunk) {
-        header_.rate = rate;
-        header_.channels = channels;
-        header_.frames = known_length ? static_cast<std::int64_t>(frames()) : -1;
-        header_.source = "memory";
-    }
-    const ts::pcm::Header &header() const override { return header_; }
-    const std::string &name() const override { return name_; }
-    std::size_t read(float *dst, std::size_t max_frames) override {
-        const auto ch = static_cast<std::size_t>(header_.channels);
-        std::size_t n = std::min({max_frames, max_chunk_, frames() - pos_});
-        std::copy_n(samples_.begin() + static_cast<long>(pos_ * ch), n * ch, dst);
-        pos_ += n;
-        return n;
-    }
-    std::size_t frames() const {
-        return samples_.size() / static_cast<std::size_t>(header_.channels);
-    }
-
-  private:
-    ts::pcm::Header header_;
-    std::string name_ = "memory input";
-    std::vector<float> samples_;
-    std::size_t pos_ = 0;
-    std::size_t max_chunk_;
-};
 
 std::unique_ptr<ts::decode::Source> memory(int rate, int channels, std::vector<float> samples,
                                            bool known_length = true,

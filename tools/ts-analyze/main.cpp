@@ -112,7 +112,6 @@ std::string join(const std::vector<std::string> &v) {
 }
 
 int run(Options &o) {
-    o.verbosity.apply();
     if (o.list) {
         std::string text = o.json ? ts::analyze::list_json().dump(2) + "\n"
                                   : ts::analyze::list_text();
@@ -121,7 +120,6 @@ int run(Options &o) {
         out.commit();
         return ts::exit_ok;
     }
-    ts::cli::check_raw_input(o.raw);
     std::vector<std::string> analyzers, params;
     if (o.preset.empty() && o.analyzers.empty())
         o.preset = "minimal"; // a quick summary when nothing is asked for
@@ -258,7 +256,7 @@ int main(int argc, char **argv) {
     app.add_flag("--no-sha1", o.no_sha1,
                  "do not hash the input file's bytes (audio.sha1 is then null); saves a read")
         ->group("Output");
-    ts::cli::add_raw_input(app, o.raw);
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_raw_input(tool, o.raw);
+    ts::cli::add_verbosity(tool, o.verbosity);
     return tool.run(argc, argv, [&] { return run(o); });
 }

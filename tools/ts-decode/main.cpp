@@ -76,11 +76,7 @@ struct Options {
     std::string output = "-";
     ts::cli::RawInput raw_in;
     int stream = -1;
-    int rate = 0;
-    int channels = 0;
-    bool mono = false;
-    double start = 0;
-    std::optional<double> duration;
+    ts::cli::Shaping shaping;
     std::string format = "f32le";
     bool raw = false;
     bool no_sha1 = false;
@@ -89,11 +85,10 @@ struct Options {
 };
 
 int run(const Options &o, const std::string &command) {
-    o.verbosity.apply();
-    ts::cli::check_raw_input(o.raw_in);
     ts::decode::OpenOptions open{o.raw_in, o.stream, !o.no_sha1};
     auto source = ts::decode::open(o.input, open);
-    ts::decode::Shape shape{o.rate, o.mono ? 1 : o.channels, o.start, o.duration.value_or(-1.0)};
+    const ts::cli::Shaping &s = o.shaping;
+    ts::decode::Shape shape{s.rate, s.out_channels(), s.start, s.length()};
     source = ts::decode::shape(std::move(source), shape);
 
     ts::pcm::Header header = source->header();
@@ -135,39 +130,20 @@ int main(int argc, char **argv) {
     app.add_option("INPUT", o.input, "media file, URL, or - for stdin")->capture_default_str();
     ts::cli::add_output(app, o.output, "the stream");
     app.add_option("--format", o.format, "sample format of the output")
-        ->check(CLI::IsMember({"f32le", "s16le"}))
+        ->check(CLI::IsMember(ts::pcm::sample_format_names))
         ->capture_default_str()
         ->group("Output");
     app.add_flag("--raw", o.raw, "write headerless samples (no TSPCM header)")->group("Output");
     ts::cli::add_no_history(app, o.no_history);
     app.add_flag("--no-sha1", o.no_sha1, "do not hash the input file's bytes into the header")
         ->group("Output");
-    const char *shape = "Shaping";
-    app.add_option("--rate", o.rate, "resample to HZ")
-        ->check(CLI::Range(1, 768000))
-        ->type_name("HZ")
-        ->group(shape);
-    auto *ch = app.add_option("--channels", o.channels, "output N channels (see the channel rule)")
-                   ->check(CLI::Range(1, 64))
-                   ->type_name("N")
-                   ->group(shape);
-    app.add_flag("--mono", o.mono, "mix down to one channel (same as --channels 1)")
-        ->excludes(ch)
-        ->group(shape);
-    app.add_option("--start", o.start, "skip the first S seconds")
-        ->check(CLI::Range(0.0, 1e9))
-        ->type_name("S")
-        ->group(shape);
-    app.add_option("--duration", o.duration, "keep S seconds")
-        ->check(CLI::Range(0.0, 1e9))
-        ->type_name("S")
-        ->group(shape);
+    ts::cli::add_shaping(app, o.shaping, "see the channel rule");
     app.add_option("--stream", o.stream, "decode the Nth audio stream (from 0) instead of the best")
         ->check(CLI::Range(0, 1000))
         ->type_name("N")
         ->group("Input");
-    ts::cli::add_raw_input(app, o.raw_in);
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_raw_input(tool, o.raw_in);
+    ts::cli::add_verbosity(tool, o.verbosity);
     std::string command = ts::cli::command_line(argc, argv);
     return tool.run(argc, argv, [&] { return run(o, command); });
 }

@@ -50,8 +50,12 @@ int run(Options &o) {
     if (ref_dir) {
         std::vector<std::string> unpaired, extra;
         pairs = ts::eval::pair_folders(o.reference, o.estimate, unpaired, extra);
-        for (const auto &m : unpaired) {
-            ts::log::error(m);
+        for (const auto &path : unpaired) {
+            if (!ts::eval::annotation_like(path)) { // a corpus's index, not a reference
+                ts::log::verbose(path + ": not an annotation, left alone");
+                continue;
+            }
+            ts::log::error(path + ": no estimate of its stem in " + o.estimate);
             status = ts::exit_failure;
         }
         for (const auto &m : extra)
@@ -130,7 +134,8 @@ ts::cli::Spec spec() {
         "TIME HZ pairs (aubiopitch), ONSET OFFSET HZ notes, or START END LABEL lines (lab files, "
         "Audacity label tracks). The layout is recognized from the content; - is stdin.\n\n"
         "Two folders score a corpus: their .jsonl, .json, .jams, .txt and .lab files (others, "
-        "such as the audio, are left alone) are paired by stem (the name up to its first "
+        "such as the audio, and JSON files that are not annotations, such as a corpus's index, are "
+        "left alone) are paired by stem (the name up to its first "
         "'.'), so ref/song.jams goes with est/song.onsets.txt. A reference without its "
         "estimate is reported on stderr and the exit status is 1, but the pairs found are "
         "still scored; a pair that fails to read is reported likewise. An estimate without "

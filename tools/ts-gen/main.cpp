@@ -78,7 +78,6 @@ struct Options {
 };
 
 int run(Options &o, const CLI::App &app, const std::string &command) {
-    o.verbosity.apply();
     if (!o.stray.empty())
         throw ts::UsageError("unexpected argument '" + o.stray + "'");
     ts::gen::Params &p = o.params;
@@ -149,18 +148,10 @@ int run(Options &o, const CLI::App &app, const std::string &command) {
     return ts::exit_ok;
 }
 
-// A numeric option with its default shown. The range keeps out nonsense only: real limits are
-// stated in the description or depend on other options (a frequency below rate/2).
-template <class T, class R>
-CLI::Option *number(CLI::App *app, const std::string &name, T &value, const std::string &what,
-                    const std::string &type, R low, R high, bool show_range = false) {
-    return app->add_option(name, value, what)
-        ->check(show_range ? CLI::Range(low, high) : CLI::Range(low, high).description(""))
-        ->capture_default_str()
-        ->type_name(type);
-}
+using ts::cli::number;
 
-void add_options(CLI::App &app, Options &o) {
+void add_options(ts::cli::Tool &tool, Options &o) {
+    CLI::App &app = tool.app();
     ts::gen::Params &p = o.params;
     const char *sig = "Signal";
     number(&app, "--rate", p.rate, "sample rate in Hz", "HZ", 1, ts::pcm::max_rate, true)
@@ -177,14 +168,14 @@ void add_options(CLI::App &app, Options &o) {
     ts::cli::add_output(app, o.output, "the signal (TSPCM, or an audio file by its extension)");
     app.add_option("--format", o.format,
                    "sample format: f32le or s16le [default: f32le; 16-bit in audio files]")
-        ->check(CLI::IsMember({"f32le", "s16le"}))
+        ->check(CLI::IsMember(ts::pcm::sample_format_names))
         ->group("Output");
     app.add_flag("--raw", o.raw, "write headerless samples (no TSPCM header)")->group("Output");
     ts::cli::add_no_history(app, o.no_history);
     app.add_option("--truth", o.truth, "write the signal's ground truth as JSON to FILE")
         ->type_name("FILE")
         ->group("Output");
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_verbosity(tool, o.verbosity);
 
     // The options above are also found after KIND (fallthrough); below, each kind's own.
     app.fallthrough();
@@ -234,7 +225,7 @@ void add_options(CLI::App &app, Options &o) {
 int main(int argc, char **argv) {
     ts::cli::Tool tool(spec());
     Options o;
-    add_options(tool.app(), o);
+    add_options(tool, o);
     std::string command = ts::cli::command_line(argc, argv);
     return tool.run(argc, argv, [&] { return run(o, tool.app(), command); });
 }

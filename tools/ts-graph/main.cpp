@@ -71,25 +71,27 @@ struct Options {
     bool transparent = false, no_axes = false, axes = false;
     std::optional<double> start, end;
     // waveform
-    std::string style = "peaks", amplitude = "linear", bar_shape = "rounded";
-    bool split = false;
+    ts::graph::WaveStyle style = ts::graph::WaveStyle::peaks;
+    ts::graph::AmpScale amplitude = ts::graph::AmpScale::linear;
+    bool rounded = true, split = false;
     int bar_width = 3, bar_gap = 1;
     std::optional<double> db_range;
     // spectrogram
-    std::string scale = "log", window = "hann", column = "max";
+    ts::graph::FreqScale scale = ts::graph::FreqScale::log;
+    ts::dsp::Window window = ts::dsp::Window::hann;
+    bool column_mean = false;
     int n_fft = 2048, step = 512;
     double db_floor = -90;
     std::optional<double> fmin, fmax;
     // plot
     std::vector<std::string> ids;
-    std::string audio, audio_view = "waveform", matrix_scale = "global";
+    std::string audio;
+    bool audio_spectrogram = false, per_row = false;
     ts::cli::RawInput raw;
     ts::cli::Verbosity verbosity;
 };
 
 int run(Options &o, const CLI::App &app) {
-    o.verbosity.apply();
-    ts::cli::check_raw_input(o.raw);
     const std::string mode = app.get_subcommands().front()->get_name();
     ts::graph::Frame f;
     f.width = o.width.value_or(1200);
@@ -111,28 +113,21 @@ int run(Options &o, const CLI::App &app) {
 
     ts::graph::SpectrogramOptions so;
     so.n_fft = o.n_fft, so.step = o.step;
-    so.window = *ts::dsp::parse_window(o.window);
-    so.scale = o.scale == "linear" ? ts::graph::FreqScale::linear
-               : o.scale == "mel"  ? ts::graph::FreqScale::mel
-                                   : ts::graph::FreqScale::log;
+    so.window = o.window;
+    so.scale = o.scale;
     so.fmin = o.fmin.value_or(-1), so.fmax = o.fmax.value_or(-1);
     so.db_floor = o.db_floor, so.db_range = o.db_range.value_or(90);
-    so.mean = o.column == "mean";
+    so.mean = o.column_mean;
     so.palette = ts::graph::palette(o.palette.empty() ? "timeside" : o.palette);
 
     ts::io::Output out(o.output, true); // refuses a terminal before any work
     if (mode == "waveform") {
         ts::graph::WaveformOptions wo;
-        wo.style = o.style == "bars"       ? ts::graph::WaveStyle::bars
-                   : o.style == "contour"  ? ts::graph::WaveStyle::contour
-                   : o.style == "centroid" ? ts::graph::WaveStyle::centroid
-                                           : ts::graph::WaveStyle::peaks;
-        wo.scale = o.amplitude == "db"     ? ts::graph::AmpScale::db
-                   : o.amplitude == "zoom" ? ts::graph::AmpScale::zoom
-                                           : ts::graph::AmpScale::linear;
+        wo.style = o.style;
+        wo.scale = o.amplitude;
         wo.db_range = o.db_range.value_or(48);
         wo.split = o.split;
-        wo.bar_width = o.bar_width, wo.bar_gap = o.bar_gap, wo.rounded = o.bar_shape == "rounded";
+        wo.bar_width = o.bar_width, wo.bar_gap = o.bar_gap, wo.rounded = o.rounded;
         wo.palette = so.palette;
         ts::graph::render_waveform(o.input, f, wo, out);
     } else if (mode == "spectrogram") {
@@ -141,9 +136,9 @@ int run(Options &o, const CLI::App &app) {
         ts::graph::PlotOptions po;
         po.ids = o.ids;
         po.palette = ts::graph::palette(o.palette.empty() ? "viridis" : o.palette);
-        po.per_row = o.matrix_scale == "row";
+        po.per_row = o.per_row;
         po.audio = o.audio;
-        po.audio_spectrogram = o.audio_view == "spectrogram";
+        po.audio_spectrogram = o.audio_spectrogram;
         po.spectrogram = so;
         ts::graph::render_plot(o.input, f, po, out);
     }
@@ -151,18 +146,18 @@ int run(Options &o, const CLI::App &app) {
     return ts::exit_ok;
 }
 
-void add_options(CLI::App &app, Options &o) {
+using ts::cli::choice;
+using ts::cli::number;
+
+void add_options(ts::cli::Tool &tool, Options &o) {
+    CLI::App &app = tool.app();
     const char *img = "Image";
-    app.add_option("-W,--width", o.width, "image width in pixels [default: 1200]")
-        ->check(CLI::Range(16, 16384).description(""))
-        ->type_name("PX")
+    number(&app, "-W,--width", o.width, "image width in pixels [default: 1200]", "PX", 16, 16384)
         ->group(img);
-    app.add_option(
-           "-H,--height", o.height,
+    number(&app, "-H,--height", o.height,
            "image height in pixels [default: 300 waveform, 400 spectrogram, plot 120 per lane "
-           "+ 44]")
-        ->check(CLI::Range(16, 16384).description(""))
-        ->type_name("PX")
+           "+ 44]",
+           "PX", 16, 16384)
         ->group(img);
     auto *no_axes =
         app.add_flag("--no-axes", o.no_axes, "draw the bare plot over the whole image")->group(img);
@@ -189,23 +184,19 @@ void add_options(CLI::App &app, Options &o) {
                    "inferno, grey, grey-inverted [default: timeside]")
         ->type_name("NAME")
         ->group(img);
-    app.add_option("--start", o.start,
-                   "draw from S seconds into the input (plot: every lane, --audio too)")
-        ->check(CLI::Range(0.0, 1e9).description(""))
-        ->type_name("S")
+    number(&app, "--start", o.start,
+           "draw from S seconds into the input (plot: every lane, --audio too)", "S", 0.0, 1e9)
         ->group(img);
-    app.add_option("--end", o.end,
-                   "draw up to S seconds into the input (plot: every lane, --audio too)")
-        ->check(CLI::Range(0.0, 1e9).description(""))
-        ->type_name("S")
+    number(&app, "--end", o.end,
+           "draw up to S seconds into the input (plot: every lane, --audio too)", "S", 0.0, 1e9)
         ->group(img);
     ts::cli::add_output(app, o.output, "the image");
     app.add_option("-f,--format", o.format,
                    "image format: png, svg or pdf [default: by the -o extension; png on stdout]")
         ->type_name("FORMAT")
         ->group("Output");
-    ts::cli::add_raw_input(app, o.raw);
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_raw_input(tool, o.raw);
+    ts::cli::add_verbosity(tool, o.verbosity);
     app.fallthrough();
 
     CLI::App *w = app.add_subcommand("waveform", "the peaks of the samples, per pixel column");
@@ -223,68 +214,38 @@ void add_options(CLI::App &app, Options &o) {
         ->allow_extra_args(false);
     p->add_option("--audio", o.audio, "add a lane of this audio (media file, URL, TSPCM) on top")
         ->type_name("INPUT");
-    p->add_option("--matrix-scale", o.matrix_scale,
-                  "colour matrices from their global range, or each row from its own (row: "
-                  "for MFCCs, whose first coefficient dwarfs the others)")
-        ->check(CLI::IsMember({"global", "row"}))
-        ->capture_default_str();
-    p->add_option("--audio-view", o.audio_view, "the audio lane: waveform or spectrogram")
-        ->check(CLI::IsMember({"waveform", "spectrogram"}))
-        ->capture_default_str();
-    w->add_option("--style", o.style, "peaks, bars, contour or centroid (see Waveform styles)")
-        ->check(CLI::IsMember({"peaks", "bars", "contour", "centroid"}))
-        ->capture_default_str();
-    w->add_option("--amplitude", o.amplitude, "amplitude scale: linear, db or zoom")
-        ->check(CLI::IsMember({"linear", "db", "zoom"}))
-        ->capture_default_str();
-    w->add_option("--db-range", o.db_range,
-                  "with --amplitude db: dB below full scale at the "
-                  "centre line [default: 48]")
-        ->check(CLI::Range(1.0, 200.0).description(""))
-        ->type_name("DB");
+    choice(p, "--matrix-scale", o.per_row, {{"global", false}, {"row", true}},
+           "colour matrices from their global range, or each row from its own (row: "
+           "for MFCCs, whose first coefficient dwarfs the others)");
+    choice(p, "--audio-view", o.audio_spectrogram, {{"waveform", false}, {"spectrogram", true}},
+           "the audio lane: waveform or spectrogram");
+    choice(w, "--style", o.style, ts::graph::wave_style_names,
+           "peaks, bars, contour or centroid (see Waveform styles)");
+    choice(w, "--amplitude", o.amplitude, ts::graph::amp_scale_names,
+           "amplitude scale: linear, db or zoom");
+    number(w, "--db-range", o.db_range,
+           "with --amplitude db: dB below full scale at the "
+           "centre line [default: 48]",
+           "DB", 1.0, 200.0);
     w->add_flag("--split-channels", o.split,
                 "one lane per channel, named from the channel layout, instead of their mean");
-    w->add_option("--bar-width", o.bar_width, "bars: width of a bar in pixels")
-        ->check(CLI::Range(1, 1000).description(""))
-        ->capture_default_str()
-        ->type_name("PX");
-    w->add_option("--bar-gap", o.bar_gap, "bars: gap between bars in pixels")
-        ->check(CLI::Range(0, 1000).description(""))
-        ->capture_default_str()
-        ->type_name("PX");
-    w->add_option("--bar-shape", o.bar_shape, "bars: rounded or square ends")
-        ->check(CLI::IsMember({"rounded", "square"}))
-        ->capture_default_str();
-    s->add_option("--scale", o.scale, "frequency axis: linear, log or mel")
-        ->check(CLI::IsMember({"linear", "log", "mel"}))
-        ->capture_default_str();
-    s->add_option("--n-fft", o.n_fft, "frame size in samples (even)")
-        ->check(CLI::Range(16, 65536).description(""))
-        ->capture_default_str()
-        ->type_name("N");
-    s->add_option("--step", o.step, "samples between frame starts")
-        ->check(CLI::Range(1, 65536).description(""))
-        ->capture_default_str()
-        ->type_name("N");
-    s->add_option("--window", o.window, "hann, hamming, blackman or rect")
-        ->check(CLI::IsMember({"hann", "hamming", "blackman", "rect"}))
-        ->capture_default_str();
-    s->add_option("--db-floor", o.db_floor, "level at the bottom of the palette, in dB")
-        ->check(CLI::Range(-400.0, 100.0).description(""))
-        ->capture_default_str()
-        ->type_name("DB");
-    s->add_option("--db-range", o.db_range, "levels spanned by the palette [default: 90]")
-        ->check(CLI::Range(1.0, 400.0).description(""))
-        ->type_name("DB");
-    s->add_option("--fmin", o.fmin, "lowest frequency drawn [default: 0; log: 20]")
-        ->check(CLI::Range(0.0, 1e6).description(""))
-        ->type_name("HZ");
-    s->add_option("--fmax", o.fmax, "highest frequency drawn [default: rate/2]")
-        ->check(CLI::Range(0.0, 1e6).description(""))
-        ->type_name("HZ");
-    s->add_option("--column", o.column, "per pixel column: max or mean power of its frames")
-        ->check(CLI::IsMember({"max", "mean"}))
-        ->capture_default_str();
+    number(w, "--bar-width", o.bar_width, "bars: width of a bar in pixels", "PX", 1, 1000);
+    number(w, "--bar-gap", o.bar_gap, "bars: gap between bars in pixels", "PX", 0, 1000);
+    choice(w, "--bar-shape", o.rounded, {{"rounded", true}, {"square", false}},
+           "bars: rounded or square ends");
+    choice(s, "--scale", o.scale, ts::graph::freq_scale_names,
+           "frequency axis: linear, log or mel");
+    number(s, "--n-fft", o.n_fft, "frame size in samples (even)", "N", 16, 65536);
+    number(s, "--step", o.step, "samples between frame starts", "N", 1, 65536);
+    choice(s, "--window", o.window, ts::dsp::window_names, "hann, hamming, blackman or rect");
+    number(s, "--db-floor", o.db_floor, "level at the bottom of the palette, in dB", "DB", -400.0,
+           100.0);
+    number(s, "--db-range", o.db_range, "levels spanned by the palette [default: 90]", "DB", 1.0,
+           400.0);
+    number(s, "--fmin", o.fmin, "lowest frequency drawn [default: 0; log: 20]", "HZ", 0.0, 1e6);
+    number(s, "--fmax", o.fmax, "highest frequency drawn [default: rate/2]", "HZ", 0.0, 1e6);
+    choice(s, "--column", o.column_mean, {{"max", false}, {"mean", true}},
+           "per pixel column: max or mean power of its frames");
     app.require_subcommand(1);
 }
 
@@ -295,7 +256,7 @@ int main(int argc, char **argv) {
     s.sections = ts::graph::manual_sections();
     ts::cli::Tool tool(std::move(s));
     Options o;
-    add_options(tool.app(), o);
+    add_options(tool, o);
     int status = tool.run(argc, argv, [&] { return run(o, tool.app()); });
     ts::graph::release_static_data();
     return status;

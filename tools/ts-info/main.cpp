@@ -122,8 +122,6 @@ std::string text_view(const Json &j) {
 }
 
 int run(const Options &o) {
-    o.verbosity.apply();
-    ts::cli::check_raw_input(o.raw);
     ts::decode::InfoOptions options{o.raw, o.stream, !o.no_sha1};
     ts::io::Output out(o.output, false);
     int status = ts::exit_ok;
@@ -169,7 +167,7 @@ int main(int argc, char **argv) {
         ->check(CLI::Range(0, 1000))
         ->type_name("N")
         ->group("Input");
-    ts::cli::add_raw_input(app, o.raw);
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_raw_input(tool, o.raw);
+    ts::cli::add_verbosity(tool, o.verbosity);
     return tool.run(argc, argv, [&] { return run(o); });
 }

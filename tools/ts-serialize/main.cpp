@@ -217,7 +217,6 @@ const ts::serialize::FormatInfo &input_format(const Options &o, const std::strin
 }
 
 int run(Options &o) {
-    o.verbosity.apply();
     if (o.list) {
         ts::io::Output out(o.output, false);
         out.write(format_table());
@@ -297,6 +296,6 @@ int main(int argc, char **argv) {
     app.add_flag("--check", o.check,
                  "only read and validate the inputs (exit 1 naming the first bad line or result); write nothing");
     app.add_flag("--list-formats", o.list, "list the formats and exit");
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_verbosity(tool, o.verbosity);
     return tool.run(argc, argv, [&] { return run(o); });
 }

@@ -105,11 +105,7 @@ struct Options {
     int bitrate = 0; // kb/s
     std::optional<double> quality;
     int bits = 0;
-    int rate = 0;
-    int channels = 0;
-    bool mono = false;
-    double start = 0;
-    std::optional<double> duration;
+    ts::cli::Shaping shaping;
     std::vector<std::string> tags;
     bool no_tags = false;
     std::optional<double> normalize; // target LUFS
@@ -138,7 +134,8 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
     ts::decode::OpenOptions open{o.raw_in, -1, false};
     auto source = ts::decode::open(input, open);
     const ts::pcm::Header &in = source->header();
-    int channels = o.mono ? 1 : (o.channels ? o.channels : in.channels);
+    const ts::cli::Shaping &sh = o.shaping;
+    int channels = sh.out_channels() ? sh.out_channels() : in.channels;
     // Lossless outputs keep an integer source's depth: 24 bits for sources of more than 16
     // (24-bit FLAC, 24 or 32-bit PCM), 16 otherwise (16-bit, float, lossy).
     int bits = o.bits;
@@ -146,12 +143,12 @@ void transcode(const Options &o, const std::string &input, const std::string &ou
         bits = source->bits() > 16 ? 24 : 16;
     ts::encode::Settings s{&format, o.bitrate * 1000, o.quality, bits, {}};
     ts::encode::check(s, channels, output == "-");
-    int wanted = o.rate ? o.rate : in.rate;
+    int wanted = sh.rate ? sh.rate : in.rate;
     int rate = ts::encode::supported_rate(format, wanted);
     if (rate != wanted)
         ts::log::verbose(source->name() + ": resampling " + std::to_string(wanted) + " Hz to " +
                          std::to_string(rate) + " Hz, a rate " + format.name + " takes");
-    ts::decode::Shape shape{rate, o.mono ? 1 : o.channels, o.start, o.duration.value_or(-1.0)};
+    ts::decode::Shape shape{rate, sh.out_channels(), sh.start, sh.length()};
     source = ts::decode::shape(std::move(source), shape);
     float gain = 1.0f;
     if (o.normalize) {
@@ -225,8 +222,6 @@ std::string output_for(const Options &o, const std::string &input, const ts::enc
 }
 
 int run(const Options &o) {
-    o.verbosity.apply();
-    ts::cli::check_raw_input(o.raw_in);
     if (o.normalize)
         for (const auto &in : o.inputs)
             if (in == "-")
@@ -325,16 +320,8 @@ int main(int argc, char **argv) {
         ->type_name("DBTP")
         ->needs(norm)
         ->group(enc);
-    const char *shape = "Shaping";
-    app.add_option("--rate", o.rate, "resample to HZ")->check(CLI::Range(1, 768000))->type_name("HZ")->group(shape);
-    auto *ch = app.add_option("--channels", o.channels, "output N channels (as ts-decode)")
-                   ->check(CLI::Range(1, 64))
-                   ->type_name("N")
-                   ->group(shape);
-    app.add_flag("--mono", o.mono, "mix down to one channel")->excludes(ch)->group(shape);
-    app.add_option("--start", o.start, "skip the first S seconds")->check(CLI::Range(0.0, 1e9))->type_name("S")->group(shape);
-    app.add_option("--duration", o.duration, "keep S seconds")->check(CLI::Range(0.0, 1e9))->type_name("S")->group(shape);
-    ts::cli::add_raw_input(app, o.raw_in);
-    ts::cli::add_verbosity(app, o.verbosity);
+    ts::cli::add_shaping(app, o.shaping, "as ts-decode");
+    ts::cli::add_raw_input(tool, o.raw_in);
+    ts::cli::add_verbosity(tool, o.verbosity);
     return tool.run(argc, argv, [&] { return run(o); });
 }
