@@ -11,6 +11,9 @@ const std::vector<Route> &routes() {
         add_item_routes(r);
         add_collection_routes(r);
         add_media_routes(r);
+        add_job_routes(r);
+        add_result_routes(r);
+        add_annotation_routes(r);
         return r;
     }();
     return table;

@@ -13,6 +13,9 @@ void add_meta_routes(std::vector<Route> &r);
 void add_item_routes(std::vector<Route> &r);
 void add_collection_routes(std::vector<Route> &r);
 void add_media_routes(std::vector<Route> &r);
+void add_job_routes(std::vector<Route> &r);
+void add_result_routes(std::vector<Route> &r);
+void add_annotation_routes(std::vector<Route> &r);
 void add_import_routes(std::vector<Route> &r);
 
 // 429 with Retry-After when the principal asks for renders faster than allowed.

@@ -157,6 +157,14 @@ CREATE TABLE audit (
   detail TEXT
 ) STRICT;
 )SQL",
+    // 2: a job's attempts (a job a dead server left running is retried, then failed) and the
+    // cancel request a worker honours; each job item's outputs.
+    R"SQL(
+ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN cancel INTEGER NOT NULL DEFAULT 0 CHECK (cancel IN (0, 1));
+ALTER TABLE job_items ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE job_items ADD COLUMN outputs TEXT NOT NULL DEFAULT '{}';
+)SQL",
 };
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "serve/app.hpp"
 #include "serve/auth.hpp"
 #include "serve/http.hpp"
+#include "serve/jobs.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -21,8 +22,8 @@ ts::cli::Spec spec() {
         "Serves a catalog of audio items over HTTP/1.1 under /api/v1 (JSON; errors as "
         "application/problem+json, RFC 9457). Everything lives under the data folder DIR: the "
         "catalog (catalog.sqlite, SQLite in WAL mode, made on first start), the uploaded files "
-        "(media/), cached derivatives (derived/ITEM/) and uploads in progress (tmp/, emptied at "
-        "start). The work is done by the other tools, found beside ts-serve and run as child "
+        "(media/), cached derivatives and job outputs (derived/ITEM/), job logs (jobs/) and "
+        "uploads in progress (tmp/, emptied at start). The work is done by the other tools, found beside ts-serve and run as child "
         "processes with argument lists, never through a shell: ts-info accepts an upload, "
         "ts-analyze makes peaks and min/max arrays, ts-graph images, ts-transcode downloads "
         "and clips.\n\n"
@@ -45,6 +46,22 @@ ts::cli::Spec spec() {
         "first request and cached in derived/ITEM/; transcodes and clips are streamed as "
         "ts-transcode writes them and not cached. Renders and uploads are rate-limited per "
         "token owner (429 with Retry-After).\n\n"
+        "Jobs: POST /api/v1/jobs queues analyses and renders over items or a collection (a "
+        "preset, or analyzers with parameters checked against ts-analyze --list --json; outputs "
+        "results, peaks, waveform, spectrogram) and answers 202 with a Location. --workers jobs "
+        "run at once, each tool in a process group of its own with --job-timeout and "
+        "--job-memory (an address-space limit), its messages in the job's log (jobs/ID.log). A job is queued, "
+        "running, done, failed or canceled; DELETE cancels it (SIGTERM to the tool, which leaves "
+        "no partial file; the job's outputs are removed). An identical request while the job is "
+        "queued or running returns that job. GET /api/v1/jobs/ID/events streams its changes as "
+        "server-sent events (at most --max-event-streams at once). Outputs are written by the "
+        "tools' own -o, so none is ever half-written; the jobs a dead server left running are "
+        "queued again at start, or failed after --job-attempts starts.\n\n"
+        "Results: /api/v1/items/ID/results lists what the jobs found; each result comes in every "
+        "ts-serialize format, as min/max series for a player lane, or as a ts-graph plot. "
+        "Annotations: tracks of segments and points per item, with versions (ETag; PATCH and "
+        "DELETE need If-Match: 428 without, 412 when stale), exported and imported through "
+        "ts-serialize (Audacity, ELAN, JAMS, CSV, JSON Lines), seeded from a result.\n\n"
         "The full API is in the OpenAPI 3.1 document served at /api/v1/openapi.json, readable "
         "at /api/v1/docs. 'ts-serve routes' prints the route table.",
         {},
@@ -55,7 +72,10 @@ ts::cli::Spec spec() {
           "'http://127.0.0.1:8080/api/v1/items?title=Song'",
           "upload a file: the body is the file itself (POST)"},
          {"curl -H \"Authorization: Bearer $TOKEN\" -r 0-99 http://127.0.0.1:8080/api/v1/items/ID/media",
-          "the first 100 bytes"}},
+          "the first 100 bytes"},
+         {"curl -H \"Authorization: Bearer $TOKEN\" -d '{\"items\":[\"ID\"],\"preset\":\"music\"}' "
+          "http://127.0.0.1:8080/api/v1/jobs",
+          "analyze an item with the music preset (202, the job's Location)"}},
         {{0, "stopped by SIGINT or SIGTERM after serving, or a subcommand succeeded"},
          {1, "a runtime error: the data folder or catalog cannot be opened, the address "
              "cannot be bound, an unknown token id"},
@@ -77,6 +97,8 @@ struct Options {
     std::string label;
     std::string expires;
     std::string token_id;
+    ts::serve::JobLimits jobs;
+    double job_memory_mb = 4096;
     bool import_urls = false, import_allow_http = false, import_allow_private = false;
     std::vector<std::string> providers;
     ts::cli::Verbosity verbosity;
@@ -100,6 +122,9 @@ ts::serve::Config config(const Options &o) {
         throw ts::UsageError("--listen: '" + port + "' is not a port (0 to 65535)");
     c.port = static_cast<int>(p);
     c.threads = o.threads;
+    if (o.jobs.max_streams >= o.threads)
+        throw ts::UsageError("--max-event-streams must be below --threads (" +
+                             std::to_string(o.threads) + "): each stream holds a thread");
     c.max_upload = static_cast<std::uint64_t>(o.max_upload_mb * 1024 * 1024);
     c.anonymous_reads = o.anonymous_reads;
     c.renders_per_minute = o.renders_per_minute;
@@ -136,6 +161,10 @@ ts::serve::Config config(const Options &o) {
 
 int serve(const Options &o) {
     ts::serve::App app(config(o));
+    ts::serve::JobLimits limits = o.jobs;
+    limits.memory = static_cast<std::uint64_t>(o.job_memory_mb * 1024 * 1024);
+    ts::serve::JobRunner runner(app, limits);
+    runner.start();
     const bool ok = ts::serve::serve(app, [](const std::string &url) {
         std::cout << url << std::endl; // one line, flushed: scripts and tests read it
         ts::log::info("listening on " + url);
@@ -207,6 +236,38 @@ int main(int argc, char **argv) {
                    "limit")
         ->type_name("N")
         ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    app.add_option("--workers", o.jobs.workers, "jobs run at once")
+        ->type_name("N")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    app.add_option("--job-timeout", o.jobs.timeout,
+                   "seconds one tool of a job may run for one item (then SIGTERM, SIGKILL 5 s "
+                   "later)")
+        ->type_name("S")
+        ->check(CLI::Range(1, 7 * 86400))
+        ->capture_default_str();
+    app.add_option("--job-memory", o.job_memory_mb,
+                   "address space of one tool of a job in MiB (RLIMIT_AS); 0: no limit")
+        ->type_name("MIB")
+        ->check(CLI::Range(0.0, 1e9))
+        ->capture_default_str();
+    app.add_option("--job-attempts", o.jobs.max_attempts,
+                   "a job a stopped server left running is run again until it has been "
+                   "started this many times, then failed")
+        ->type_name("N")
+        ->check(CLI::Range(1, 100))
+        ->capture_default_str();
+    app.add_option("--max-queued-jobs", o.jobs.max_queued,
+                   "jobs queued or running per user (429 beyond)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    app.add_option("--max-event-streams", o.jobs.max_streams,
+                   "job event streams open at once (429 beyond); each holds a request thread, "
+                   "so keep it below --threads")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1024))
         ->capture_default_str();
     app.add_flag("--anonymous-reads", o.anonymous_reads,
                  "let requests without a token read public items and collections");

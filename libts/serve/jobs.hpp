@@ -1,0 +1,103 @@
+// Jobs: analyses and renders over items, queued in the catalog and run by a bounded pool of
+// worker threads, each running the tools as child processes in a process group of their own.
+#pragma once
+
+#include "serve/http.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
+
+namespace ts::serve {
+
+class App;
+class Db;
+
+struct JobLimits {
+    int workers = 2;       // jobs run at once
+    int max_attempts = 2;  // a job a dead server left running is retried this many times in all
+    int timeout = 3600;    // seconds one tool may run for one item
+    std::uint64_t memory = 4ull << 30; // address space of one tool (RLIMIT_AS), bytes; 0: none
+    int max_streams = 4;   // event streams open at once (each holds a request thread)
+    int max_queued = 20;   // queued or running jobs per user
+};
+
+// Takes the oldest queued job and marks it running (one UPDATE ... RETURNING, so two workers
+// never take the same job); its id, or nothing when the queue is empty.
+std::optional<std::string> claim_job(Db &db);
+
+// At start: jobs left running by a server that died are queued again, or failed once they
+// have been tried max_attempts times. Returns {requeued, failed}.
+std::pair<int, int> recover_jobs(Db &db, int max_attempts);
+
+// A job as the API shows it (state, progress, items with their errors and outputs).
+std::optional<Json> job_json(Db &db, const std::string &id);
+
+// The validated form of a job request: {items, preset|analyzers+params, outputs, backend}.
+// Throws HttpError 400 on anything unknown. items: the ids, already checked readable.
+Json normalize_request(const Json &body, const std::vector<std::string> &items);
+
+// Checks a normalized request's preset, analyzers and params against ts-analyze (400).
+void check_analysis(App &app, const Json &request);
+
+// The file name of one output of a job (under derived/ITEM/): the same request options give
+// the same name, so a job finds what an earlier one made.
+std::string output_name(const Json &request, const std::string &kind);
+
+// The analyzers ts-analyze offers (ts-analyze --list --json), read once.
+const Json &analyzer_list(App &app);
+
+// Runs queued jobs until stopped; one per server.
+class JobRunner {
+  public:
+    JobRunner(App &app, JobLimits limits);
+    ~JobRunner();
+    JobRunner(const JobRunner &) = delete;
+    JobRunner &operator=(const JobRunner &) = delete;
+
+    void start(); // recovers the jobs of a dead server, starts the workers
+    void stop();  // cancels nothing: running tools are stopped, their jobs requeued
+    const JobLimits &limits() const { return limits_; }
+
+    void wake();                  // a job was queued
+    void cancel(const std::string &id); // signals the job's running tool, if any
+    // Every change of any job bumps the generation; event streams wait for it.
+    std::uint64_t generation();
+    std::uint64_t wait_change(std::uint64_t seen, int timeout_ms);
+    void changed();
+    bool stopping() const { return stop_.load(); }
+
+    // Event streams: a slot each, at most max_streams.
+    bool open_stream();
+    void close_stream();
+
+  private:
+    void work();
+    void run_job(const std::string &id);
+    int run_tool(const std::string &job, const std::vector<std::string> &argv,
+                 const std::string &log);
+
+    App &app_;
+    JobLimits limits_;
+    std::atomic<bool> stop_{false};
+    std::vector<std::thread> threads_;
+    std::mutex mutex_;
+    std::condition_variable queued_, changed_;
+    std::uint64_t generation_ = 0;
+    std::map<std::string, pid_t> running_; // job id -> process group of its current tool
+    std::set<std::string> canceled_;       // jobs canceled while this server runs
+    int streams_ = 0;
+};
+
+// The runner of this server, when one runs (routes reach it through this).
+JobRunner *job_runner();
+
+} // namespace ts::serve
