@@ -93,6 +93,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/items/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * make an item from an http(s) URL or a provider (off by default)
+         * @description URL import needs ts-serve --import-urls: https only (--import-allow-http for http), no redirect followed, and hosts resolving to loopback, private or link-local addresses refused (--import-allow-private lifts that, for tests). A provider (--provider NAME=COMMAND, yt-dlp style) is run with the URL after --; its stdout is the media. Either way the result is accepted like an upload (ts-info must read it) and counts against the upload rate limit.
+         */
+        post: operations["importItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/items/{id}": {
         parameters: {
             query?: never;
@@ -323,6 +343,271 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the caller's jobs (every job for an admin) */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * queue a job over items or a collection
+         * @description Checks the analyzers, parameters and preset against ts-analyze --list --json, then queues the job; workers run the tools as child processes (own process group, timeout, memory limit). Outputs already made for an item with the same options are reused.
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a job: state, progress, items with errors and outputs */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /** cancel a queued or running job */
+        delete: operations["cancelJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the job's changes as server-sent events */
+        get: operations["jobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the job's log (the tools' messages), its last MiB */
+        get: operations["jobLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/items/{item_id}/{output}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one output of a job for one item, with Range */
+        get: operations["jobOutput"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the results jobs made for an item */
+        get: operations["listResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/results/{result}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one result in a ts-serialize format */
+        get: operations["getResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/results/{result}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a framewise result as min/max per bucket, for a player lane */
+        get: operations["getSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/results/{result}/plot.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a result drawn by ts-graph plot */
+        get: operations["plotResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/annotation-tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** an item's annotation tracks the caller may read */
+        get: operations["listAnnotationTracks"];
+        put?: never;
+        /** make a track on an item, empty or seeded from a result */
+        post: operations["createAnnotationTrack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/annotation-tracks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a track with its annotations */
+        get: operations["getAnnotationTrack"];
+        put?: never;
+        post?: never;
+        /** delete a track and its annotations */
+        delete: operations["deleteAnnotationTrack"];
+        options?: never;
+        head?: never;
+        /** change a track's title or public flag */
+        patch: operations["patchAnnotationTrack"];
+        trace?: never;
+    };
+    "/api/v1/annotation-tracks/{id}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** add a segment (start, end) or a point (end omitted or equal to start) */
+        post: operations["addAnnotation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/annotation-tracks/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the track in a format of ts-serialize's writers */
+        get: operations["exportAnnotationTrack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/annotation-tracks/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** add the events or segments of a file (read by ts-serialize --from FORMAT) */
+        post: operations["importAnnotationTrack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/annotations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one annotation */
+        get: operations["getAnnotation"];
+        put?: never;
+        post?: never;
+        /** delete an annotation */
+        delete: operations["deleteAnnotation"];
+        options?: never;
+        head?: never;
+        /** change an annotation */
+        patch: operations["patchAnnotation"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -433,6 +718,176 @@ export interface components {
             length: number;
             data: number[];
         };
+        ImportRequest: {
+            /** @description https (or, when allowed, http) URL of the media, or a page a provider knows */
+            url: string;
+            /** @description a provider configured with ts-serve --provider NAME=COMMAND */
+            provider?: string;
+            title?: string;
+            public?: boolean;
+        };
+        /** @description items or collection (one of them); preset, or analyzers with params (with neither: the minimal preset); outputs (default results) */
+        JobNew: {
+            items?: string[];
+            /** Format: uuid */
+            collection?: string;
+            /** @description a preset's name (ts-analyze --preset) */
+            preset?: string;
+            /** @description analyzers or outputs listed by ts-analyze --list (not exec:) */
+            analyzers?: string[];
+            /** @description NAME.KEY: VALUE, checked against ts-analyze --list --json */
+            params?: {
+                [key: string]: string | number | boolean;
+            };
+            outputs?: ("results" | "peaks" | "waveform" | "spectrogram")[];
+            /** @enum {unknown} */
+            backend?: "local";
+        };
+        JobItem: {
+            /** Format: uuid */
+            item: string;
+            /** @enum {unknown} */
+            state: "queued" | "running" | "done" | "failed" | "canceled";
+            error: string | null;
+            /** @description output kind: its URL */
+            outputs: {
+                [key: string]: string;
+            };
+        };
+        Job: {
+            /** Format: uuid */
+            id: string;
+            owner: string;
+            /** @enum {unknown} */
+            state: "queued" | "running" | "done" | "failed" | "canceled";
+            /** @enum {unknown} */
+            backend: "local" | "slurm";
+            progress: number;
+            error: string | null;
+            created: string;
+            started: string | null;
+            finished: string | null;
+            attempts: number;
+            cancel_requested: boolean;
+            request: {
+                preset: string | null;
+                analyzers: string[];
+                params: {
+                    [key: string]: string;
+                };
+                outputs: string[];
+                backend: string;
+            };
+            items: components["schemas"]["JobItem"][];
+            links: {
+                self: string;
+                events: string;
+                log: string;
+            };
+        };
+        JobPage: {
+            jobs: components["schemas"]["Job"][];
+            next: string | null;
+        };
+        ResultEntry: {
+            id: string;
+            analyzer: string;
+            name: string;
+            unit: string | null;
+            time_mode: string;
+            data_mode: string;
+            params: Record<string, never>;
+            /** @description the results file: same analysis options, same set */
+            set: string;
+            job: string | null;
+            created: string;
+            links: {
+                self: string;
+                plot: string;
+                series?: string;
+            };
+        };
+        ResultIndex: {
+            /** Format: uuid */
+            item: string;
+            results: components["schemas"]["ResultEntry"][];
+        };
+        Series: {
+            id: string;
+            unit: string | null;
+            frames: number;
+            frames_per_point: number;
+            start: number;
+            point_duration: number | null;
+            min: (number | null)[];
+            max: (number | null)[];
+        };
+        Annotation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            track: string;
+            start: number;
+            /** @description equal to start for a point */
+            end: number;
+            label: string;
+            description: string;
+            color: string | null;
+            version: number;
+            created: string;
+            updated: string;
+            links: {
+                self: string;
+            };
+        };
+        AnnotationNew: {
+            start: number;
+            end?: number;
+            label?: string;
+            description?: string;
+            color?: string | null;
+        };
+        AnnotationPatch: {
+            start?: number;
+            end?: number;
+            label?: string;
+            description?: string;
+            color?: string | null;
+        };
+        AnnotationTrack: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            item: string;
+            title: string;
+            public: boolean;
+            owner: string;
+            version: number;
+            created: string;
+            updated: string;
+            annotations?: components["schemas"]["Annotation"][];
+            links: {
+                self: string;
+                annotations: string;
+                export: string;
+            };
+        };
+        AnnotationTrackList: {
+            tracks: components["schemas"]["AnnotationTrack"][];
+        };
+        AnnotationTrackNew: {
+            title: string;
+            public?: boolean;
+            /** @description seed the track with a result's events or segments (onsets, structure, speech) */
+            from_result?: {
+                result: string;
+                set?: string;
+            };
+        };
+        AnnotationTrackPatch: {
+            title?: string;
+            public?: boolean;
+        };
     };
     responses: {
         /** @description a parameter or body is not valid */
@@ -540,6 +995,15 @@ export interface components {
         };
         /** @description the data folder is short of free space */
         InsufficientStorage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description the URL or provider failed, or redirected */
+        BadGateway: {
             headers: {
                 [name: string]: unknown;
             };
@@ -726,6 +1190,38 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    importItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            /** @description the new item */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
         };
     };
     getItem: {
@@ -1380,6 +1876,902 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description from the next link */
+                cursor?: string;
+                /** @description 1 to 200 (default 50) */
+                limit?: number;
+                state?: "queued" | "running" | "done" | "failed" | "canceled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobNew"];
+            };
+        };
+        responses: {
+            /** @description an identical request of the same user is queued or running: that job */
+            200: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description queued; Location names the job */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the job's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the job's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description canceled (queued) or being canceled (running): its tool gets SIGTERM and the job's outputs are removed */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the job has ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jobEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the job's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: 'event: job' with the Job as data, at once and at each change; the stream ends when the job has ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    jobLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the job's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    jobOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the job's id */
+                id: string;
+                /** @description the item's id */
+                item_id: string;
+                output: "results" | "peaks" | "waveform" | "spectrogram";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/jsonl": string;
+                    "application/octet-stream": string;
+                    "image/png": string;
+                };
+            };
+            /** @description a range of it */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
+        };
+    };
+    listResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the item's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the index */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultIndex"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getResult: {
+        parameters: {
+            query?: {
+                /** @description a results set (from the index); default: the newest holding the result */
+                set?: string;
+                /** @description default jsonl */
+                format?: "jsonl" | "json" | "yaml" | "xml" | "hdf5" | "csv" | "npy" | "npz" | "jams" | "audacity" | "sonic-visualiser" | "lab" | "elan" | "dat" | "audiowaveform-json" | "wavesurfer";
+            };
+            header?: never;
+            path: {
+                /** @description the item's id */
+                id: string;
+                /** @description a result id (level.rms) */
+                result: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the result in that format (ts-serialize) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/jsonl": string;
+                    "application/json": unknown;
+                    "application/yaml": string;
+                    "application/xml": string;
+                    "application/x-hdf5": string;
+                    "text/csv": string;
+                    "application/octet-stream": string;
+                    "application/zip": string;
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the result cannot be given so (not framewise, a vector per frame, or a format that cannot hold it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getSeries: {
+        parameters: {
+            query?: {
+                /** @description a results set (from the index); default: the newest holding the result */
+                set?: string;
+                /** @description 1 to 100000 (default 1000) */
+                points?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the item's id */
+                id: string;
+                /** @description a result id (level.rms) */
+                result: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description at most points buckets, never more than the frames */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Series"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the result cannot be given so (not framewise, a vector per frame, or a format that cannot hold it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    plotResult: {
+        parameters: {
+            query?: {
+                /** @description a results set (from the index); default: the newest holding the result */
+                set?: string;
+                width?: number;
+                height?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the item's id */
+                id: string;
+                /** @description a result id (level.rms) */
+                result: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the result cannot be given so (not framewise, a vector per frame, or a format that cannot hold it) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listAnnotationTracks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the item's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tracks (without their annotations) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationTrackList"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createAnnotationTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the item's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationTrackNew"];
+            };
+        };
+        responses: {
+            /** @description the new track */
+            201: {
+                headers: {
+                    /** @description the version; If-Match takes it */
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationTrack"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the result has no times (only events and segments make annotations) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    getAnnotationTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the track's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the track */
+            200: {
+                headers: {
+                    /** @description the version; If-Match takes it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationTrack"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteAnnotationTrack: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag of the version read */
+                "If-Match": string;
+            };
+            path: {
+                /** @description the track's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the object changed since that version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchAnnotationTrack: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag of the version read */
+                "If-Match": string;
+            };
+            path: {
+                /** @description the track's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationTrackPatch"];
+            };
+        };
+        responses: {
+            /** @description the track */
+            200: {
+                headers: {
+                    /** @description the version; If-Match takes it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationTrack"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the object changed since that version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addAnnotation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the track's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationNew"];
+            };
+        };
+        responses: {
+            /** @description the annotation */
+            201: {
+                headers: {
+                    /** @description the version; If-Match takes it */
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Annotation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    exportAnnotationTrack: {
+        parameters: {
+            query?: {
+                /** @description default jsonl */
+                format?: "jsonl" | "audacity" | "elan" | "jams" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description the track's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/jsonl": string;
+                    "text/plain": string;
+                    "application/xml": string;
+                    "application/json": unknown;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    importAnnotationTrack: {
+        parameters: {
+            query?: {
+                /** @description default jsonl */
+                format?: "jsonl" | "audacity" | "elan" | "jams" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description the track's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description the track with the new annotations */
+            200: {
+                headers: {
+                    /** @description the version; If-Match takes it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationTrack"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the result has no times (only events and segments make annotations) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    getAnnotation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the annotation's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the annotation */
+            200: {
+                headers: {
+                    /** @description the version; If-Match takes it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Annotation"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteAnnotation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag of the version read */
+                "If-Match": string;
+            };
+            path: {
+                /** @description the annotation's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the object changed since that version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchAnnotation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag of the version read */
+                "If-Match": string;
+            };
+            path: {
+                /** @description the annotation's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationPatch"];
+            };
+        };
+        responses: {
+            /** @description the annotation */
+            200: {
+                headers: {
+                    /** @description the version; If-Match takes it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Annotation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the object changed since that version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }
