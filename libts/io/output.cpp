@@ -188,8 +188,15 @@ void Output::commit() {
         return;
     }
     signals::check(); // an interrupted run must not publish its output
+    // A second descriptor of the same open file keeps its lock (an open-file-description
+    // lock lasts until the last one closes) while the first is closed, which reports late
+    // write errors, and the file renamed: else a run writing the same path at that moment
+    // would take the file for a dead run's and remove it under us.
+    const int keep = in_place_ ? -1 : dup(fd_);
     if (close(fd_) != 0) {
         fd_ = -1;
+        if (keep >= 0)
+            close(keep);
         throw Error(path_ + ": write failed: " + std::strerror(errno));
     }
     fd_ = -1;
@@ -197,8 +204,11 @@ void Output::commit() {
         committed_ = true;
         return;
     }
-    if (rename(temp_.c_str(), path_.c_str()) != 0)
-        throw Error(path_ + ": cannot rename into place: " + std::strerror(errno));
+    const int renamed = rename(temp_.c_str(), path_.c_str()), err = errno;
+    if (keep >= 0)
+        close(keep);
+    if (renamed != 0)
+        throw Error(path_ + ": cannot rename into place: " + std::strerror(err));
     committed_ = true;
 }
 
