@@ -3,8 +3,7 @@
 # several inputs, channel modes, and usage errors with "did you mean".
 . "$TS_SRC/tests/cli/lib.sh"
 DATA="$TS_SRC/tests/data"
-j() { /usr/bin/python3 -c "import json,sys; R=[json.loads(l) for l in open(sys.argv[1])]; by={r['id']:r for r in R}; $2" "$1"; }
-jcheck() { local what=$1; shift; if out=$(j "$@" 2>&1); then pass; else fail "$what: $out"; fi; }
+jcheck() { pycheck "$1" -c "import json,sys; R=[json.loads(l) for l in open(sys.argv[1])]; by={r['id']:r for r in R}; $3" "$2"; }
 
 ts-gen sine --frequency 1000 --amplitude -20 --duration 3 --channels 2 -o sine.tspcm
 ts-gen sine --frequency 1000 --amplitude -20 --duration 3 --channels 2 --format f32le -o sine.wav

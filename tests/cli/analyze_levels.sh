@@ -6,15 +6,13 @@
 # res.py FILE 'EXPR'...: FILE holds ts-result JSON lines; each EXPR must be true, with
 # v(ID) the data value of result ID, r(ID) the whole result, near(a, b, tol), np.
 cat >"$T/res.py" <<'EOF'
-import json, sys
+import json, os, sys
 import numpy as np
-rs = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    rs[r["id"] if "channel" not in r["audio"] else "%s@%d" % (r["id"], r["audio"]["channel"])] = r
+sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
+from tsnum import results, near
+rs = results(sys.argv[1], by_channel=True)
 def r(i): return rs[i]
 def v(i): return rs[i]["data"]["value"]
-def near(a, b, tol): return a is not None and abs(a - b) <= tol
 env = dict(r=r, v=v, near=near, np=np, rs=rs)
 bad = [e for e in sys.argv[2:] if not eval(e, env)]
 if bad:
@@ -22,11 +20,7 @@ if bad:
                  else "[%d values]" % len(x["data"]["value"])) for k, x in rs.items()}
     sys.exit("false: %s  (values: %s)" % ("; ".join(bad), shown))
 EOF
-res() {
-    local what=$1 file=$2
-    shift 2
-    if out=$("$PY" "$T/res.py" "$file" "$@" 2>&1); then pass; else fail "$what: $out"; fi
-}
+res() { local what=$1; shift; pycheck "$what" "$T/res.py" "$@"; }
 
 # mkpcm FILE RATE CHANNELS 'EXPR': a float TSPCM file whose samples are the numpy EXPR of
 # n (frame numbers 0..N-1, N given as the 5th argument), shape (N,) or (N, CHANNELS).

@@ -63,10 +63,7 @@ def transcription(i="notes", pitch=True, offset=False):
 
 exec(sys.argv[2])
 EOF
-jcheck() {
-    local what=$1 file=$2 code=$3
-    if out=$("$PY" "$T/jcheck.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
-}
+jcheck() { pycheck "$1" "$T/jcheck.py" "$2" "$3"; }
 
 # --- sines: every frame voiced and within 0.5 % ----------------------------------------
 for m in yin yinfft; do

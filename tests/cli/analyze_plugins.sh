@@ -11,17 +11,14 @@ cat >"$T/jcheck.py" <<'EOF'
 import json, os, sys
 import numpy as np
 sys.path.insert(0, os.environ["TS_SRC"] + "/tests/cli")
-from tsnum import values
+from tsnum import results, values
 L = [json.loads(line) for line in open(sys.argv[1])]
-R = {r["id"]: r for r in L}
+R = results(sys.argv[1])
 def V(i):
     return values(R[i])
 exec(sys.argv[2])
 EOF
-jcheck() {
-    local what=$1 file=$2 code=$3
-    if out=$("$PY" "$T/jcheck.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
-}
+jcheck() { pycheck "$1" "$T/jcheck.py" "$2" "$3"; }
 
 # tspcm OUT RAW...: the sum of mono raw f32le files (of equal length) as a TSPCM file.
 tspcm() {

@@ -30,11 +30,7 @@ bad = [e for e in sys.argv[2:] if not eval(e)]
 if bad:
     sys.exit("false: %s  (data: %s)" % ("; ".join(bad), {k: {a: b for a, b in x["data"].items() if a != "value"} for k, x in rs.items()}))
 EOF
-res() {
-    local what=$1 file=$2
-    shift 2
-    if out=$("$PY" "$T/res.py" "$file" "$@" 2>&1); then pass; else fail "$what: $out"; fi
-}
+res() { local what=$1; shift; pycheck "$what" "$T/res.py" "$@"; }
 
 # pcm.py OUT RATE 'EXPR': a mono TSPCM file of the numpy EXPR, with load(path) (a file's
 # mono samples, TSPCM or 16-bit wav), tone(freqs, seconds), noise(seconds) and np in scope.

@@ -18,10 +18,7 @@ def Y(i):
     return values(R[i], "y")
 exec(sys.argv[2])
 EOF
-jcheck() {
-    local what=$1 file=$2 code=$3
-    if out=$("$PY" "$T/jcheck.py" "$file" "$code" 2>&1); then pass; else fail "$what: $(echo "$out" | tail -n 1)"; fi
-}
+jcheck() { pycheck "$1" "$T/jcheck.py" "$2" "$3"; }
 
 # The numpy reference: the normalised STFT power, librosa's mel filterbank, power_to_db,
 # the orthonormal DCT-II and the savgol-style deltas, each written from its formula.

@@ -16,11 +16,7 @@ bad = [e for e in sys.argv[2:] if not eval(e)]
 if bad:
     sys.exit("false: %s  (data: %s)" % ("; ".join(bad), {k: {a: b for a, b in x["data"].items() if a != "chroma"} for k, x in rs.items()}))
 EOF
-res() {
-    local what=$1 file=$2
-    shift 2
-    if out=$("$PY" "$T/res.py" "$file" "$@" 2>&1); then pass; else fail "$what: $out"; fi
-}
+res() { local what=$1; shift; pycheck "$what" "$T/res.py" "$@"; }
 
 # gen.py KIND OUT ARGS: writes a TSPCM file at 44.1 kHz.
 #   cadence OUT TONIC_MIDI major|minor: I-IV-V-I (minor: i-iv-V-i, with the leading tone),

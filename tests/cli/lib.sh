@@ -13,6 +13,11 @@ failed=0
 
 pass() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# pycheck "what" SCRIPT ARGS...: a Python check passes when it exits 0; else its last line.
+pycheck() {
+    local what=$1 out; shift
+    if out=$("$PY" "$@" 2>&1); then pass; else fail "$what: $(printf '%s\n' "$out" | tail -n 1)"; fi
+}
 
 # check "what" COMMAND...: the command must exit 0.
 check() {

@@ -18,11 +18,16 @@ import sys
 import numpy as np
 
 
-def results(path):
+def results(path, by_channel=False):
+    """The results of a JSON Lines file by id (with by_channel, "id@CHANNEL" for the results
+    of --mix each)."""
     out = {}
     for line in open(path):
         r = json.loads(line)
-        out[r["id"]] = r
+        key = r["id"]
+        if by_channel and "channel" in r["audio"]:
+            key = "%s@%d" % (key, r["audio"]["channel"])
+        out[key] = r
     return out
 
 
