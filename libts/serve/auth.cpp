@@ -79,10 +79,10 @@ std::string new_token() {
     return out;
 }
 
-std::string token_hash(std::string_view token) {
+std::string sha256_hex(std::string_view bytes) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
-    if (EVP_Digest(token.data(), token.size(), md, &len, EVP_sha256(), nullptr) != 1)
+    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
         throw Error("SHA-256 failed");
     static const char hex[] = "0123456789abcdef";
     std::string out;

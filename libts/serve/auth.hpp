@@ -24,8 +24,10 @@ std::string format_scopes(unsigned mask);
 
 // A new token: "tsk_" and 43 characters of base64url (32 random bytes).
 std::string new_token();
+// The hex SHA-256 of some bytes.
+std::string sha256_hex(std::string_view bytes);
 // The hex SHA-256 of a token: what the catalog keeps.
-std::string token_hash(std::string_view token);
+inline std::string token_hash(std::string_view token) { return sha256_hex(token); }
 
 // Who makes a request. Anonymous: no user (reads of public objects only, when enabled).
 struct Principal {

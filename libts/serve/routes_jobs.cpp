@@ -10,7 +10,6 @@
 #include "serve/problem.hpp"
 #include "serve/routes.hpp"
 
-#include <openssl/evp.h>
 
 #include <fstream>
 #include <memory>
@@ -21,19 +20,6 @@ namespace fs = std::filesystem;
 
 namespace ts::serve {
 namespace {
-
-std::string request_hash(const std::string &s) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr);
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 15];
-    }
-    return out;
-}
 
 // The job if p may see it: its owner or an admin (jobs are never public).
 Json readable_job(App &app, const Principal &p, const std::string &id) {
@@ -97,7 +83,7 @@ void create(App &app, Request &req, Response &res) {
     const auto items = request_items(app, req.principal, body);
     Json n = normalize_request(body, items);
     check_analysis(app, n);
-    const std::string text = n.dump(), hash = request_hash(text);
+    const std::string text = n.dump(), hash = sha256_hex(text);
     JobRunner *runner = job_runner();
     const int max_queued = runner ? runner->limits().max_queued : 20;
     std::string id;
