@@ -235,10 +235,11 @@ def markdown(manifest, pieces, rows, tool):
     return "\n".join(out)
 
 
-def write_section(body):
+def write_section(body, name="accuracy-onsets"):
+    """Puts body between RESULTS.md's markers <!-- NAME:begin/end --> (appended if absent)."""
     path = os.path.join(HERE, "..", "RESULTS.md")
     text = open(path).read()
-    begin, end = "<!-- accuracy-onsets:begin -->", "<!-- accuracy-onsets:end -->"
+    begin, end = "<!-- %s:begin -->" % name, "<!-- %s:end -->" % name
     block = "%s\n%s\n%s" % (begin, body.strip("\n"), end)
     i, j = text.find(begin), text.find(end)
     if i >= 0 and j > i:

@@ -43,6 +43,9 @@ import subprocess
 import sys
 import warnings
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from onsets import write_section  # noqa: E402  (the RESULTS.md section writer)
+
 try:
     import mir_eval
     import numpy as np
@@ -241,21 +244,6 @@ def markdown(manifest, pieces, results, tool, before):
     return "\n".join(out)
 
 
-def write_section(body):
-    path = os.path.join(HERE, "..", "RESULTS.md")
-    text = open(path).read()
-    begin, end = "<!-- accuracy-score:begin -->", "<!-- accuracy-score:end -->"
-    block = "%s\n%s\n%s" % (begin, body.strip("\n"), end)
-    i, j = text.find(begin), text.find(end)
-    if i >= 0 and j > i:
-        text = text[:i] + block + text[j + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    with open(path + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default=os.path.join(HERE, "corpus"))
@@ -298,7 +286,7 @@ def main():
     body = markdown(manifest, pieces, results, tool, args.before)
     print(body)
     if args.write:
-        write_section(body)
+        write_section(body, "accuracy-score")
 
 
 if __name__ == "__main__":
