@@ -41,6 +41,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -56,8 +57,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RATE = 44100
 PITCH_BLOCK, PITCH_STEP = 2048, 256
+TS_EVAL = None  # build/tools/ts-eval, set in main
+SILENCE_GAP, MUSIC_DB = 2.5, -12  # as make-corpus makes the speech items
 GOALS = {"onsets F": 0.96, "beats F": 0.92, "tempo Acc1": 0.95, "tempo Acc2": None,
-         "pitch RPA": 0.97, "pitch RCA": None, "notes F": None, "key score": 0.90}
+         "pitch RPA": 0.97, "pitch RCA": None, "notes F": None, "key score": 0.90,
+         "labels: speech items": None, "labels: music pieces": None, "silence: all": None}
+LABEL_TASKS = ("labels: speech items", "labels: music pieces", "silence: all")
 
 
 def load_corpus(corpus):
@@ -78,16 +83,27 @@ def load_corpus(corpus):
             "contour": (np.array([o["time"] for o in ann["pitch_contour"]]),
                         np.array([o["value"]["frequency"] if o["value"]["voiced"] else 0.0
                                   for o in ann["pitch_contour"]])),
+            "segments": segments(ann["segment_open"]),
         })
-    return manifest, pieces
+    items = []
+    for p in manifest.get("speech", []):
+        jams = json.load(open(os.path.join(corpus, p["name"] + ".jams")))
+        ann = {a["namespace"]: a["data"] for a in jams["annotations"]}
+        items.append(p | {"wav": os.path.join(corpus, p["name"] + ".wav"),
+                          "segments": segments(ann["segment_open"])})
+    return manifest, pieces, items
 
 
-def ts_run(tool, pieces, jobs):
+def segments(data):
+    return [(o["time"], o["time"] + o["duration"], o["value"]) for o in data]
+
+
+def ts_run(tool, pieces, jobs, analyzers="onsets,tempo,key,pitch.f0,notes,speech,silence"):
     """ts-analyze's estimates per piece name."""
     chunks = [pieces[i::jobs] for i in range(jobs)]
 
     def run(chunk):
-        cmd = [tool, "--no-sha1", "--quiet", "-a", "onsets,tempo,key,pitch.f0,notes"]
+        cmd = [tool, "--no-sha1", "--quiet", "-a", analyzers]
         out = subprocess.run(cmd + [p["wav"] for p in chunk], check=True, capture_output=True,
                              text=True).stdout
         est = {}
@@ -109,6 +125,9 @@ def ts_run(tool, pieces, jobs):
                 fr = r["frames"]
                 v = np.array(d["value"], float)
                 e["f0"] = ((np.arange(len(v)) * fr["step"] + fr["block"] / 2) / fr["rate"], v)
+            elif r["id"] in ("speech", "silence"):
+                e[r["id"]] = [(round(t, 6), round(t + du, 6), lab) for t, du, lab in
+                              zip(d["time"], d["duration"], d["label"]) if round(du, 6) > 0]
             elif r["id"] == "notes":
                 t, du = np.array(d["time"], float), np.array(d["duration"], float)
                 e["notes"] = (np.stack([t, t + du], axis=1).reshape(-1, 2),
@@ -144,12 +163,70 @@ def aubio_run(pieces, jobs):
         return dict(pool.map(run, pieces))
 
 
+def combined_labels(e):
+    """ts-analyze's speech/music segments with its silence segments laid over them: the
+    label of each span between the two's boundaries is "silence" where the silence
+    segmenter says so, else the speech segmenter's ("silence" where it gives none: a
+    silent input)."""
+    sp, si = e.get("speech", []), e.get("silence", [])
+    cuts = sorted({t for a, b, _ in sp + si for t in (a, b)})
+    out = []
+
+    def at(segs, t, default):
+        for a, b, lab in segs:
+            if a <= t < b:
+                return lab
+        return default
+
+    for a, b in zip(cuts, cuts[1:]):
+        lab = "silence" if at(si, a, "sound") == "silence" else at(sp, a, "silence")
+        if out and out[-1][2] == lab:
+            out[-1] = (out[-1][0], b, lab)
+        else:
+            out.append((a, b, lab))
+    return out
+
+
+def label_accuracy(ref, est, tmp):
+    """ts-eval -t labels (mir_eval.chord's rule: the matching labels' durations over the
+    reference's span) of two label lists, through lab files."""
+    paths = []
+    for name, segs in (("ref", ref), ("est", est)):
+        path = os.path.join(tmp, name + ".lab")
+        with open(path, "w") as f:
+            for a, b, lab in segs:
+                f.write("%.6f\t%.6f\t%s\n" % (a, b, lab))
+        paths.append(path)
+    if not est:
+        return 0.0
+    run = subprocess.run([TS_EVAL, "-t", "labels"] + paths, capture_output=True, text=True)
+    if run.returncode:
+        sys.exit("score.py: ts-eval -t labels failed: %s\nreference %s\nestimate %s"
+                 % (run.stderr.strip(), ref, est))
+    out = run.stdout
+    return next(json.loads(l)["data"]["value"] for l in out.splitlines()
+                if json.loads(l)["id"] == "eval.labels.accuracy")
+
+
+def score_labels(p, e, tmp):
+    """The labels tasks of one piece or speech item."""
+    s = {}
+    est = combined_labels(e)
+    task = "labels: speech items" if "kind" in p else "labels: music pieces"
+    s[task] = label_accuracy(p["segments"], est, tmp)
+    binary = lambda segs: [(a, b, "silence" if lab == "silence" else "sound") for a, b, lab in segs]
+    s["silence: all"] = label_accuracy(binary(p["segments"]), e.get("silence", []), tmp)
+    return s
+
+
 def acc(est, ref, factors):
     return float(any(abs(est - ref * f) <= 0.04 * ref * f for f in factors))
 
 
-def score_piece(p, e):
-    s = {}
+def score_piece(p, e, tmp):
+    if "kind" in p:  # a speech item: the labels tasks only
+        return score_labels(p, e, tmp) if "speech" in e else {}
+    s = score_labels(p, e, tmp) if "speech" in e else {}
     s["onsets F"] = mir_eval.onset.f_measure(p["onsets"], e["onsets"], window=0.05)[0]
     s["beats F"] = mir_eval.beat.f_measure(p["beats"], e["beats"], f_measure_threshold=0.07)
     s["tempo Acc1"] = acc(e["tempo"], p["tempo"], [1])
@@ -171,7 +248,8 @@ def score_piece(p, e):
 
 
 def summarise(pieces, est):
-    per = {p["name"]: score_piece(p, est[p["name"]]) for p in pieces}
+    with tempfile.TemporaryDirectory(prefix="score-") as tmp:
+        per = {p["name"]: score_piece(p, est[p["name"]], tmp) for p in pieces if p["name"] in est}
     out = {}
     for split in ("tune", "test"):
         names = [p["name"] for p in pieces if p["split"] == split]
@@ -182,7 +260,7 @@ def summarise(pieces, est):
     return out, per
 
 
-def markdown(manifest, pieces, results, tool, before):
+def markdown(manifest, pieces, items, results, tool, before):
     ver = subprocess.run([tool, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     aub = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "aubio-tools"],
                          capture_output=True, text=True).stdout
@@ -205,11 +283,22 @@ def markdown(manifest, pieces, results, tool, before):
       "sound fonts. Scores per piece with mir_eval, averaged over the pieces of each half: "
       "onsets F (50 ms), beats F (70 ms, no trimming), tempo Acc1 / Acc2 (4%%; Acc2 also at "
       "x2, x3, /2, /3), pitch raw pitch and raw chroma accuracy (50 cents; solo pieces; "
-      "truth: the MIDI note's f0), notes F (onset 50 "
+      "truth: the JAMS pitch_contour, the sounding note's f0 every 5.8 ms), notes F (onset 50 "
       "ms, pitch 50 cents, no offsets; solo pieces), key weighted score. The defaults were "
       "chosen on the tune half; the held-out column is the fair figure."
       % (manifest["seed"], len(pieces), n_tune, len(pieces) - n_tune, solo,
          sum(p["duration"] for p in pieces) / 60))
+    w("")
+    w("Segmenters: %d speech items besides (espeak-ng in English, French and German; speech "
+      "alone with a %.1f s silence, speech over music %d dB under it, speech and music in "
+      "turn with a silence; %.1f minutes) and the pieces above (music, a third with a silent "
+      "gap). ts-analyze's speech/music segments with its silence segments laid over them, "
+      "scored by `ts-eval -t labels` (the matching labels' share of the reference's "
+      "duration; speech over music counts as speech): labels: speech items (speech / music "
+      "/ silence), labels: music pieces (music / silence: any speech found is wrong), and "
+      "silence: all (the silence segmenter alone, silence / sound, every piece and item). "
+      "aubio has no speech/music segmenter: no aubio figures for these rows."
+      % (len(items), SILENCE_GAP, MUSIC_DB, sum(p["duration"] for p in items) / 60))
     w("")
     head = "| task | "
     if before:
@@ -256,15 +345,22 @@ def main():
             sys.exit("score.py: %s is missing (apt-get install aubio-tools)" % t)
     if not os.path.exists(os.path.join(args.corpus, "corpus.json")):
         subprocess.run([os.path.join(HERE, "make-corpus"), args.corpus], check=True)
-    manifest, pieces = load_corpus(args.corpus)
+    global TS_EVAL
+    TS_EVAL = os.path.join(os.path.dirname(tool), "ts-eval")
+    if not os.access(TS_EVAL, os.X_OK):
+        sys.exit("score.py: %s is not built (ninja -C %s tools/ts-eval)" % (TS_EVAL, build))
+    manifest, pieces, items = load_corpus(args.corpus)
     # mir_eval warns of a "non-uniform timescale" for frame times that are exact multiples
     # of the step but not of its float rounding: harmless here
     warnings.filterwarnings("ignore", message="Non-uniform timescale")
     results, per = {}, {}
-    est = ts_run(tool, pieces, args.jobs)
-    results["ts"], per["ts"] = summarise(pieces, est)
+    segmenters = "speech,silence"
+    est = ts_run(tool, pieces, args.jobs) | ts_run(tool, items, args.jobs, segmenters)
+    results["ts"], per["ts"] = summarise(pieces + items, est)
     if args.before:
-        results["before"], _ = summarise(pieces, ts_run(args.before, pieces, args.jobs))
+        before = ts_run(args.before, pieces, args.jobs) | ts_run(args.before, items, args.jobs,
+                                                                 segmenters)
+        results["before"], _ = summarise(pieces + items, before)
     if args.no_aubio:
         results["aubio"] = {}
     else:
@@ -276,7 +372,13 @@ def main():
                 p["name"], p["split"], p["key_ref"], p["tempo"], e["key"], "", e["key_extra"][0] or 0,
                 e["key_extra"][1], e["key_extra"][2] or 0, e["tempo"], s["onsets F"], s["beats F"],
                 "  rpa %.3f notes %.3f" % (s["pitch RPA"], s["notes F"]) if "pitch RPA" in s else ""))
-    body = markdown(manifest, pieces, results, tool, args.before)
+        for p in items:
+            s, e = per["ts"][p["name"]], est[p["name"]]
+            print("%-28s %-4s labels %.3f silence %.3f  ref %s\n%38s est %s" % (
+                p["name"], p["split"], s["labels: speech items"], s["silence: all"],
+                " ".join("%.1f-%.1f:%s" % x for x in p["segments"]), "",
+                " ".join("%.1f-%.1f:%s" % x for x in combined_labels(e))))
+    body = markdown(manifest, pieces, items, results, tool, args.before)
     print(body)
     if args.write:
         write_section(body, "accuracy-score")
