@@ -6,7 +6,8 @@
 Reads the corpus that bench/accuracy/make-corpus makes (default bench/accuracy/corpus; made
 first when absent), runs `ts-analyze -a onsets,tempo,key,pitch,notes` (BUILD, default build)
 and the aubio tools (Debian aubio-tools 0.4.9, each at its defaults) on every piece, and
-scores both against the JAMS truth with mir_eval, per piece, averaged over the pieces of the
+`ts-analyze -a speech,silence` on the speech items, and scores them against the JAMS truth
+with mir_eval (and ts-eval for the labels), per piece, averaged over the pieces of the
 tuning half ("tune", even pieces: where every default was chosen) and of the held-out half
 ("test", odd pieces: the fair figure):
 
@@ -26,12 +27,20 @@ tuning half ("tune", even pieces: where every default was chosen) and of the hel
              50 ms, pitch within 50 cents), on the solo pieces; notes against aubionotes
   key        mir_eval.key.weighted_score (1 exact, 0.5 fifth, 0.3 relative, 0.2 parallel);
              aubio has no key estimator
+  labels     `ts-eval -t labels` (mir_eval.chord's weighting: the share of the reference's
+             duration where the labels agree): ts-analyze's speech/music segments with its
+             silence segments laid over them ("silence" wins), against the speech items'
+             speech / music / silence truth ("labels: speech items") and the pieces' music /
+             silence truth ("labels: music pieces": any speech found is wrong); and the
+             silence segments alone, silence / sound, on both ("silence: all"). aubio has no
+             speech/music segmenter: no aubio figures
 
 --before TOOL scores a second ts-analyze binary (e.g. one built from an older commit) in a
 "before" column. --write puts the table into bench/RESULTS.md between
 <!-- accuracy-score:begin --> and <!-- accuracy-score:end -->; --pieces prints each piece's
-key, tempo and F figures. Needs python3-mir-eval and aubio-tools (scripts/setup --bench).
-About 2 minutes on 2 cores.
+key, tempo and F figures (and each speech item's segments). Needs python3-mir-eval,
+aubio-tools (scripts/setup --bench) and a build of ts-analyze and ts-eval (BUILD, default
+build). About 2 minutes on 2 cores.
 """
 import argparse
 import concurrent.futures

@@ -127,7 +127,7 @@ sp=$("$PY" -c "import wave; w = wave.open('speech.wav'); print(w.getnframes() / 
 check "speech of espeak-ng speech" ts-analyze -a speech -o sp.jsonl speech.pcm
 res "speech ($sp s) >= 90 % speech" sp.jsonl "agree('speech', lambda t: 'speech', $sp) >= 0.9" \
     "all(0 <= c <= 1 for c in d('speech')['confidence'])" \
-    "r('speech')['params'] == {'window': 1, 'smooth': 2, 'modulation_threshold': 0.17, 'entropy_threshold': 0.07, 'floor': -60, 'min_duration': 1}"
+    "r('speech')['params'] == {'window': 1, 'smooth': 2, 'modulation_threshold': 0.27, 'entropy_threshold': 0.07, 'floor': -60, 'min_duration': 1}"
 for f in demo.pcm demo22.pcm; do
     check "speech of the demo ($f)" ts-analyze -a speech -o dm.jsonl $f
     res "demo ($f) >= 90 % music" dm.jsonl "agree('speech', lambda t: 'music', 30) >= 0.9"
