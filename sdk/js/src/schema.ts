@@ -392,6 +392,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the changes of every job the caller may see, as server-sent events
+         * @description The caller's jobs (every job for an admin). At once, 'event: job' for each queued or running job; then 'event: created' for each job made after the stream opened and 'event: job' for each change (state, progress) of a job seen queued or running, up to and including its end. Data: the Job. Each event's id is the highest job number known to the stream; a client that reconnects with Last-Event-ID N is sent every job made after job N as 'created'. A comment every 15 s keeps proxies from closing the stream; it ends when the server stops. Shares the server's limit of open event streams.
+         */
+        get: operations["allJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}": {
         parameters: {
             query?: never;
@@ -2084,6 +2104,33 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    allJobEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description sent by a reconnecting client: the id of the last event it read (a job number) */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: events 'job' and 'created', each with a Job as data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     getJob: {
         parameters: {
             query?: never;
@@ -2157,7 +2204,10 @@ export interface operations {
     jobEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description sent by a reconnecting client: the id of the last event it read */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 /** @description the job's id */
                 id: string;
@@ -2166,7 +2216,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: 'event: job' with the Job as data, at once and at each change; the stream ends when the job has ended */
+            /** @description text/event-stream: 'event: job' with the Job as data, at once and at each change (its id: 16 hex digits of the SHA-256 of the data; retry: 2000); the stream ends when the job has ended. A reconnection whose Last-Event-ID is the current state's id is not sent that state again */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2174,6 +2224,13 @@ export interface operations {
                 content: {
                     "text/event-stream": string;
                 };
+            };
+            /** @description Last-Event-ID names the last state of a job that has ended: nothing more will come (an EventSource does not reconnect) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
