@@ -383,7 +383,7 @@ export interface paths {
         put?: never;
         /**
          * queue a job over items or a collection
-         * @description Checks the analyzers, parameters and preset against ts-analyze --list --json, then queues the job; workers run the tools as child processes (own process group, timeout, memory limit). Outputs already made for an item with the same options are reused.
+         * @description Checks the analyzers, parameters and preset against ts-analyze --list --json, then queues the job; local workers run the tools as child processes (own process group, timeout, memory limit), or, with backend slurm, one Slurm array task per item runs them. At most --jobs-per-minute requests per user and minute (429 with Retry-After beyond). Outputs already made for an item with the same options are reused.
          */
         post: operations["createJob"];
         delete?: never;
@@ -788,8 +788,11 @@ export interface components {
                 [key: string]: string | number | boolean;
             };
             outputs?: ("results" | "peaks" | "waveform" | "spectrogram")[];
-            /** @enum {unknown} */
-            backend?: "local";
+            /**
+             * @description local: the server's worker pool; slurm: one Slurm array task per item (sbatch; the data folder shared with the nodes). Default: the server's --job-backend (local)
+             * @enum {unknown}
+             */
+            backend?: "local" | "slurm";
         };
         JobItem: {
             /** Format: uuid */
@@ -817,6 +820,8 @@ export interface components {
             finished: string | null;
             attempts: number;
             cancel_requested: boolean;
+            /** @description the Slurm job id of a job sent to Slurm, once submitted */
+            slurm_job: string | null;
             request: {
                 preset: string | null;
                 analyzers: string[];
