@@ -36,7 +36,7 @@ tuning half ("tune", even pieces: where every default was chosen) and of the hel
              speech/music segmenter: no aubio figures
 
 --before TOOL scores a second ts-analyze binary (e.g. one built from an older commit) in a
-"before" column. --write puts the table into bench/RESULTS.md between
+"before" column (--before-label TEXT says what it is, in the text). --write puts the table into bench/RESULTS.md between
 <!-- accuracy-score:begin --> and <!-- accuracy-score:end -->; --pieces prints each piece's
 key, tempo and F figures (and each speech item's segments). Needs python3-mir-eval,
 aubio-tools (scripts/setup --bench) and a build of ts-analyze and ts-eval (BUILD, default
@@ -269,7 +269,12 @@ def summarise(pieces, est):
     return out, per
 
 
-def markdown(manifest, pieces, items, results, tool, before):
+def load_average():
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
+def markdown(manifest, pieces, items, results, tool, before, load0, before_label):
     ver = subprocess.run([tool, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     aub = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "aubio-tools"],
                          capture_output=True, text=True).stdout
@@ -282,9 +287,10 @@ def markdown(manifest, pieces, items, results, tool, before):
     w("## Accuracy on the generated corpus: every task, ts-analyze vs aubio")
     w("")
     w("Measured by `bench/accuracy/score.py --write%s` on %s, %d cores; TimeSide %s (%s); "
-      "aubio %s; mir_eval %s." % (" --before TOOL" if before else "",
-                                  datetime.date.today().isoformat(), os.cpu_count(), commit, ver,
-                                  aub, mir_eval.__version__))
+      "aubio %s; mir_eval %s; load average %s at the start, %s at the end.%s"
+      % (" --before TOOL" if before else "", datetime.date.today().isoformat(), os.cpu_count(),
+         commit, ver, aub, mir_eval.__version__, load0, load_average(),
+         " Before: %s." % before_label if before and before_label else ""))
     w("")
     w("Corpus: `bench/accuracy/make-corpus` (seed %d): %d pieces (%d tune, %d held out; %d with "
       "the melody alone, for pitch and notes), %.1f minutes, every key major and minor, "
@@ -339,11 +345,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", default=os.path.join(HERE, "corpus"))
     ap.add_argument("--before", help="a second ts-analyze binary, scored in a 'before' column")
+    ap.add_argument("--before-label", default="", help="what the before binary is, for the text")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--pieces", action="store_true", help="print each piece's figures")
     ap.add_argument("--no-aubio", action="store_true", help="skip aubio (faster, for tuning)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
+    load0 = load_average()
     build = os.environ.get("BUILD", "build")
     tool = os.path.join(build if os.path.isabs(build) else os.path.join(ROOT, build), "tools",
                         "ts-analyze")
@@ -387,7 +395,7 @@ def main():
                 p["name"], p["split"], s["labels: speech items"], s["silence: all"],
                 " ".join("%.1f-%.1f:%s" % x for x in p["segments"]), "",
                 " ".join("%.1f-%.1f:%s" % x for x in combined_labels(e))))
-    body = markdown(manifest, pieces, items, results, tool, args.before)
+    body = markdown(manifest, pieces, items, results, tool, args.before, load0, args.before_label)
     print(body)
     if args.write:
         write_section(body, "accuracy-score")
