@@ -18,6 +18,7 @@ void add_result_routes(std::vector<Route> &r);
 void add_annotation_routes(std::vector<Route> &r);
 void add_import_routes(std::vector<Route> &r);
 void add_session_routes(std::vector<Route> &r);
+void add_player_routes(std::vector<Route> &r);
 
 // Authenticates a request without a bearer token by its session cookie (routes_session.cpp):
 // false when it has none; 401 for an unknown or ended session, 403 for a missing scope or, on
