@@ -67,7 +67,15 @@ ts::cli::Spec spec() {
         "queued or running returns that job. GET /api/v1/jobs/ID/events streams its changes as "
         "server-sent events (at most --max-event-streams at once). Outputs are written by the "
         "tools' own -o, so none is ever half-written; the jobs a dead server left running are "
-        "queued again at start, or failed after --job-attempts starts.\n\n"
+        "queued again at start, or failed after --job-attempts starts. At most "
+        "--jobs-per-minute job requests per user and minute (429 with Retry-After).\n\n"
+        "Slurm: a job with \"backend\": \"slurm\" (or every job that names none, with "
+        "--job-backend slurm) is submitted with sbatch as an array, one task per item, each "
+        "running the same tools with the same arguments as a local worker; the scripts and the "
+        "files the tasks write are in jobs/ID.slurm/, read with squeue every --slurm-poll ms. "
+        "DELETE runs scancel. A restarted server follows the Slurm jobs it had submitted. The "
+        "data folder and the tools must be at the same paths on the nodes, and sbatch, squeue "
+        "and scancel on PATH.\n\n"
         "Results: /api/v1/items/ID/results lists what the jobs found; each result comes in every "
         "ts-serialize format, as min/max series for a player lane, or as a ts-graph plot. "
         "Annotations: tracks of segments and points per item, with versions (ETag; PATCH and "
@@ -120,6 +128,7 @@ struct Options {
     std::string token_id;
     ts::serve::JobLimits jobs;
     double job_memory_mb = 4096;
+    std::string sbatch_args;
     bool import_urls = false, import_allow_http = false, import_allow_private = false;
     std::vector<std::string> providers;
     ts::cli::Verbosity verbosity;
@@ -196,6 +205,17 @@ int serve(const Options &o) {
     ts::serve::App app(config(o));
     ts::serve::JobLimits limits = o.jobs;
     limits.memory = static_cast<std::uint64_t>(o.job_memory_mb * 1024 * 1024);
+    limits.burst = std::max(1.0, std::min(10.0, o.jobs.per_minute));
+    std::string word;
+    for (char ch : o.sbatch_args + " ") {
+        if (ch == ' ') {
+            if (!word.empty())
+                limits.sbatch_args.push_back(word);
+            word.clear();
+        } else {
+            word += ch;
+        }
+    }
     ts::serve::JobRunner runner(app, limits);
     runner.start();
     const bool ok = ts::serve::serve(app, [](const std::string &url) {
@@ -296,6 +316,31 @@ int main(int argc, char **argv) {
         ->type_name("N")
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();
+    app.add_option("--jobs-per-minute", o.jobs.per_minute,
+                   "job requests (POST /api/v1/jobs) per token owner and minute, in bursts of up "
+                   "to 10 (at most N); 0: no limit")
+        ->type_name("N")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    app.add_option("--job-backend", o.jobs.backend,
+                   "where a job that names no backend runs: local (the worker pool) or slurm "
+                   "(sbatch, one array task per item)")
+        ->type_name("NAME")
+        ->check(CLI::IsMember({"local", "slurm"}))
+        ->capture_default_str()
+        ->group("Slurm");
+    app.add_option("--slurm-sbatch", o.sbatch_args,
+                   "more sbatch arguments for the Slurm jobs (partition, account, time limit; "
+                   "split on spaces, no shell)")
+        ->type_name("ARGS")
+        ->group("Slurm");
+    app.add_option("--slurm-poll", o.jobs.slurm_poll_ms,
+                   "milliseconds between two looks at the Slurm jobs (squeue and the files the "
+                   "tasks write)")
+        ->type_name("MS")
+        ->check(CLI::Range(50, 600000))
+        ->capture_default_str()
+        ->group("Slurm");
     app.add_option("--max-event-streams", o.jobs.max_streams,
                    "job event streams open at once (429 beyond); each holds a request thread, "
                    "so keep it below --threads")
