@@ -113,8 +113,15 @@ bool authenticate_session(App &app, const Route &route, Request &req) {
     if (!cookie)
         return false;
     const TokenCheck c = check_session(app.db(), *cookie, req.principal);
-    if (c != TokenCheck::ok)
+    if (c != TokenCheck::ok) {
+        // A stale cookie where anonymous reads are allowed: read as anonymous (public objects
+        // only), as without the cookie.
+        if (app.cfg().anonymous_reads && route.scope == scope_read) {
+            req.principal = Principal{};
+            return true;
+        }
         throw HttpError(401, why(c, true), {www_auth});
+    }
     require_csrf_header(req);
     if (!req.principal.has(route.scope))
         throw HttpError(403, "the session lacks the scope " + format_scopes(route.scope));

@@ -197,6 +197,16 @@ class Limits(unittest.TestCase):
             # Bearer requests are not affected.
             self.assertEqual(s.request("GET", "/api/v1/items", token=good).status, 200)
 
+    def test_stale_cookie_reads_as_anonymous_where_allowed(self):
+        with Server("--anonymous-reads") as s:
+            good = s.token("root", "admin")
+            stale = cookie_header("A" * 43)
+            self.assertEqual(s.request("GET", "/api/v1/items", headers=stale).status, 200)
+            r = s.request("POST", "/api/v1/collections", body={"title": "x"}, headers=dict(stale, **CSRF))
+            self.assertEqual(r.status, 401)
+            self.assertEqual(s.request("GET", "/api/v1/session", headers=stale).status, 401)
+            self.assertEqual(s.request("GET", "/api/v1/items", token=good).status, 200)
+
     def test_secure_cookies_and_lifetime(self):
         with Server("--secure-cookies", "--session-hours", "0.5") as s:
             good = s.token("root", "admin")

@@ -32,6 +32,7 @@ let item;
 let page;
 const problems = [];
 const mediaResponses = [];
+let signedOut = true; // until the sign-in form is used
 
 async function shot(p, name) {
   await p.screenshot({ path: join(artifacts, `${name}.png`) });
@@ -53,19 +54,24 @@ async function waitState(p, states, timeout = 20000) {
 }
 
 async function ready(p) {
-  const state = await waitState(p, ['ready', 'error', 'signin']);
+  const state = await waitState(p, ['ready', 'error']);
   if (state !== 'ready') assert.fail(`the page did not open (${state}): ${await p.textContent('#status')}`);
 }
 
 function watch(p) {
   p.on('console', (m) => {
-    // expected answers: the 401 that shows the sign-in form, the wrong token's, the 412 of
-    // the stale save
-    if (m.type() === 'error' && !/status of (401|412)/.test(m.text())) problems.push(m.text());
+    // expected answers: the 404 of a private item to a visitor without a session (the server
+    // reads anonymously), the 401 of GET /session without one and of the wrong token, the 412
+    // of the stale save
+    if (m.type() === 'error' && !/status of (401|404|412)/.test(m.text())) problems.push(m.text());
   });
   p.on('pageerror', (e) => problems.push(String(e)));
   p.on('response', (r) => {
-    if (r.status() === 404) problems.push(`404: ${r.request().method()} ${r.url()}`);
+    // 404 only for the private item (and its peaks) asked without a session
+    const path = new URL(r.url()).pathname;
+    if (r.status() === 404 && !(signedOut && [`/api/v1/items/${item}`, `/api/v1/items/${item}/peaks.dat`].includes(path))) {
+      problems.push(`404: ${r.request().method()} ${r.url()}`);
+    }
     if (r.url().endsWith(`/items/${item}/media`)) mediaResponses.push({ status: r.status(), range: r.request().headers().range || null });
   });
 }
@@ -99,7 +105,7 @@ async function startServer() {
   token = execFileSync(join(bin, 'ts-serve'), ['token', 'create', '--data', join(data, 'd'), '--user', 'alice',
     '--scope', 'read,annotate,process', '--quiet'], { encoding: 'utf8' }).trim();
   server = spawn(join(bin, 'ts-serve'), ['--data', join(data, 'd'), '--listen', '127.0.0.1:0', '--quiet',
-    '--player-dir', page_dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--anonymous-reads', '--player-dir', page_dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   base = await new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error('ts-serve printed no URL within 20 s')), 20000);
     server.stdout.once('data', (d) => {
@@ -172,6 +178,7 @@ test('a private item asks to sign in; the form exchanges a token for the session
   await page.waitForFunction(() => /401/.test(document.getElementById('signin-status').textContent));
   assert.equal(await page.isVisible('#signin'), true);
   await page.fill('#signin-token', token);
+  signedOut = false;
   await page.click('#signin-submit');
   await ready(page);
   const cookies = await page.context().cookies();
@@ -352,6 +359,24 @@ test('signing out ends the session: the page asks to sign in again', async () =>
   assert.equal(await waitState(page, ['signin', 'ready', 'error']), 'signin');
   const cookies = await page.context().cookies();
   assert.equal(cookies.find((c) => c.name === 'ts_session'), undefined);
+});
+
+test('a public item opens without a session (anonymous reads), offering to sign in', async () => {
+  const r = await api('PATCH', `items/${item}`, { public: true });
+  assert.equal(r.status, 200);
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const p = await visitor.newPage();
+  watch(p);
+  await p.goto(`${base}/player/${item}`);
+  await ready(p);
+  const zoom = await paintedPixels(p, '#zoomview');
+  assert.ok(zoom.painted > zoom.total * 0.05, `zoom view: ${zoom.painted} of ${zoom.total} pixels painted`);
+  await p.waitForSelector('#sign-in:not([hidden])');
+  assert.equal(await p.isVisible('#sign-out'), false);
+  // the annotation track is alice's and private: a visitor sees none
+  assert.equal(await p.locator('#items li').count(), 0);
+  await shot(p, 'api-7-public');
+  await visitor.close();
 });
 
 test('no console error and no Content-Security-Policy violation', () => {

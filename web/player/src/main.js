@@ -31,6 +31,15 @@ function fail(e) {
     showSignIn(e);
     return;
   }
+  // With anonymous reads a private item is 404 to a visitor without a session: sign in
+  if (e.status === 404 && state.source instanceof ApiSource && !state.signedIn) {
+    state.source.session().then((s) => (s ? failed(e) : showSignIn(e)), () => failed(e));
+    return;
+  }
+  failed(e);
+}
+
+function failed(e) {
   console.error(e);
   status(e.message || String(e), 'error');
   document.body.dataset.state = 'error';
@@ -68,7 +77,11 @@ function showSignIn(e) {
   $('side').hidden = true;
   $('signed-in').hidden = true;
   $('sign-out').hidden = true;
+  $('sign-in').hidden = true;
   $('signin-status').textContent = state.signInTried ? e.message : '';
+  $('signin-why').textContent = e.message === 'sign in to annotate'
+    ? 'Sign in with a token of this server to annotate this recording.'
+    : 'This recording is not public (or not here): sign in with a token of this server to listen to it and annotate it.';
   document.body.dataset.state = 'signin';
   $('signin-token').focus();
   $('signin-form').onsubmit = async (ev) => {
@@ -79,6 +92,7 @@ function showSignIn(e) {
     state.signInTried = true;
     try {
       await source.signIn(token);
+      state.signedIn = true;
       $('signin-token').value = '';
       $('signin').hidden = true;
       await openSource(source, state.wanted);
@@ -94,12 +108,20 @@ function showSignIn(e) {
 
 async function showSession(source) {
   const s = await source.session();
+  state.signedIn = !!s;
   $('signed-in').hidden = !s;
   $('sign-out').hidden = !s;
+  // a public item read without a session (--anonymous-reads): signing in lets one annotate
+  $('sign-in').hidden = !!s;
+  $('sign-in').onclick = () => {
+    state.peaks?.player.pause();
+    showSignIn(new AuthError('sign in to annotate'));
+  };
   if (!s) return;
   $('signed-in').textContent = `Signed in as ${s.user}`;
   $('sign-out').onclick = async () => {
     await source.signOut();
+    state.signedIn = false;
     state.peaks?.player.pause();
     state.signInTried = false;
     showSignIn(new AuthError('signed out'));
