@@ -354,6 +354,21 @@ test('an edit made meanwhile by another client: the page\'s stale save is a 412 
   assert.equal(now.version, made.version + 2);
 });
 
+test('renaming the track and deleting the annotation reach the server (If-Match on each)', async () => {
+  await page.fill('#tracks .track-name', 'Sections');
+  await page.press('#tracks .track-name', 'Enter');
+  await page.locator('#tracks .track-name').blur();
+  const titles = async () => (await api('GET', `items/${item}/annotation-tracks`)).json.tracks.map((t) => t.title);
+  for (let i = 0; i < 100 && (await titles())[0] !== 'Sections'; i++) await page.waitForTimeout(100);
+  assert.deepEqual(await titles(), ['Sections']);
+  await page.click('#items li button');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => !document.querySelector('#items li'));
+  for (let i = 0; i < 100 && (await annotationsOnServer()).length; i++) await page.waitForTimeout(100);
+  assert.deepEqual(await annotationsOnServer(), []);
+  assert.match(await page.textContent('#status'), /Annotations saved/);
+});
+
 test('signing out ends the session: the page asks to sign in again', async () => {
   await page.click('#sign-out');
   assert.equal(await waitState(page, ['signin', 'ready', 'error']), 'signin');
