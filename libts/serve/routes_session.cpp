@@ -71,6 +71,9 @@ void sign_in(App &app, Request &req, Response &res) {
         app.sign_ins().failed(key);
         throw HttpError(401, why(check, false), {www_auth});
     }
+    // Signing in again replaces the browser's session: the one its cookie named ends.
+    if (const auto old = cookie_of(req))
+        end_session(app.db(), *old);
     res.status = 204;
     res.set_header("Set-Cookie", session_set_cookie(s->secret, s->max_age, app.cfg().secure_cookies));
     res.set_header("Cache-Control", "no-store");

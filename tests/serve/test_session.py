@@ -77,7 +77,16 @@ class Session(unittest.TestCase):
                 with open(os.path.join(self.s.data, f), "rb") as fh:
                     self.assertNotIn(value.encode(), fh.read())
         # Two sign-ins are two sessions.
-        self.assertNotEqual(self.sign_in(self.admin), value)
+        other = self.sign_in(self.admin)
+        self.assertNotEqual(other, value)
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(value)).status, 200)
+        # Signing in again from the same browser (its cookie sent) replaces its session.
+        r = self.s.request("POST", "/api/v1/session", body={"token": self.admin}, headers=cookie_header(value))
+        self.assertEqual(r.status, 204)
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(value)).status, 401)
+        fresh = attributes(r.header("set-cookie"))[1]
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(fresh)).status, 200)
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(other)).status, 200)
 
     def test_session_reads_and_changes_with_the_header(self):
         c = cookie_header(self.sign_in(self.admin))

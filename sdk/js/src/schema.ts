@@ -87,7 +87,7 @@ export interface paths {
         put?: never;
         /**
          * exchange a token for a session cookie (browsers)
-         * @description Answers 204 with Set-Cookie: ts_session=SECRET; HttpOnly; SameSite=Strict; Path=/; Max-Age=SECONDS (and Secure when the server runs with --secure-cookies). The secret is 256 random bits; the catalog keeps its SHA-256 with the token's user and scopes. The body must be application/json (415 otherwise), so that another site cannot forge a sign-in with a form. Failed sign-ins are limited per client address (429 with Retry-After).
+         * @description Answers 204 with Set-Cookie: ts_session=SECRET; HttpOnly; SameSite=Strict; Path=/; Max-Age=SECONDS (and Secure when the server runs with --secure-cookies). The secret is 256 random bits; the catalog keeps its SHA-256 with the token's user and scopes. The body must be application/json (415 otherwise), so that another site cannot forge a sign-in with a form. A request that carries the cookie of a session ends that session (signing in again replaces it). Failed sign-ins are limited per client address (429 with Retry-After).
          */
         post: operations["signIn"];
         /**
