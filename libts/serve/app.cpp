@@ -2,8 +2,10 @@
 #include "serve/app.hpp"
 
 #include "core/error.hpp"
+#include "ts_config.h"
 
 #include <system_error>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -30,6 +32,20 @@ App::App(Config cfg)
       sign_ins_(cfg_.sign_in_failures_per_minute, cfg_.sign_in_burst) {}
 
 std::string App::tool(const std::string &name) const { return (cfg_.tools / name).string(); }
+
+fs::path find_player_dir() {
+    std::error_code ec;
+    const fs::path exe = exe_dir();
+    std::vector<fs::path> candidates{exe / TS_BINDIR_TO_DATADIR / "timeside" / "player",
+                                     fs::path(TS_PLAYER_INSTALL_DIR)};
+    // The build tree's own ts-serve (build/tools/ts-serve) serves the source tree's player.
+    if (fs::equivalent(exe.parent_path(), fs::path(TS_BUILD_ROOT), ec))
+        candidates.insert(candidates.begin(), fs::path(TS_PLAYER_SOURCE_DIR));
+    for (const auto &c : candidates)
+        if (fs::is_regular_file(c / "dist" / "player.js", ec))
+            return fs::weakly_canonical(c, ec);
+    return {};
+}
 
 fs::path exe_dir() {
     std::error_code ec;

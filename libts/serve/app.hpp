@@ -26,6 +26,9 @@ struct Config {
     // server is reached through HTTPS), failed sign-ins per client address and minute.
     long session_ttl = 12 * 3600;
     bool secure_cookies = false;
+    // The built web player (index.html, player.css, dist/, vendor/) served at /player/;
+    // empty: not found (its routes answer 503).
+    std::filesystem::path player_dir;
     double sign_in_failures_per_minute = 10, sign_in_burst = 10;
     double renders_per_minute = 120, render_burst = 30;
     double uploads_per_minute = 30, upload_burst = 10;
@@ -65,6 +68,11 @@ class App {
 // Makes the data folder's layout if missing; with clean_tmp (the server's start), removes the
 // temporary files a crash left.
 void prepare_data(const std::filesystem::path &data, bool clean_tmp);
+
+// The built web player's folder: DIR/share/timeside/player for a ts-serve installed in DIR/bin,
+// else the source tree's web/player when this ts-serve is the build tree's; empty when neither
+// holds dist/player.js.
+std::filesystem::path find_player_dir();
 
 // The folder of the running executable (/proc/self/exe).
 std::filesystem::path exe_dir();

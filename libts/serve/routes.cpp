@@ -15,6 +15,7 @@ const std::vector<Route> &routes() {
         add_job_routes(r);
         add_result_routes(r);
         add_annotation_routes(r);
+        add_player_routes(r);
         return r;
     }();
     return table;

@@ -71,6 +71,9 @@ void sign_in(App &app, Request &req, Response &res) {
         app.sign_ins().failed(key);
         throw HttpError(401, why(check, false), {www_auth});
     }
+    // Signing in again replaces the browser's session: the one its cookie named ends.
+    if (const auto old = cookie_of(req))
+        end_session(app.db(), *old);
     res.status = 204;
     res.set_header("Set-Cookie", session_set_cookie(s->secret, s->max_age, app.cfg().secure_cookies));
     res.set_header("Cache-Control", "no-store");
@@ -113,8 +116,15 @@ bool authenticate_session(App &app, const Route &route, Request &req) {
     if (!cookie)
         return false;
     const TokenCheck c = check_session(app.db(), *cookie, req.principal);
-    if (c != TokenCheck::ok)
+    if (c != TokenCheck::ok) {
+        // A stale cookie where anonymous reads are allowed: read as anonymous (public objects
+        // only), as without the cookie.
+        if (app.cfg().anonymous_reads && route.scope == scope_read) {
+            req.principal = Principal{};
+            return true;
+        }
         throw HttpError(401, why(c, true), {www_auth});
+    }
     require_csrf_header(req);
     if (!req.principal.has(route.scope))
         throw HttpError(403, "the session lacks the scope " + format_scopes(route.scope));

@@ -77,7 +77,16 @@ class Session(unittest.TestCase):
                 with open(os.path.join(self.s.data, f), "rb") as fh:
                     self.assertNotIn(value.encode(), fh.read())
         # Two sign-ins are two sessions.
-        self.assertNotEqual(self.sign_in(self.admin), value)
+        other = self.sign_in(self.admin)
+        self.assertNotEqual(other, value)
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(value)).status, 200)
+        # Signing in again from the same browser (its cookie sent) replaces its session.
+        r = self.s.request("POST", "/api/v1/session", body={"token": self.admin}, headers=cookie_header(value))
+        self.assertEqual(r.status, 204)
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(value)).status, 401)
+        fresh = attributes(r.header("set-cookie"))[1]
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(fresh)).status, 200)
+        self.assertEqual(self.s.request("GET", "/api/v1/session", headers=cookie_header(other)).status, 200)
 
     def test_session_reads_and_changes_with_the_header(self):
         c = cookie_header(self.sign_in(self.admin))
@@ -195,6 +204,16 @@ class Limits(unittest.TestCase):
             self.assertEqual(r.status, 429)
             self.assertIsNone(r.header("set-cookie"))
             # Bearer requests are not affected.
+            self.assertEqual(s.request("GET", "/api/v1/items", token=good).status, 200)
+
+    def test_stale_cookie_reads_as_anonymous_where_allowed(self):
+        with Server("--anonymous-reads") as s:
+            good = s.token("root", "admin")
+            stale = cookie_header("A" * 43)
+            self.assertEqual(s.request("GET", "/api/v1/items", headers=stale).status, 200)
+            r = s.request("POST", "/api/v1/collections", body={"title": "x"}, headers=dict(stale, **CSRF))
+            self.assertEqual(r.status, 401)
+            self.assertEqual(s.request("GET", "/api/v1/session", headers=stale).status, 401)
             self.assertEqual(s.request("GET", "/api/v1/items", token=good).status, 200)
 
     def test_secure_cookies_and_lifetime(self):

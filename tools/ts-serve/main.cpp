@@ -33,8 +33,9 @@ ts::cli::Spec spec() {
         "strings, no headers: tokens never reach the log). SIGINT or SIGTERM stops it after the "
         "requests in flight. It binds 127.0.0.1 by default: put a reverse proxy (nginx) in "
         "front for TLS and public access.\n\n"
-        "Tokens: every route but /healthz, /api/v1/openapi.json and /api/v1/docs needs "
-        "Authorization: Bearer TOKEN. 'ts-serve token create' makes one (and its user, when "
+        "Tokens: every route but /healthz, /api/v1/openapi.json, /api/v1/docs, "
+        "/api/v1/session and the web player's (/player/) needs Authorization: Bearer TOKEN, or "
+        "in a browser the session cookie (below). 'ts-serve token create' makes one (and its user, when "
         "new) and prints it once on stdout; only its SHA-256 is kept. Scopes: read (GET), "
         "process (uploads, changes to items and collections, renders), annotate, admin (every "
         "object of every user; implies the others). Objects are readable by their owner, by "
@@ -81,6 +82,12 @@ ts::cli::Spec spec() {
         "Annotations: tracks of segments and points per item, with versions (ETag; PATCH and "
         "DELETE need If-Match: 428 without, 412 when stale), exported and imported through "
         "ts-serialize (Audacity, ELAN, JAMS, CSV, JSON Lines), seeded from a result.\n\n"
+        "Web player: GET /player/ID is the player page for an item (HTML under a strict "
+        "Content-Security-Policy), which reads the item, its media, peaks, spectrogram, results and "
+        "annotations through the API with the session cookie, and offers a sign-in form when the "
+        "item is not public. Its files come from --player-dir, else DATADIR/timeside/player of "
+        "an installed ts-serve, else the source tree's web/player for the build tree's ts-serve; "
+        "without a built player (dist/player.js) its routes answer 503.\n\n"
         "The full API is in the OpenAPI 3.1 document served at /api/v1/openapi.json, readable "
         "at /api/v1/docs. 'ts-serve routes' prints the route table.",
         {},
@@ -112,6 +119,7 @@ struct Options {
     double session_hours = 12;
     bool secure_cookies = false;
     double sign_in_failures = 10;
+    std::string player_dir;
     double renders_per_minute = 120;
     double uploads_per_minute = 30;
     std::string user = "admin";
@@ -153,6 +161,14 @@ ts::serve::Config config(const Options &o) {
     c.session_ttl = std::max(1L, std::lround(o.session_hours * 3600));
     c.secure_cookies = o.secure_cookies;
     c.sign_in_failures_per_minute = o.sign_in_failures;
+    if (o.player_dir.empty()) {
+        c.player_dir = ts::serve::find_player_dir();
+    } else {
+        c.player_dir = o.player_dir;
+        if (!std::filesystem::is_regular_file(c.player_dir / "dist" / "player.js"))
+            throw ts::Error("--player-dir " + o.player_dir +
+                            ": no dist/player.js there (build the player: npm run build in web/)");
+    }
     c.sign_in_burst = std::max(1.0, std::min(10.0, o.sign_in_failures));
     c.renders_per_minute = o.renders_per_minute;
     c.uploads_per_minute = o.uploads_per_minute;
@@ -351,6 +367,12 @@ int main(int argc, char **argv) {
         ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str()
         ->group("Browser sessions");
+    app.add_option("--player-dir", o.player_dir,
+                   "the built web player served at /player/ (index.html, player.css, dist/, "
+                   "vendor/); by default DATADIR/timeside/player, or the source tree's web/player "
+                   "for the build tree's ts-serve")
+        ->type_name("DIR")
+        ->group("Web player");
     app.add_flag("--import-urls", o.import_urls,
                  "let POST /api/v1/items/import fetch https URLs (public addresses only)")
         ->group("Imports");

@@ -87,7 +87,7 @@ export interface paths {
         put?: never;
         /**
          * exchange a token for a session cookie (browsers)
-         * @description Answers 204 with Set-Cookie: ts_session=SECRET; HttpOnly; SameSite=Strict; Path=/; Max-Age=SECONDS (and Secure when the server runs with --secure-cookies). The secret is 256 random bits; the catalog keeps its SHA-256 with the token's user and scopes. The body must be application/json (415 otherwise), so that another site cannot forge a sign-in with a form. Failed sign-ins are limited per client address (429 with Retry-After).
+         * @description Answers 204 with Set-Cookie: ts_session=SECRET; HttpOnly; SameSite=Strict; Path=/; Max-Age=SECONDS (and Secure when the server runs with --secure-cookies). The secret is 256 random bits; the catalog keeps its SHA-256 with the token's user and scopes. The body must be application/json (415 otherwise), so that another site cannot forge a sign-in with a form. A request that carries the cookie of a session ends that session (signing in again replaces it). Failed sign-ins are limited per client address (429 with Retry-After).
          */
         post: operations["signIn"];
         /**
@@ -654,6 +654,77 @@ export interface paths {
         head?: never;
         /** change an annotation */
         patch: operations["patchAnnotation"];
+        trace?: never;
+    };
+    "/player/player.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the player's style sheet */
+        get: operations["playerCss"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/player/dist/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the player's bundled script (and its source map) */
+        get: operations["playerScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/player/vendor/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** peaks.js, shipped with its licence (LGPL-3.0) */
+        get: operations["playerVendor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/player/{item}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the web player for an item (HTML)
+         * @description The same page for every item and visitor, under a strict Content-Security-Policy (default-src 'self'; no inline script or style). The page reads the item, its media (Range), peaks, spectrogram and results through this API with the browser's session cookie; when the API answers 401 it shows a sign-in form that exchanges a token for the cookie (POST /api/v1/session). Whether the item exists is not told here.
+         */
+        get: operations["playerPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -2956,6 +3027,191 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             /** @description If-Match is missing */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    playerCss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                };
+            };
+            /** @description the requested range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            /** @description the player is not built or not installed (scripts/setup builds it; --player-dir) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    playerScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: "player.js" | "player.js.map";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description the requested range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            /** @description the player is not built or not installed (scripts/setup builds it; --player-dir) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    playerVendor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file: "peaks.js" | "peaks.js.COPYING";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description the requested range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            /** @description the player is not built or not installed (scripts/setup builds it; --player-dir) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    playerPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the page */
+            200: {
+                headers: {
+                    "Content-Security-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description the player is not built or not installed (scripts/setup builds it; --player-dir) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

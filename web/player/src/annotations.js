@@ -149,6 +149,7 @@ export class Annotations {
       if (this.conflict) return; // the user decides first
       try {
         this.version = await this.store.save(doc, this.version);
+        if (this.store.adopt?.(this)) this.render(); // the server's ids for new objects
         this.status(this.store.constructor.name === 'LocalAnnotationStore' ? 'Annotations kept in this browser' : 'Annotations saved', 'ok');
       } catch (e) {
         if (e instanceof ConflictError) {

@@ -1,6 +1,6 @@
 // The player page: chooses a data source, opens a recording in peaks.js, keeps the lanes in step
 // with the zoom view, and wires the controls and keys.
-import { StaticSource, ApiSource, UrlFiles, PickedFiles } from './sources.js';
+import { StaticSource, ApiSource, UrlFiles, PickedFiles, AuthError } from './sources.js';
 import { lanesOf, factsOf, DEFAULT_LANES, formatTime } from './results.js';
 import { Lanes } from './lanes.js';
 import { Annotations } from './annotations.js';
@@ -27,6 +27,19 @@ function status(text, kind = '') {
 }
 
 function fail(e) {
+  if (e instanceof AuthError && state.source instanceof ApiSource) {
+    showSignIn(e);
+    return;
+  }
+  // With anonymous reads a private item is 404 to a visitor without a session: sign in
+  if (e.status === 404 && state.source instanceof ApiSource && !state.signedIn) {
+    state.source.session().then((s) => (s ? failed(e) : showSignIn(e)), () => failed(e));
+    return;
+  }
+  failed(e);
+}
+
+function failed(e) {
   console.error(e);
   status(e.message || String(e), 'error');
   document.body.dataset.state = 'error';
@@ -54,8 +67,70 @@ function zoomLevels(header, width) {
   return levels;
 }
 
+// The API answered 401: a private item, or no session (or one that ended). The form exchanges
+// a token for the session cookie, then the item is opened again.
+function showSignIn(e) {
+  const source = state.source;
+  $('signin').hidden = false;
+  $('start').hidden = true;
+  $('player').hidden = true;
+  $('side').hidden = true;
+  $('signed-in').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = true;
+  $('signin-status').textContent = state.signInTried ? e.message : '';
+  $('signin-why').textContent = e.message === 'sign in to annotate'
+    ? 'Sign in with a token of this server to annotate this recording.'
+    : 'This recording is not public (or not here): sign in with a token of this server to listen to it and annotate it.';
+  document.body.dataset.state = 'signin';
+  $('signin-token').focus();
+  $('signin-form').onsubmit = async (ev) => {
+    ev.preventDefault();
+    const token = $('signin-token').value.trim();
+    if (!token) return;
+    $('signin-submit').disabled = true;
+    state.signInTried = true;
+    try {
+      await source.signIn(token);
+      state.signedIn = true;
+      $('signin-token').value = '';
+      $('signin').hidden = true;
+      await openSource(source, state.wanted);
+    } catch (err) {
+      $('signin-status').textContent = err.message;
+      $('signin-status').className = 'status error';
+      if (!(err instanceof AuthError)) document.body.dataset.state = 'signin';
+    } finally {
+      $('signin-submit').disabled = false;
+    }
+  };
+}
+
+async function showSession(source) {
+  const s = await source.session();
+  state.signedIn = !!s;
+  $('signed-in').hidden = !s;
+  $('sign-out').hidden = !s;
+  // a public item read without a session (--anonymous-reads): signing in lets one annotate
+  $('sign-in').hidden = !!s;
+  $('sign-in').onclick = () => {
+    state.peaks?.player.pause();
+    showSignIn(new AuthError('sign in to annotate'));
+  };
+  if (!s) return;
+  $('signed-in').textContent = `Signed in as ${s.user}`;
+  $('sign-out').onclick = async () => {
+    await source.signOut();
+    state.signedIn = false;
+    state.peaks?.player.pause();
+    state.signInTried = false;
+    showSignIn(new AuthError('signed out'));
+  };
+}
+
 async function openSource(source, wanted) {
   state.source = source;
+  state.wanted = wanted;
   $('source').textContent = source.label;
   const items = await source.listItems();
   if (!items.length) throw new Error(`${source.label}: no recording (no .dat file) found`);
@@ -73,10 +148,11 @@ async function openItem(name) {
   status(`Opening ${name}…`);
   const item = await state.source.openItem(name);
   state.item = item;
+  if (state.source instanceof ApiSource) showSession(state.source).catch(() => {});
   $('start').hidden = true;
   $('player').hidden = false;
   $('side').hidden = false;
-  document.title = `${name} – TimeSide player`;
+  document.title = `${item.title || name} – TimeSide player`;
 
   const header = datHeader(item.dat);
   state.header = header;
@@ -146,7 +222,9 @@ async function openItem(name) {
   document.body.dataset.state = 'waveform';
 
   // then the results: facts and lanes
-  status(`${name}: loading the results…`);
+  const shown = item.title || name;
+  if (item.title) $('source').textContent = `${item.title} (${state.source.label})`;
+  status(`${shown}: loading the results…`);
   const results = await item.loadResults();
   if (state.item !== item) return; // another recording was opened meanwhile
   showFacts(results, item.info);
@@ -154,7 +232,7 @@ async function openItem(name) {
     const image = new Image();
     image.decoding = 'async';
     image.onload = () => state.lanes.draw();
-    image.onerror = () => status(`${name}: the spectrogram image did not load`, 'error');
+    image.onerror = () => status(`${shown}: the spectrogram image did not load`, 'error');
     image.src = item.spectrogram.url;
     state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image,
       layout: item.spectrogram.layout, rangeUrl: item.spectrogram.rangeUrl });
@@ -163,7 +241,7 @@ async function openItem(name) {
   buildLaneChoice();
   state.lanes.setRange(view.getStartTime(), view.getEndTime());
   performance.mark('ready');
-  status(`${name}: ${formatTime(state.duration)}, ${state.available.length} lanes available`, 'ok');
+  status(`${shown}: ${formatTime(state.duration)}, ${state.available.length} lanes available`, 'ok');
   document.body.dataset.state = 'ready';
 }
 
@@ -394,12 +472,16 @@ async function droppedFiles(items) {
 function main() {
   wire();
   const q = new URLSearchParams(location.search);
-  // ts-serve serves this page at /player/{item}: its API is then at /api/v1/
-  let served = location.pathname.match(/\/player\/([^/]+)$/);
-  if (served && /\.html?$/.test(served[1])) served = null;
-  if (q.get('api') || served) {
-    const item = q.get('item') || (served && decodeURIComponent(served[1]));
-    openSource(new ApiSource(q.get('api') || '/api/v1/'), item).catch(fail);
+  // ts-serve serves this page at /player/{item} with <meta name="timeside-api"> naming its API
+  const served = document.querySelector('meta[name="timeside-api"]');
+  if (served) {
+    const item = served.dataset.item;
+    $('open-label').hidden = true; // the server's item, not a folder
+    state.source = new ApiSource(served.content, { item });
+    openSource(state.source, item).catch(fail);
+  } else if (q.get('api')) {
+    state.source = new ApiSource(q.get('api'));
+    openSource(state.source, q.get('item')).catch(fail);
   } else if (q.get('archive')) {
     openSource(new StaticSource(new UrlFiles(q.get('archive')), { audio: q.get('audio') }), q.get('item')).catch(fail);
   } else {

@@ -10,6 +10,9 @@
 //   source.annotationStore(name)      {load(), save(doc, version)}: see annotations.js
 import { readJsonLines } from './results.js';
 import { LocalAnnotationStore, ApiAnnotationStore } from './store.js';
+import { problemError } from './errors.js';
+
+export { AuthError } from './errors.js';
 
 // The layout of ts-graph's spectrogram images as the archive draws them by default: with axes,
 // the plot is the image less 52 px on the left, 60 on the right (the colour bar), 22 above and
@@ -196,35 +199,49 @@ export class StaticSource {
   }
 }
 
-// (b) ts-serve's API, /api/v1: GET items (a page of {items, next}), items/{id} (facts and
-// links), items/{id}/peaks.dat (8-bit peaks), items/{id}/media (the file, with Range),
+// (b) ts-serve's API, /api/v1, with the browser's session cookie (sign-in: signIn()): GET
+// items/{id} (facts), items/{id}/peaks.dat (8-bit peaks), items/{id}/media (the file, with
+// Range: the cookie authenticates the <audio> element's requests too),
 // items/{id}/spectrogram.png?start&end&width&height (drawn with axes for the visible range),
-// items/{id}/results (ts-result JSON Lines) and the annotation routes of store.js. The browser
-// test covers the static source; this one follows the server's routes as they were written
-// when it was, and the results and annotation routes are not tested against a server yet.
+// items/{id}/results (the index) and each result as ts-result JSON Lines, and the annotation
+// routes of store.js. A change sent with the cookie carries X-TimeSide-Request: 1.
 export class ApiSource {
-  constructor(base) {
+  constructor(base, options = {}) {
     this.base = new URL(base.endsWith('/') ? base : base + '/', document.baseURI);
     this.label = this.base.href;
     this.writable = true;
+    this.only = options.item || null; // the page served for one item lists no other
   }
   url(path) {
     return new URL(path, this.base).href;
   }
+  // A request of the API: JSON body, and the header every change made with the cookie needs.
+  request(method, path, body, headers = {}) {
+    const h = { ...headers };
+    if (method !== 'GET' && method !== 'HEAD') h['X-TimeSide-Request'] = '1';
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    return fetch(this.url(path), { method, credentials: 'same-origin', headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body) });
+  }
   async fetch(path, what) {
-    const r = await fetch(this.url(path), { credentials: 'same-origin' });
-    if (!r.ok) {
-      let detail = r.statusText;
-      try {
-        detail = (await r.json()).detail || detail; // problem+json
-      } catch {
-        // not JSON
-      }
-      throw new Error(`${what || path}: ${r.status} ${detail}`);
-    }
+    const r = await this.request('GET', path);
+    if (!r.ok) throw await problemError(r, what || path);
     return r;
   }
+  // Exchanges a token for the session cookie (HttpOnly: this page never sees it).
+  async signIn(token) {
+    const r = await this.request('POST', 'session', { token });
+    if (r.status !== 204) throw await problemError(r, 'signing in');
+  }
+  async signOut() {
+    await this.request('DELETE', 'session');
+  }
+  async session() {
+    const r = await this.request('GET', 'session');
+    return r.ok ? r.json() : null;
+  }
   async listItems() {
+    if (this.only) return [{ name: this.only }];
     const items = [];
     for (let next = 'items?limit=200'; next && items.length < 2000;) {
       const body = await (await this.fetch(next, 'items')).json();
@@ -239,14 +256,24 @@ export class ApiSource {
       this.fetch(`items/${e}`, 'the item').then((r) => r.json()),
       this.fetch(`items/${e}/peaks.dat`, 'peaks').then((r) => r.arrayBuffer()),
     ]);
+    // The index, then each result as ts-result JSON Lines (a matrix no lane shows is dropped
+    // as it arrives, as from a file).
     const loadResults = async () => {
-      const r = await fetch(this.url(`items/${e}/results`), { credentials: 'same-origin' });
-      return r.ok ? readJsonLines(r.body, `items/${id}/results`) : [];
+      const index = await (await this.fetch(`items/${e}/results`, 'the results')).json();
+      const parts = await Promise.all(index.results.map(async (entry) => {
+        const u = new URL(entry.links.self, this.base);
+        u.searchParams.set('format', 'jsonl');
+        const r = await fetch(u.href, { credentials: 'same-origin' });
+        if (!r.ok) return [];
+        return readJsonLines(r.body, `results/${entry.id}`);
+      }));
+      return parts.flat();
     };
     const rate = info.rate || 44100;
     const spec = this.url(`items/${e}/spectrogram.png`);
     return {
       name: id,
+      title: info.title,
       audioUrl: this.url(`items/${e}/media`),
       dat,
       loadResults,
@@ -254,7 +281,7 @@ export class ApiSource {
         url: spec,
         layout: spectrogramLayout(null, rate),
         rangeUrl: (start, end, width, height) =>
-          `${spec}?start=${start.toFixed(3)}&end=${end.toFixed(3)}&width=${Math.min(4000, width)}&height=${Math.min(2000, height)}`,
+          `${spec}?start=${start.toFixed(3)}&end=${(Math.floor(end * 1000) / 1000).toFixed(3)}&width=${Math.max(16, Math.min(4000, width))}&height=${Math.max(16, Math.min(2000, height))}`,
       },
       info,
     };
