@@ -14,6 +14,7 @@ const std::vector<Route> &routes() {
         add_job_routes(r);
         add_result_routes(r);
         add_annotation_routes(r);
+        add_index_routes(r);
         return r;
     }();
     return table;

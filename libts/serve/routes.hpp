@@ -17,6 +17,7 @@ void add_job_routes(std::vector<Route> &r);
 void add_result_routes(std::vector<Route> &r);
 void add_annotation_routes(std::vector<Route> &r);
 void add_import_routes(std::vector<Route> &r);
+void add_index_routes(std::vector<Route> &r); // the index page at /
 
 // 429 with Retry-After when the principal asks for renders faster than allowed.
 void rate_limit_renders(App &app, const Request &req);

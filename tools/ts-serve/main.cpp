@@ -62,6 +62,10 @@ ts::cli::Spec spec() {
         "Annotations: tracks of segments and points per item, with versions (ETag; PATCH and "
         "DELETE need If-Match: 428 without, 412 when stale), exported and imported through "
         "ts-serialize (Audacity, ELAN, JAMS, CSV, JSON Lines), seeded from a result.\n\n"
+        "Index page: GET / serves a page listing the items and collections with search, each "
+        "item linked to its player page, and the job queue kept live by GET "
+        "/api/v1/jobs/events (server-sent events of every job the caller may see: created, "
+        "then each change up to its end; Last-Event-ID resumes).\n\n"
         "The full API is in the OpenAPI 3.1 document served at /api/v1/openapi.json, readable "
         "at /api/v1/docs. 'ts-serve routes' prints the route table.",
         {},
