@@ -9,6 +9,7 @@
 #include "serve/paths.hpp"
 #include "serve/problem.hpp"
 #include "serve/routes.hpp"
+#include "serve/slurm.hpp"
 
 
 #include <fstream>
@@ -79,12 +80,18 @@ std::vector<std::string> request_items(App &app, const Principal &p, const Json 
 }
 
 void create(App &app, Request &req, Response &res) {
+    JobRunner *runner = job_runner();
     const Json body = req.json();
     const auto items = request_items(app, req.principal, body);
-    Json n = normalize_request(body, items);
+    Json n = normalize_request(body, items, runner ? runner->limits().backend : "local");
     check_analysis(app, n);
+    if (n["backend"] == "slurm" && find_program("sbatch").empty())
+        throw HttpError(400, "backend: slurm needs sbatch, which is not on this server's PATH");
+    // Job requests per user and minute (--jobs-per-minute): each valid POST counts.
+    if (const int wait = runner ? runner->creations().take(req.principal.user_id) : 0; wait > 0)
+        throw HttpError(429, "too many job requests; try again later",
+                        {{"Retry-After", std::to_string(wait)}});
     const std::string text = n.dump(), hash = sha256_hex(text);
-    JobRunner *runner = job_runner();
     const int max_queued = runner ? runner->limits().max_queued : 20;
     std::string id;
     bool existing = false;
@@ -108,8 +115,9 @@ void create(App &app, Request &req, Response &res) {
             id = random_uuid();
             const std::string now = now_utc();
             Stmt st(app.db(), "INSERT INTO jobs(id, owner, state, request, request_hash, backend, "
-                              "created) VALUES (?1, ?2, 'queued', ?3, ?4, 'local', ?5)");
-            st.bind(1, id).bind(2, req.principal.user_id).bind(3, text).bind(4, hash).bind(5, now).run();
+                              "created) VALUES (?1, ?2, 'queued', ?3, ?4, ?6, ?5)");
+            st.bind(1, id).bind(2, req.principal.user_id).bind(3, text).bind(4, hash).bind(5, now);
+            st.bind(6, n["backend"].get<std::string>()).run();
             int pos = 0;
             for (const auto &item : items) {
                 Stmt ji(app.db(), "INSERT INTO job_items(job_id, item_id, position) VALUES (?1, ?2, ?3)");
