@@ -12,7 +12,7 @@
 namespace ts::serve {
 
 // Generated from web/index/ at build time (embed.py).
-extern const char index_html[], index_css[], index_main_js[], index_api_js[], index_events_js[];
+extern const char index_html[], index_css[], index_main_js[], index_api_js[];
 
 namespace {
 
@@ -40,7 +40,6 @@ void add_index_routes(std::vector<Route> &r) {
                          {"index.css", {index_css, "text/css; charset=utf-8"}},
                          {"main.js", {index_main_js, "text/javascript; charset=utf-8"}},
                          {"api.js", {index_api_js, "text/javascript; charset=utf-8"}},
-                         {"events.js", {index_events_js, "text/javascript; charset=utf-8"}},
                      };
                      const auto f = files.find(req.param("file"));
                      if (f == files.end())

@@ -1,8 +1,7 @@
 // The index page: sign in, search the items (text, tag, collection; page by page, 20 a page),
 // list the collections, and show the job queue kept live by the stream of every job's changes
 // (GET /api/v1/jobs/events). Each item links to its player page, /player/{id}.
-import { api, authHeaders, authMode, signIn, signOut, whoami } from './api.js';
-import { listen } from './events.js';
+import { api, signIn, signOut, whoami } from './api.js';
 
 const PAGE = 20;
 const $ = (id) => document.getElementById(id);
@@ -148,19 +147,21 @@ function loadJobs() {
   $('jobs').replaceChildren();
   summary();
   state.stream?.close();
-  state.stream = listen('/api/v1/jobs/events', {
-    headers: authMode() === 'token' ? authHeaders() : null,
-    types: ['job', 'created'],
-    onEvent: (_, data) => renderJob(JSON.parse(data)),
-    onStatus: (s) => {
-      const dot = $('stream');
-      dot.textContent = s === 'live' ? '●' : '○';
-      dot.classList.toggle('live', s === 'live');
-      dot.title = `the live stream of job changes: ${s}`;
-      dot.setAttribute('aria-label', `live updates: ${s}`);
-      document.body.dataset.stream = s;
-    },
-  });
+  // the browser's EventSource: it sends the session cookie, and reconnects by itself with
+  // Last-Event-ID (the stream then sends the jobs made meanwhile)
+  const es = new EventSource('/api/v1/jobs/events');
+  for (const type of ['job', 'created']) es.addEventListener(type, (e) => renderJob(JSON.parse(e.data)));
+  const shown = (s) => {
+    const dot = $('stream');
+    dot.textContent = s === 'live' ? '●' : '○';
+    dot.classList.toggle('live', s === 'live');
+    dot.title = `the live stream of job changes: ${s}`;
+    dot.setAttribute('aria-label', `live updates: ${s}`);
+    document.body.dataset.stream = s;
+  };
+  es.onopen = () => shown('live');
+  es.onerror = () => shown(es.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+  state.stream = es;
 }
 
 // ---- signing in --------------------------------------------------------------------------
@@ -199,8 +200,12 @@ $('signin').addEventListener('submit', async (e) => {
   }
 });
 $('signout').addEventListener('click', async () => {
-  await signOut();
-  await show(null);
+  try {
+    await signOut();
+    await show(null);
+  } catch (err) {
+    status(`Sign-out failed: ${err.message}`, true);
+  }
 });
 $('search').addEventListener('submit', (e) => {
   e.preventDefault();

@@ -1,5 +1,5 @@
 // The index page (served by ts-serve at /) in Debian's Chromium through playwright-core: it
-// signs in with a token, lists the items, searches them by text, tag and collection, pages
+// signs in with a token (exchanged for the session cookie), lists the items, searches them by text, tag and collection, pages
 // through them, links each to its player page, and shows a job go from queued to done live,
 // at 1280x720 and at a phone's size, with no console error or CSP violation. TS_BIN names
 // the folder of ts-serve and ts-gen; screenshots go to TS_INDEX_ARTIFACTS.
@@ -107,6 +107,14 @@ test('signs in with a token and lists the items, 20 a page, each linked to its p
   await page.click('#signin button[type=submit]');
   await page.waitForFunction(() => document.body.dataset.state === 'ready');
   assert.match(await page.textContent('#who'), /^alice \(read, process\)$/);
+  // the token was exchanged for the server's session cookie: HttpOnly, SameSite=Strict, and
+  // nothing kept by the page; a reload is still signed in
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'ts_session');
+  assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', JSON.stringify(cookie));
+  assert.equal(await page.evaluate(() => sessionStorage.length + document.cookie.length), 0);
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.state === 'ready');
+  assert.match(await page.textContent('#who'), /^alice /);
   const first = await shown();
   assert.equal(first.length, 20);
   assert.equal(await page.isEnabled('#next'), true);
@@ -197,6 +205,9 @@ test('fits a phone and 1280x720 without sideways scrolling; no console error or 
     .filter((e) => !(e.getAttribute('aria-label') || e.labels?.length || e.textContent.trim())).map((e) => e.outerHTML));
   assert.deepEqual(unnamed, []);
   await page.click('#signout');
+  await page.waitForFunction(() => document.body.dataset.state === 'signed-out');
+  assert.equal((await page.context().cookies()).find((c) => c.name === 'ts_session'), undefined, 'the cookie is cleared');
+  await page.reload();
   await page.waitForFunction(() => document.body.dataset.state === 'signed-out');
   assert.deepEqual(problems, []);
 });

@@ -64,7 +64,7 @@ export interface paths {
         };
         /**
          * the index page: items and collections with search, and the job queue with live state
-         * @description Plain HTML and ES modules compiled into the server, served with a strict Content-Security-Policy. The page signs in with a session cookie (or, on a server without sessions, a token kept in the tab's sessionStorage) and uses this API.
+         * @description Plain HTML and ES modules compiled into the server, served with a strict Content-Security-Policy. The page signs in by exchanging a token for the session cookie (POST /api/v1/session) and uses this API, the job queue through GET /api/v1/jobs/events.
          */
         get: operations["indexPage"];
         put?: never;
@@ -82,7 +82,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** a file of the index page (index.css, main.js, api.js, events.js) */
+        /** a file of the index page (index.css, main.js, api.js) */
         get: operations["indexAsset"];
         put?: never;
         post?: never;
