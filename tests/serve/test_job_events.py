@@ -150,6 +150,15 @@ class JobEvents(unittest.TestCase):
                 st.next(timeout=1)
         finally:
             st.close()
+        # a number past the last job resumes from now: a new job is still "created"
+        st = Stream(self.s, self.alice, "/api/v1/jobs/events", {"Last-Event-ID": "9" * 18})
+        try:
+            time.sleep(0.5)
+            job = self.job({"items": [self.item], "preset": "minimal", "outputs": ["peaks"]})
+            events = st.until(job, "done")
+            self.assertEqual((events[0]["event"], events[0]["id"]), ("created", str(self.created_id + 1)))
+        finally:
+            st.close()
         for bad in ("x", "-1", "1" * 19):
             r = self.s.request("GET", "/api/v1/jobs/events", token=self.alice, headers={"Last-Event-ID": bad})
             self.assertEqual(r.status, 400, bad)
