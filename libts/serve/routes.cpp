@@ -16,6 +16,7 @@ const std::vector<Route> &routes() {
         add_result_routes(r);
         add_annotation_routes(r);
         add_player_routes(r);
+        add_index_routes(r);
         return r;
     }();
     return table;

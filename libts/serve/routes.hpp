@@ -17,6 +17,7 @@ void add_job_routes(std::vector<Route> &r);
 void add_result_routes(std::vector<Route> &r);
 void add_annotation_routes(std::vector<Route> &r);
 void add_import_routes(std::vector<Route> &r);
+void add_index_routes(std::vector<Route> &r); // the index page at /
 void add_session_routes(std::vector<Route> &r);
 void add_player_routes(std::vector<Route> &r);
 

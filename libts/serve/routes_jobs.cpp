@@ -12,6 +12,7 @@
 #include "serve/slurm.hpp"
 
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -341,16 +342,18 @@ void all_events(App &app, Request &req, Response &res) {
     auto s = std::make_shared<State>();
     s->p = req.principal;
     const std::string resume = req.raw.get_header_value("Last-Event-ID");
-    if (!resume.empty()) {
-        if (resume.size() > 18 || resume.find_first_not_of("0123456789") != std::string::npos)
-            throw HttpError(400, "Last-Event-ID: a job number from this stream");
-        s->since = std::stoll(resume);
-    } else {
+    if (!resume.empty() &&
+        (resume.size() > 18 || resume.find_first_not_of("0123456789") != std::string::npos))
+        throw HttpError(400, "Last-Event-ID: a job number from this stream");
+    {
         auto lock = app.db().lock();
         Stmt st(app.db(), "SELECT coalesce(max(rowid), 0) FROM jobs");
         st.step();
         s->since = st.integer(0);
     }
+    // a number past the last job (another server's stream) resumes from now
+    if (!resume.empty())
+        s->since = std::min<std::int64_t>(s->since, std::stoll(resume));
     if (!runner->open_stream())
         throw HttpError(429, "too many event streams are open; poll the jobs or retry later",
                         {{"Retry-After", "5"}});

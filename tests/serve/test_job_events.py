@@ -150,6 +150,15 @@ class JobEvents(unittest.TestCase):
                 st.next(timeout=1)
         finally:
             st.close()
+        # a number past the last job resumes from now: a new job is still "created"
+        st = Stream(self.s, self.alice, "/api/v1/jobs/events", {"Last-Event-ID": "9" * 18})
+        try:
+            time.sleep(0.5)
+            job = self.job({"items": [self.item], "preset": "minimal", "outputs": ["peaks"]})
+            events = st.until(job, "done")
+            self.assertEqual((events[0]["event"], events[0]["id"]), ("created", str(self.created_id + 1)))
+        finally:
+            st.close()
         for bad in ("x", "-1", "1" * 19):
             r = self.s.request("GET", "/api/v1/jobs/events", token=self.alice, headers={"Last-Event-ID": bad})
             self.assertEqual(r.status, 400, bad)
@@ -187,7 +196,16 @@ class JobEvents(unittest.TestCase):
             self.assertEqual([ev["event"] for ev in first], ["job", "job"])
             got = {json.loads(ev["data"])["id"]: json.loads(ev["data"])["state"] for ev in first}
             self.assertEqual(got, {slow: "running", queued: "queued"})
+            # the queued job's own stream, resumed at its current state: silent until it changes
+            data = [ev["data"] for ev in first if json.loads(ev["data"])["id"] == queued][0]
+            mine = Stream(self.s, self.alice, "/api/v1/jobs/%s/events" % queued,
+                          {"Last-Event-ID": hashlib.sha256(data.encode()).hexdigest()[:16]})
+            with self.assertRaises(queue.Empty):
+                mine.next(timeout=0.7)
             self.assertEqual(self.s.request("DELETE", "/api/v1/jobs/" + slow, token=self.alice).status, 202)
+            resumed = mine.until(queued, "done")
+            mine.close()
+            self.assertNotIn("queued", [json.loads(ev["data"])["state"] for ev in resumed])
             events = st.until(slow, "canceled")
             self.assertEqual(json.loads(events[-1]["data"])["state"], "canceled")
             self.check(st.until(queued, "done"), queued)

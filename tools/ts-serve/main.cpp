@@ -88,6 +88,10 @@ ts::cli::Spec spec() {
         "item is not public. Its files come from --player-dir, else DATADIR/timeside/player of "
         "an installed ts-serve, else the source tree's web/player for the build tree's ts-serve; "
         "without a built player (dist/player.js) its routes answer 503.\n\n"
+        "Index page: GET / serves a page listing the items and collections with search, each "
+        "item linked to its player page, and the job queue kept live by GET "
+        "/api/v1/jobs/events (server-sent events of every job the caller may see: created, "
+        "then each change up to its end; Last-Event-ID resumes).\n\n"
         "The full API is in the OpenAPI 3.1 document served at /api/v1/openapi.json, readable "
         "at /api/v1/docs. 'ts-serve routes' prints the route table.",
         {},

@@ -31,13 +31,9 @@ export type AnnotationTrackPatch = S['AnnotationTrackPatch'];
 export type Annotation = S['Annotation'];
 export type AnnotationNew = S['AnnotationNew'];
 export type AnnotationPatch = S['AnnotationPatch'];
+/** A signed-in session: its user, scopes and expiry (GET /api/v1/session). */
+export type Session = S['Session'];
 
-/** A signed-in session: its user and scopes (GET /api/v1/session). */
-export interface Session {
-  user: string;
-  scopes: string[];
-  [k: string]: unknown;
-}
 
 export interface TimeSideOptions {
   /** The server's root, e.g. http://127.0.0.1:8080 (the API is under /api/v1). */

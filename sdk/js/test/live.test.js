@@ -175,3 +175,35 @@ test('an annotation track: create, edit (a stale version is a ConflictError), ex
   const list = await ts.annotationTracks(item.id);
   assert.ok(JSON.stringify(list).includes(track.id));
 });
+
+test('cookie sign-in: the session cookie instead of the token, X-TimeSide-Request on writes', async () => {
+  const ts = new TimeSide({ baseUrl });
+  assert.equal(await ts.session(), null);
+  await assert.rejects(ts.signIn('tsk_not_a_token'), (e) => e instanceof UnauthorizedError && e.status === 401);
+  await ts.signIn(token);
+  const s = await ts.session();
+  assert.equal(s.user, 'alice');
+  assert.deepEqual(s.scopes, ['read', 'annotate', 'process']);
+  assert.ok(Date.parse(s.expires) > Date.now());
+  const headers = ts.authHeaders('PATCH');
+  assert.match(headers.Cookie, /^ts_session=[^;]+$/);
+  assert.equal(headers['X-TimeSide-Request'], '1');
+  assert.equal(headers.Authorization, undefined);
+  // reads and writes through the cookie: a patch, a job waited for through its events
+  assert.equal((await ts.item(item.id)).id, item.id);
+  assert.equal((await ts.updateItem(item.id, { description: 'by cookie' })).description, 'by cookie');
+  const job = await ts.createJob({ items: [item.id], preset: 'minimal', outputs: ['peaks'] });
+  assert.equal((await ts.waitForJob(job.id)).state, 'done');
+  // the server refuses a cookie write without the header: the SDK never omits it
+  const bare = await fetch(`${baseUrl}/api/v1/items/${item.id}`, {
+    method: 'PATCH', headers: { Cookie: headers.Cookie, 'Content-Type': 'application/json' }, body: '{"title":"forged"}',
+  });
+  assert.equal(bare.status, 403);
+  assert.equal((await ts.item(item.id)).title, 'Demo piece');
+  await ts.signOut();
+  assert.equal(await ts.session(), null);
+  await assert.rejects(ts.item(item.id), UnauthorizedError);
+  // the ended session's cookie is refused everywhere
+  const old = await fetch(`${baseUrl}/api/v1/items/${item.id}`, { headers: { Cookie: headers.Cookie } });
+  assert.equal(old.status, 401);
+});
