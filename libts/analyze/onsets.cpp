@@ -251,9 +251,10 @@ Definition onsets_definition() {
         "(bench/accuracy); a value given with -p applies whatever the method, and a result's "
         "params say which values were used. On that corpus's held-out half superflux scores "
         "F 0.944 (0.966 on the tuning half), against 0.897 for mixed, the default before, "
-        "and 0.916 for aubioonset's best method (bench/RESULTS.md); most of what it misses "
-        "is a sampled clarinet whose tone swells after its attack, and soft slow attacks "
-        "(flute, saxophone, strings) under drums or a pad. superflux: n_fft 2048, step 441 "
+        "and 0.915 for aubioonset's best method (bench/RESULTS.md); what it gets wrong is "
+        "mostly a sampled clarinet whose note-offs are abrupt changes of timbre (reported "
+        "as onsets), and soft slow attacks (flute, saxophone, violin) under drums or a pad "
+        "(found late or missed). superflux: n_fft 2048, step 441 "
         "(100 frames a second at 44.1 kHz); the others n_fft 1024, step 512 (those of "
         "aubiotrack and of the tempo analyzer, so `-a onsets,tempo -p onsets.method=mkl` "
         "shares one STFT; aubioonset uses 512 and 256). " +
