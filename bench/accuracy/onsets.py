@@ -268,14 +268,16 @@ def markdown(manifest, pieces, rows, tool):
       "rule, far too low: it is there for the table's shape only.")
     w("")
     w("Where superflux, the default, loses (`bench/accuracy/onsets.py --per-piece`): the "
-      "FluidR3 clarinet (three pieces, two held out, F 0.43 to 0.78, 28 to 51 extra onsets "
+      "FluidR3 clarinet (three pieces, two held out, F 0.45 to 0.79, 25 to 51 extra onsets "
       "a piece): at its note-off the sound drops 6 to 10 dB within 2 ms into a release of "
-      "another timbre, a spectral change that every flux method reports, and the truth "
-      "(note-ons only) counts as false (50 of the 51 extra in p12 are within 15 ms of a "
-      "note-off); soft, slow attacks (flute, alto sax, violin, electric piano) under drums "
-      "or a string pad, found late (median error +19 to +25 ms for the saxophone) or not at "
-      "all. A gate on the level after the peak (tried) removes note-offs but as many true "
-      "onsets on the tuning half.")
+      "another timbre, a spectral change that every flux method reports and the truth "
+      "(note-ons only) counts as false (50 of the 51 extra in p12, 22 of 36 in p27, within "
+      "15 ms of a note-off); soft, slow attacks under drums or a pad (french horn, flute, "
+      "violin, electric piano under strings: 9 to 25 missed a piece), and alto sax found "
+      "late (median error +21 ms, some beyond 50 ms). Tried and left out, as they did not "
+      "gain on the tuning half: a gate on the level after the peak (removes note-offs and "
+      "as many true onsets), a longer decaying reference, moving the time back to the start "
+      "of the rise (+0.004 but clicks 17 ms early).")
     return "\n".join(out)
 
 

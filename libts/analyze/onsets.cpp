@@ -43,7 +43,7 @@ constexpr MethodDefaults method_defaults[] = {
     {"kl", "0.5", "0.1", "-1", "0", "1024", "512", "0.02"},
     {"mkl", "0.3", "0.1", "-1", "0", "1024", "512", "0.02"},
     {"mixed", "0.25", "0.14", "0.023", "0.5", "1024", "512", "0.02"},
-    {"superflux", "0.7", "0.08", "0", "0", "2048", "441", "0.06"},
+    {"superflux", "0.9", "0.08", "0", "0", "2048", "441", "0.06"},
 };
 constexpr const char *default_method = "superflux";
 
@@ -250,8 +250,8 @@ Definition onsets_definition() {
         "50 ms on the tuning half of a generated corpus of 48 rendered MIDI pieces "
         "(bench/accuracy); a value given with -p applies whatever the method, and a result's "
         "params say which values were used. On that corpus's held-out half superflux scores "
-        "F 0.944 (0.966 on the tuning half), against 0.897 for mixed, the default before, "
-        "and 0.915 for aubioonset's best method (bench/RESULTS.md); what it gets wrong is "
+        "F 0.951 (0.957 on the tuning half), against 0.885 for mixed, the default before, "
+        "and 0.914 for aubioonset's best method (bench/RESULTS.md); what it gets wrong is "
         "mostly a sampled clarinet whose note-offs are abrupt changes of timbre (reported "
         "as onsets), and soft slow attacks (flute, saxophone, violin) under drums or a pad "
         "(found late or missed). superflux: n_fft 2048, step 441 "
