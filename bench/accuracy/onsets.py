@@ -274,10 +274,12 @@ def markdown(manifest, pieces, rows, tool):
       "(note-ons only) counts as false (50 of the 51 extra in p12, 22 of 36 in p27, within "
       "15 ms of a note-off); soft, slow attacks under drums or a pad (french horn, flute, "
       "violin, electric piano under strings: 9 to 25 missed a piece), and alto sax found "
-      "late (median error +21 ms, some beyond 50 ms). Tried and left out, as they did not "
-      "gain on the tuning half: a gate on the level after the peak (removes note-offs and "
-      "as many true onsets), a longer decaying reference, moving the time back to the start "
-      "of the rise (+0.004 but clicks 17 ms early).")
+      "late (median error +21 ms, some beyond 50 ms). Tried on the tuning half and left "
+      "out: a gate on the level after the peak (it removes note-offs and as many true "
+      "onsets: no gain), a reference decaying over 10 to 20 frames (a loss), moving the "
+      "time back to the start of the rise (+0.004, but clicks reported 17 ms early), "
+      "frames every 220 samples (+0.001 for twice the time); the first three measured "
+      "on the corpus before its church organ became a french horn.")
     return "\n".join(out)
 
 
