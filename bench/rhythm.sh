@@ -10,12 +10,12 @@
 #
 # Commands, each with stdout to /dev/null:
 #   aubioonset -i X                    its defaults: buffer 512, hop 256, hfc, threshold 0.3
-#   ts-analyze -a onsets X             its defaults: n_fft 1024, step 512, mkl
+#   ts-analyze -a onsets X             its defaults: superflux, n_fft 2048, step 441
 #   ts-analyze -a onsets -p onsets.n_fft=512 -p onsets.step=256 X   aubioonset's framing
 #   aubiotrack -i X                    its defaults: buffer 1024, hop 512
 #   ts-analyze -a tempo X              its defaults: n_fft 1024, step 512 (aubiotrack's)
 #   the two ts-analyze defaults again with --no-sha1 (no second read of the file for
-#   audio.sha1), and -a onsets,tempo (one STFT for both)
+#   audio.sha1), and -a onsets,tempo (one decode; superflux frames 2048/441, tempo 1024/512)
 #
 # Accuracy, on the demo piece (ts-gen demo, 30 s, 120 BPM) and click tracks at 60, 90, 120,
 # 150 and 180 BPM (ts-gen clicks, 30 s), all as 16-bit wav read by both programs: onset
@@ -123,13 +123,13 @@ table() {
     echo "| command | wall s | wall ratio | CPU s | CPU ratio | peak MiB |"
     echo "|---|---:|---:|---:|---:|---:|"
     row aubioonset "\`aubioonset -i X\` (buf 512, hop 256, hfc)" aubioonset
-    row ts-onsets "\`ts-analyze -a onsets X\` (n_fft 1024, step 512, mkl)" aubioonset
+    row ts-onsets "\`ts-analyze -a onsets X\` (superflux, n_fft 2048, step 441)" aubioonset
     row ts-onsets-nosha1 "the same with \`--no-sha1\`" aubioonset
     row ts-onsets-512 "\`ts-analyze -a onsets -p onsets.n_fft=512 -p onsets.step=256 X\`" aubioonset
     row aubiotrack "\`aubiotrack -i X\` (buf 1024, hop 512)" aubiotrack
     row ts-tempo "\`ts-analyze -a tempo X\` (n_fft 1024, step 512, specflux)" aubiotrack
     row ts-tempo-nosha1 "the same with \`--no-sha1\`" aubiotrack
-    row ts-both "\`ts-analyze -a onsets,tempo X\` (one STFT; ratio to aubiotrack)" aubiotrack
+    row ts-both "\`ts-analyze -a onsets,tempo X\` (one decode; ratio to aubiotrack)" aubiotrack
 }
 verdict() {
     local a b

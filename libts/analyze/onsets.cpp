@@ -1,7 +1,8 @@
-// onsets: an onset detection function per STFT frame (aubio's methods) and the onset times
-// picked from it with an adaptive threshold.
+// onsets: an onset detection function per STFT frame (SuperFlux, aubio's methods) and the
+// onset times picked from it with an adaptive threshold.
 #include "analyze/analyzers.hpp"
 #include "analyze/stft_params.hpp"
+#include "dsp/odf_superflux.hpp"
 #include "dsp/onset.hpp"
 
 #include <algorithm>
@@ -25,17 +26,42 @@ constexpr double onset_lag = 0.5;
 // after, are in bench/RESULTS.md.
 // mixed (mkl and specflux, each over its mean, summed) was chosen on the same tuning half
 // with its smoothing and a window reaching 6 frames back and 2 ahead (bench/RESULTS.md).
+// superflux, the default, and its framing (n_fft 2048, step 441: 100 frames a second at
+// 44.1 kHz, as in Böck and Widmer 2013) were chosen on the same tuning half, with the
+// filterbank and maximum filters fixed below (bench/RESULTS.md).
 struct MethodDefaults {
-    const char *method, *threshold, *median_window, *median_after, *smooth;
+    const char *method, *threshold, *median_window, *median_after, *smooth, *n_fft, *step,
+        *min_interval;
 };
 constexpr MethodDefaults method_defaults[] = {
-    {"energy", "4", "0.2", "-1", "0"},         {"hfc", "5", "0.2", "-1", "0"},
-    {"complex", "1.2", "0.15", "-1", "0"},     {"phase", "0.6", "0.15", "-1", "0"},
-    {"specflux", "1.5", "0.15", "-1", "0"},    {"specdiff", "0.3", "0.15", "-1", "0"},
-    {"kl", "0.5", "0.1", "-1", "0"},           {"mkl", "0.3", "0.1", "-1", "0"},
-    {"mixed", "0.25", "0.14", "0.023", "0.5"},
+    {"energy", "4", "0.2", "-1", "0", "1024", "512", "0.02"},
+    {"hfc", "5", "0.2", "-1", "0", "1024", "512", "0.02"},
+    {"complex", "1.2", "0.15", "-1", "0", "1024", "512", "0.02"},
+    {"phase", "0.6", "0.15", "-1", "0", "1024", "512", "0.02"},
+    {"specflux", "1.5", "0.15", "-1", "0", "1024", "512", "0.02"},
+    {"specdiff", "0.3", "0.15", "-1", "0", "1024", "512", "0.02"},
+    {"kl", "0.5", "0.1", "-1", "0", "1024", "512", "0.02"},
+    {"mkl", "0.3", "0.1", "-1", "0", "1024", "512", "0.02"},
+    {"mixed", "0.25", "0.14", "0.023", "0.5", "1024", "512", "0.02"},
+    {"superflux", "0.9", "0.08", "0", "0", "2048", "441", "0.06"},
 };
-constexpr const char *default_method = "mixed";
+constexpr const char *default_method = "superflux";
+
+// superflux's fixed shape: 36 bands an octave from 30 Hz to 17 kHz, log10(1 + 3000 B), the
+// reference of a band the maximum over 3 bands of the 3 frames before; a peak is the
+// maximum of the frames from 0.01 s before to 0.05 s after it.
+dsp::SuperFluxShape superflux_shape(const StftShape &s, int rate) {
+    dsp::SuperFluxShape f;
+    f.n_fft = s.n_fft;
+    f.rate = rate;
+    f.bands_per_octave = 36;
+    f.compression = 3000;
+    f.max_bands = 3;
+    f.history = 3;
+    f.lag = 1;
+    return f;
+}
+constexpr double superflux_max_before = 0.01, superflux_max_after = 0.05;
 
 // A parameter whose default is given per method in method_defaults.
 ParamSpec by_method(ParamSpec spec, const char *MethodDefaults::*field) {
@@ -50,18 +76,23 @@ ParamSpec by_method(ParamSpec spec, const char *MethodDefaults::*field) {
 
 class Onsets : public Analyzer {
   public:
-    // mixed: method is mkl, and a second ODF (specflux) is summed with it in finish().
-    Onsets(StftShape shape, dsp::OdfMethod method, bool mixed, double threshold,
+    // mixed: method is mkl, and a second ODF (specflux) is summed with it in finish();
+    // superflux: method is unused.
+    Onsets(StftShape shape, dsp::OdfMethod method, bool mixed, bool superflux, double threshold,
            double median_window, double median_after, double smooth, double min_interval,
            double silence_db, std::vector<std::string> outputs)
-        : shape_(shape), method_(method), mixed_(mixed), threshold_(threshold),
+        : shape_(shape), method_(method), mixed_(mixed), superflux_(superflux),
+          threshold_(threshold),
           median_window_(median_window), median_after_(median_after), smooth_(smooth),
           min_interval_(min_interval), silence_(std::pow(10.0, silence_db / 10.0)),
           outputs_(std::move(outputs)) {}
 
     void setup(Context &ctx) override {
         rate_ = ctx.rate();
-        odf_fn_.emplace(method_, shape_.bins(), static_cast<float>(shape_.gain));
+        if (superflux_)
+            sf_fn_.emplace(superflux_shape(shape_, rate_));
+        else
+            odf_fn_.emplace(method_, shape_.bins(), static_cast<float>(shape_.gain));
         if (mixed_)
             odf2_fn_.emplace(dsp::OdfMethod::specflux, shape_.bins(),
                              static_cast<float>(shape_.gain));
@@ -102,7 +133,8 @@ class Onsets : public Analyzer {
                     rule.after = static_cast<int>(std::lround(median_after_ * frame_rate));
                 rule.smooth = smooth_;
                 rule.min_gap = static_cast<int>(std::ceil(min_interval_ * frame_rate - 1e-9));
-                for (std::size_t i : dsp::pick_onsets(odf_, loud_, rule)) {
+                for (std::size_t i : superflux_ ? pick_superflux(frame_rate, rule)
+                                                : dsp::pick_onsets(odf_, loud_, rule)) {
                     r.time.push_back(
                         (static_cast<double>(i) * shape_.step + onset_lag * shape_.n_fft) / rate_);
                     r.value.push_back(odf_[i]);
@@ -114,8 +146,29 @@ class Onsets : public Analyzer {
     }
 
   private:
+    // The peaks of the superflux ODF (smoothed first if asked): the mean reaches
+    // median_window back and median_after ahead.
+    std::vector<std::size_t> pick_superflux(double frame_rate, const dsp::PeakRule &rule) const {
+        std::vector<float> o = odf_;
+        if (smooth_ > 0)
+            for (std::size_t i = 0; i < o.size(); ++i)
+                o[i] = static_cast<float>(
+                    (odf_[i] + smooth_ * ((i > 0 ? odf_[i - 1] : 0.0f) +
+                                          (i + 1 < o.size() ? odf_[i + 1] : 0.0f))) /
+                    (1.0 + 2.0 * smooth_));
+        dsp::SuperFluxPeaks p;
+        p.threshold = threshold_;
+        p.mean_before = static_cast<int>(std::lround(median_window_ * frame_rate));
+        p.mean_after = static_cast<int>(std::lround(std::max(0.0, median_after_) * frame_rate));
+        p.max_before = static_cast<int>(std::lround(superflux_max_before * frame_rate));
+        p.max_after = static_cast<int>(std::lround(superflux_max_after * frame_rate));
+        p.min_gap = rule.min_gap;
+        return dsp::pick_superflux(o, loud_, p);
+    }
+
     void add(const Spectrum &s) {
-        odf_.push_back(odf_fn_->next(s.magnitude, s.bins));
+        odf_.push_back(sf_fn_ ? sf_fn_->next(s.magnitude, static_cast<float>(shape_.gain))
+                              : odf_fn_->next(s.magnitude, s.bins));
         if (odf2_fn_)
             odf2_.push_back(odf2_fn_->next(s.magnitude, s.bins));
         const std::size_t n = static_cast<std::size_t>(s.size);
@@ -136,12 +189,13 @@ class Onsets : public Analyzer {
 
     StftShape shape_;
     dsp::OdfMethod method_;
-    bool mixed_;
+    bool mixed_, superflux_;
     double threshold_, median_window_, median_after_, smooth_, min_interval_, silence_;
     std::vector<std::string> outputs_;
     int rate_ = 0;
     double power_scale_ = 1.0;
     std::optional<dsp::OnsetFunction> odf_fn_, odf2_fn_;
+    std::optional<dsp::SuperFlux> sf_fn_;
     std::vector<float> odf_, odf2_;
     std::vector<bool> loud_;
 };
@@ -158,47 +212,69 @@ Definition onsets_definition() {
     for (const auto &name : dsp::odf_method_names())
         formulas += std::string(dsp::odf_method_formula(*dsp::parse_odf_method(name))) + ". ";
     d.description =
-        "Note and percussion onsets, as aubioonset finds them (Bello et al. 2005, Dixon "
-        "2006): an onset detection function (ODF) is computed for every STFT frame, then "
-        "onsets are its peaks above an adaptive threshold. Methods (-p onsets.method=), on "
-        "the normalised magnitudes m_k(t) and bins X_k(t) of frame t, frames before the first "
-        "taken as silent: " +
+        "Note and percussion onsets: an onset detection function (ODF) is computed for every "
+        "STFT frame, then onsets are its peaks above an adaptive threshold. The default "
+        "method, superflux (Böck and Widmer 2013), is the spectral flux of a log-compressed, "
+        "log-frequency spectrum against a maximum-filtered past, so that vibrato and tremolo "
+        "count for little: band levels L_j(t) = log10(1 + 3000 B_j(t)), B_j the magnitudes "
+        "m_k weighed by triangular filters (each summing to 1) centred 1/36 octave apart from "
+        "30 Hz to 17 kHz (a centre on the bin of the one before is dropped), and odf(t) = "
+        "sum_j max(0, L_j(t) - R_j(t)), R_j(t) the largest of L_(j-1..j+1) over the frames "
+        "t-3 .. t-1. Its peaks: odf(t) is the largest of the frames from 0.01 s before to 0.05 "
+        "s after it, and odf(t) >= mean(odf over the frames t-b .. t+a) + threshold, b = "
+        "round(median_window * rate / step), a = round(median_after * rate / step) (frames "
+        "outside the input count as 0; no median here); a peak closer than "
+        "ceil(min_interval * rate / step) frames to the previous onset is dropped. "
+        "The other methods are aubio's (Bello et al. 2005, Dixon 2006), on the normalised "
+        "magnitudes m_k(t) and bins X_k(t) of frame t, frames before the first taken as "
+        "silent: " +
         formulas +
-        "mixed (the default): mkl and specflux, each divided by its mean over the whole "
-        "input, summed (onsets.odf is that sum). "
-        "Peak picking: when smooth = a > 0 the ODF is first smoothed, o(t) = (a odf(t-1) + "
-        "odf(t) + a odf(t+1)) / (1 + 2a), and o replaces odf below; "
+        "mixed: mkl and specflux, each divided by its mean over the whole input, summed "
+        "(onsets.odf is that sum). "
+        "Their peak picking: when smooth = a > 0 the ODF is first smoothed, o(t) = (a odf(t-1) "
+        "+ odf(t) + a odf(t+1)) / (1 + 2a), and o replaces odf below (superflux too); "
         "frame t is an onset when odf(t) > 0, odf(t) >= odf(t-1) and odf(t) > "
         "odf(t+1); odf(t) > median(W) + threshold * mean(W), W = odf over the frames t-h .. "
         "t+g (clipped to the input), h = round(median_window * rate / step / 2), g = "
-        "round(median_after * rate / step), or g = h when median_after is -1; the frame's "
-        "level, 10 log10 of the mean square of its windowed samples over the mean square of "
-        "the window (Parseval, from the bins), is at least `silence` dB; and it comes at "
+        "round(median_after * rate / step), or g = h when median_after is -1; and it comes at "
         "least ceil(min_interval * rate / step) frames after the previous onset (of two "
-        "closer peaks the higher is kept). The onset's time is its frame's start plus n_fft/2 "
-        "(the window's centre, where a frame's rise peaks for a steady sound), with the "
-        "resolution of one step (11.6 ms at 44.1 kHz): on ts-gen's click tracks and demo "
-        "piece the median error is under 2 ms with mkl and under 6 ms with every method. "
-        "Each method has its own default threshold, median_window, median_after and smooth "
-        "(--list shows them), "
-        "chosen by F-measure within 50 ms on a generated corpus of 48 rendered MIDI pieces "
-        "(bench/accuracy): the difference methods (energy, hfc, complex, specflux) need "
-        "thresholds 4 to 17 times that of mkl, a ratio whose ODF is already normalised; "
-        "a threshold given with -p applies whatever the method, and a result's params say "
-        "which values were used. mkl, a ratio of magnitudes, weighs a soft onset in a quiet "
-        "band like a loud one, specflux the loud rises; the default, mixed, with its "
-        "smoothing and a window reaching 6 frames back and 2 ahead, scores best on that "
-        "corpus (F 0.926 on the tuning half, 0.897 held out, against 0.832 and 0.817 for "
-        "mkl, the default before; aubioonset's best 0.916; bench/RESULTS.md) and F = 0.996 "
-        "on the demo piece (ts-gen demo). "
-        "Defaults: n_fft 1024, step 512 (those of aubiotrack and of the tempo analyzer, so "
-        "`-a onsets,tempo` shares one STFT; aubioonset uses 512 and 256). " +
+        "closer peaks the higher is kept). With every method, a frame's level, 10 log10 of "
+        "the mean square of its windowed samples over the mean square of the window "
+        "(Parseval, from the bins), must be at least `silence` dB. "
+        "The onset's time is its frame's start plus n_fft/2 (the window's centre), with the "
+        "resolution of one step: on ts-gen's click tracks and demo piece the median error is "
+        "under 2 ms with mkl and under 6 ms with the other aubio methods; superflux reports "
+        "a click 6.8 ms early (its log compression counts a click as soon as it enters the "
+        "window), and does not see a click in the first milliseconds of the input, where the "
+        "first frame's window is near 0. Each method has its own default threshold, "
+        "median_window, median_after, "
+        "smooth, min_interval, n_fft and step (--list shows them), chosen by F-measure within "
+        "50 ms on the tuning half of a generated corpus of 48 rendered MIDI pieces "
+        "(bench/accuracy); a value given with -p applies whatever the method, and a result's "
+        "params say which values were used. On that corpus's held-out half superflux scores "
+        "F 0.951 (0.957 on the tuning half), against 0.885 for mixed, the default before, "
+        "and 0.914 for aubioonset's best method (bench/RESULTS.md); what it gets wrong is "
+        "mostly a sampled clarinet whose note-offs are abrupt changes of timbre (reported "
+        "as onsets), and soft slow attacks (flute, saxophone, violin) under drums or a pad "
+        "(found late or missed). superflux: n_fft 2048, step 441 "
+        "(100 frames a second at 44.1 kHz); the others n_fft 1024, step 512 (those of "
+        "aubiotrack and of the tempo analyzer, so `-a onsets,tempo -p onsets.method=mkl` "
+        "shares one STFT; aubioonset uses 512 and 256). " +
         stft_words();
-    d.params = stft_param_specs(1024, 512);
     std::vector<std::string> names = dsp::odf_method_names();
     names.push_back("mixed");
+    names.push_back("superflux");
+    // method first: the framing's defaults depend on it.
     d.params.push_back({"method", ParamType::choice, default_method, 0, 0, names,
-                        "the onset detection function (aubio's names, and mixed: mkl + specflux)"});
+                        "the onset detection function (aubio's names; mixed: mkl + specflux; "
+                        "superflux: Böck and Widmer's)"});
+    for (ParamSpec &spec : stft_param_specs(1024, 512)) {
+        if (spec.key == "n_fft")
+            spec = by_method(spec, &MethodDefaults::n_fft);
+        else if (spec.key == "step")
+            spec = by_method(spec, &MethodDefaults::step);
+        d.params.push_back(spec);
+    }
     const ParamSpec threshold{"threshold",
                               ParamType::number,
                               "",
@@ -206,14 +282,16 @@ Definition onsets_definition() {
                               100,
                               {},
                               "peak picking: how far above the local median an onset must rise, "
-                              "in units of the local mean"};
+                              "in units of the local mean (superflux: above the local mean, "
+                              "in units of the ODF)"};
     const ParamSpec median_window{"median_window",
                                   ParamType::number,
                                   "",
                                   0,
                                   10,
                                   {},
-                                  "peak picking: the span of the local median and mean, seconds"};
+                                  "peak picking: the span of the local median and mean, seconds "
+                                  "(superflux: how far the mean reaches back)"};
     d.params.push_back(by_method(threshold, &MethodDefaults::threshold));
     d.params.push_back(by_method(median_window, &MethodDefaults::median_window));
     const ParamSpec median_after{"median_after",
@@ -234,13 +312,14 @@ Definition onsets_definition() {
                            "smooth (0: not smoothed)"};
     d.params.push_back(by_method(median_after, &MethodDefaults::median_after));
     d.params.push_back(by_method(smooth, &MethodDefaults::smooth));
-    d.params.push_back({"min_interval",
-                        ParamType::number,
-                        "0.02",
-                        0,
-                        60,
-                        {},
-                        "the shortest time between two onsets, seconds"});
+    d.params.push_back(by_method({"min_interval",
+                                  ParamType::number,
+                                  "",
+                                  0,
+                                  60,
+                                  {},
+                                  "the shortest time between two onsets, seconds"},
+                                 &MethodDefaults::min_interval));
     d.params.push_back({"silence",
                         ParamType::number,
                         "-70",
@@ -258,9 +337,11 @@ Definition onsets_definition() {
     };
     d.make = [](const Params &p, const std::vector<std::string> &outputs) {
         const bool mixed = p.text("method") == "mixed";
+        const bool superflux = p.text("method") == "superflux";
         return std::make_unique<Onsets>(
             stft_shape("onsets", p),
-            mixed ? dsp::OdfMethod::mkl : *dsp::parse_odf_method(p.text("method")), mixed,
+            mixed || superflux ? dsp::OdfMethod::mkl : *dsp::parse_odf_method(p.text("method")),
+            mixed, superflux,
             p.number("threshold"), p.number("median_window"), p.number("median_after"),
             p.number("smooth"), p.number("min_interval"), p.number("silence"), outputs);
     };

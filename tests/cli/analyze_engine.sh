@@ -66,7 +66,7 @@ for a in L:
                 assert " %s %s" % (v, d) in line[0], (v, d, line[0])
 assert shown >= 15, shown
 on = {p["key"]: p for a in L if a["id"] == "onsets" for p in a["params"]}
-assert on["method"]["choices"] == ["energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl", "mixed"]
+assert on["method"]["choices"] == ["energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl", "mixed", "superflux"]
 assert on["threshold"]["default_by"]["param"] == "method" and on["median_window"]["default_by"]["param"] == "method"
 PY
 

@@ -263,13 +263,13 @@ for id in mfcc spectral.centroid level.peak stats.bit_depth onsets notes hand.ma
 done
 "$PY" npcheck.py in.jsonl "
 assert np.load('mfcc.npy').shape[1] == 13 and np.load('notes.npy').shape == (10, 2)
-assert np.load('level.peak.npy').shape == () and np.load('onsets.npy').shape == (32,)
+assert np.load('level.peak.npy').shape == () and np.load('onsets.npy').shape == (34,)
 assert np.isnan(np.load('hand.null.npy')) and np.isnan(np.load('hand.matrix.npy')[0, 1])
 " >/dev/null && pass || fail "npy shapes"
 # The header, byte for byte: NPY 1.0, the dict padded to a multiple of 64 with '\n' last.
 "$PY" - <<'EOF' && pass || fail "npy header"
 import struct
-for name, shape, descr in [('mfcc.npy', None, '<f4'), ('level.peak.npy', '()', '<f8'), ('onsets.npy', '(32,)', '<f8')]:
+for name, shape, descr in [('mfcc.npy', None, '<f4'), ('level.peak.npy', '()', '<f8'), ('onsets.npy', '(34,)', '<f8')]:
     b = open(name, 'rb').read()
     assert b[:8] == b'\x93NUMPY\x01\x00', b[:8]
     n = struct.unpack('<H', b[8:10])[0]

@@ -5,6 +5,7 @@
 #include "dsp/dct.hpp"
 #include "dsp/fft.hpp"
 #include "dsp/mel_filterbank.hpp"
+#include "dsp/odf_superflux.hpp"
 #include "dsp/onset.hpp"
 #include "dsp/window.hpp"
 
@@ -219,4 +220,71 @@ TEST_CASE("onset peak picking: a window reaching back, and smoothing") {
     CHECK(pick_onsets(twin, loud, r2) == std::vector<std::size_t>{2, 4});
     r2.smooth = 1;
     CHECK(pick_onsets(twin, loud, r2) == std::vector<std::size_t>{3});
+}
+
+TEST_CASE("superflux: a partial that wavers by a bin is no onset, a new one is") {
+    // n_fft 2048 at 44.1 kHz: around bin 40 (861 Hz) the 36 bands an octave are closer than
+    // a bin, so each bin is a band of its own and the maximum over 3 bands spans 3 bins.
+    SuperFluxShape shape;
+    shape.bands_per_octave = 36;
+    shape.compression = 3000;
+    SuperFlux sf(shape);
+    REQUIRE(sf.bands() == 191); // centres from 30 Hz to 17 kHz, 1 a bin at most
+    std::vector<float> m(1025, 0.0f);
+    CHECK(sf.next(m.data(), 1.0f) == 0.0f); // silence
+    m[40] = 0.1f;
+    const float rise = sf.next(m.data(), 1.0f); // the partial starts: log10(1 + 300) = 2.48
+    CHECK(rise == Approx(std::log10(301.0)).epsilon(1e-4));
+    // Vibrato: the partial moves 40, 41, 40, 39, 40, ... at the same level.
+    const int path[] = {41, 40, 39, 40, 41, 40, 39};
+    for (int k : path) {
+        std::fill(m.begin(), m.end(), 0.0f);
+        m[static_cast<std::size_t>(k)] = 0.1f;
+        CHECK(sf.next(m.data(), 1.0f) == 0.0f);
+    }
+    // The plain spectral flux reports every move.
+    OnsetFunction flux(OdfMethod::specflux, 1025, 1.0f);
+    std::fill(m.begin(), m.end(), 0.0f);
+    m[40] = 0.1f;
+    flux.next(m.data(), nullptr);
+    m[40] = 0.0f, m[41] = 0.1f;
+    CHECK(flux.next(m.data(), nullptr) == Approx(0.1f));
+    // A second partial four octaves up (bin 640) while the first is held: an onset.
+    std::fill(m.begin(), m.end(), 0.0f);
+    m[40] = 0.1f, m[640] = 0.1f;
+    CHECK(sf.next(m.data(), 1.0f) > 1.0f);
+    CHECK(sf.next(m.data(), 1.0f) == 0.0f); // held
+    // A dropout of one frame: the reference is the maximum of the 3 frames before, so the
+    // partial's return is no onset; after a silence of 3 frames it is one again.
+    std::vector<float> gap(1025, 0.0f);
+    gap[640] = 0.1f;
+    sf.next(gap.data(), 1.0f);
+    CHECK(sf.next(m.data(), 1.0f) == 0.0f);
+    for (int i = 0; i < 3; ++i)
+        sf.next(gap.data(), 1.0f);
+    CHECK(sf.next(m.data(), 1.0f) == Approx(std::log10(301.0)).epsilon(1e-4));
+}
+
+TEST_CASE("superflux peak picking: the window's maximum, above its mean plus the threshold") {
+    const std::vector<float> odf = {0, 0, 5, 1, 0, 0, 0, 0, 3, 0, 4, 0};
+    std::vector<bool> loud(odf.size(), true);
+    SuperFluxPeaks rule;
+    rule.threshold = 1;
+    rule.mean_before = 2, rule.mean_after = 0;
+    rule.max_before = 1, rule.max_after = 2;
+    rule.min_gap = 3;
+    // Frame 2: the maximum of frames 1..4, 5 >= (0 + 0 + 5) / 3 + 1. Frame 8 is not the
+    // maximum of 7..10 (4 follows); frame 10: 4 >= (3 + 0 + 4) / 3 + 1 = 3.33.
+    CHECK(pick_superflux(odf, loud, rule) == std::vector<std::size_t>{2, 10});
+    rule.threshold = 2; // 4 < 4.33
+    CHECK(pick_superflux(odf, loud, rule) == std::vector<std::size_t>{2});
+    loud[2] = false;
+    CHECK(pick_superflux(odf, loud, rule).empty());
+    // Two peaks 3 frames apart: both with min_gap 3, the first only with 4.
+    const std::vector<float> two = {0, 6, 0, 0, 5, 0, 0, 0};
+    const std::vector<bool> all(two.size(), true);
+    rule.threshold = 1;
+    CHECK(pick_superflux(two, all, rule) == std::vector<std::size_t>{1, 4});
+    rule.min_gap = 4;
+    CHECK(pick_superflux(two, all, rule) == std::vector<std::size_t>{1});
 }

@@ -1,0 +1,52 @@
+// SuperFlux (Böck and Widmer 2013): spectral flux on a log-compressed, log-frequency
+// filterbank spectrum, against a maximum-filtered past that ignores vibrato and tremolo,
+// and the peak picker that goes with it.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace ts::dsp {
+
+struct SuperFluxShape {
+    int n_fft = 2048;
+    double rate = 44100;
+    double fmin = 30, fmax = 17000; // the filterbank's span, Hz (fmax clipped to Nyquist)
+    int bands_per_octave = 24;
+    double compression = 3000; // lambda in log10(1 + lambda * B)
+    int max_bands = 3;         // the maximum filter over frequency, bands (odd)
+    int history = 3;           // the maximum filter over time: frames t-lag-history+1 .. t-lag
+    int lag = 1;               // mu, frames
+};
+
+// Feed it the normalised magnitudes (m_k, k = 0 .. n_fft/2) of one STFT's frames in order;
+// frames before the first are taken as silent.
+class SuperFlux {
+  public:
+    explicit SuperFlux(const SuperFluxShape &shape);
+    float next(const float *magnitude, float gain);
+    std::size_t bands() const { return first_.size(); }
+
+  private:
+    SuperFluxShape shape_;
+    // Band j weighs the bins first_[j] .. first_[j] + weights_[j].size() - 1 (sum 1).
+    std::vector<int> first_;
+    std::vector<std::vector<float>> weights_;
+    std::vector<float> level_;              // log10(1 + lambda B) of this frame
+    std::vector<std::vector<float>> past_;  // frequency-max-filtered levels, a ring
+    std::size_t head_ = 0;                  // the ring's slot for this frame
+};
+
+struct SuperFluxPeaks {
+    double threshold = 0.8; // odf(t) >= mean(odf[t-mean_before .. t+mean_after]) + threshold
+    int mean_before = 8, mean_after = 0;
+    int max_before = 1, max_after = 5; // odf(t) is the maximum of odf[t-before .. t+after]
+    int min_gap = 3; // frames: a peak closer than this to the previous onset is dropped
+};
+
+// Indices t where odf[t] > 0, is the maximum of its window, reaches the mean plus the
+// threshold, loud[t] is true, and t - (previous onset) >= min_gap (windows clipped).
+std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
+                                        const std::vector<bool> &loud, const SuperFluxPeaks &rule);
+
+} // namespace ts::dsp
