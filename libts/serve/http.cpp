@@ -256,6 +256,11 @@ void send_file(const Request &req, Response &res, const fs::path &file, const st
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw HttpError(404, "the file is missing from the data folder");
+    send_fd(req, res, fd, mime, etag);
+}
+
+void send_fd(const Request &req, Response &res, int fd, const std::string &mime,
+             const std::string &etag) {
     struct stat st {};
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);

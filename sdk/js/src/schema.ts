@@ -127,7 +127,10 @@ export interface paths {
         get: operations["getItem"];
         put?: never;
         post?: never;
-        /** delete an item, its file and every derivative (owner or admin) */
+        /**
+         * delete an item, its file and every derivative (owner or admin)
+         * @description An item of a mounted archive (its `mount` is set) is not deleted: 409, the archive is never changed.
+         */
         delete: operations["deleteItem"];
         options?: never;
         head?: never;
@@ -440,7 +443,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** the results jobs made for an item */
+        /**
+         * the results jobs made for an item, and its archive's
+         * @description From the catalog's result index: a results file is read once, when first listed, and again only if it changed. An archive item's results file (OUT/NAME.jsonl) is the set named `archive`.
+         */
         get: operations["listResults"];
         put?: never;
         post?: never;
@@ -457,7 +463,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** one result in a ts-serialize format */
+        /**
+         * one result in a ts-serialize format
+         * @description The result as the tool wrote it, but for `audio.source` (and any history line naming the same file): the item's media URL (`/api/v1/items/{id}/media`) in place of the server's path to the file; `sha1` and the rest are kept.
+         */
         get: operations["getResult"];
         put?: never;
         post?: never;
@@ -651,6 +660,8 @@ export interface components {
             frames: number | null;
             /** @enum {unknown} */
             origin: "upload" | "url" | "provider" | "archive";
+            /** @description the name of the archive mounted read-only that holds the item (`ts-serve mount add`), or null. Its media and outputs are read from the archive: DELETE answers 409, PATCH changes the catalog only */
+            mount?: string | null;
             /** Format: date-time */
             created: string;
             /** Format: date-time */
@@ -1279,6 +1290,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     patchItem: {
