@@ -76,6 +76,10 @@ Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &
                  std::uint64_t length, const std::string &title, const std::string &filename,
                  bool is_public, const std::string &origin);
 
+// A ts-result line as the API serves it: the item's media URL in audio.source (and in the
+// history lines naming the same file) instead of the server's path. In routes_results.cpp.
+Json public_result(Json result, const Item &it);
+
 // 400 unless s is a UUID; used on every {id} before any query.
 void check_id(const std::string &s, const char *what);
 

@@ -162,37 +162,6 @@ Item readable_item(App &app, const Request &req) {
     return *it;
 }
 
-// A result as served: the item's URL in place of the server's path to its media (a job's
-// audio.source names a file in the data folder, an archive's a path on the archive's disk),
-// in the source and in the history lines; the rest (sha1, rate, ...) as the tool wrote it.
-Json public_result(Json j, const Item &it) {
-    if (!j.contains("audio") || !j["audio"].is_object())
-        return j;
-    Json &audio = j["audio"];
-    const std::string url = "/api/v1/items/" + it.id + "/media";
-    std::string old;
-    if (audio.contains("source") && audio["source"].is_string()) {
-        old = audio["source"].get<std::string>();
-        audio["source"] = url;
-    }
-    auto scrub = [&](Json &v) {
-        if (!v.is_string() || old.empty())
-            return;
-        std::string x = v.get<std::string>();
-        for (std::size_t at = x.find(old); at != std::string::npos; at = x.find(old, at + url.size()))
-            x.replace(at, old.size(), url);
-        v = x;
-    };
-    if (audio.contains("history")) {
-        if (audio["history"].is_array())
-            for (auto &h : audio["history"])
-                scrub(h);
-        else
-            scrub(audio["history"]);
-    }
-    return j;
-}
-
 // The result the request names: in the item's newest set holding it (or the set ?set= names).
 struct Found {
     std::string set;
@@ -455,6 +424,37 @@ void plot(App &app, Request &req, Response &res) {
 }
 
 } // namespace
+
+// A result as served: the item's URL in place of the server's path to its media (a job's
+// audio.source names a file in the data folder, an archive's a path on the archive's disk),
+// in the source and in the history lines; the rest (sha1, rate, ...) as the tool wrote it.
+Json public_result(Json j, const Item &it) {
+    if (!j.contains("audio") || !j["audio"].is_object())
+        return j;
+    Json &audio = j["audio"];
+    const std::string url = "/api/v1/items/" + it.id + "/media";
+    std::string old;
+    if (audio.contains("source") && audio["source"].is_string()) {
+        old = audio["source"].get<std::string>();
+        audio["source"] = url;
+    }
+    auto scrub = [&](Json &v) {
+        if (!v.is_string() || old.empty())
+            return;
+        std::string x = v.get<std::string>();
+        for (std::size_t at = x.find(old); at != std::string::npos; at = x.find(old, at + url.size()))
+            x.replace(at, old.size(), url);
+        v = x;
+    };
+    if (audio.contains("history")) {
+        if (audio["history"].is_array())
+            for (auto &h : audio["history"])
+                scrub(h);
+        else
+            scrub(audio["history"]);
+    }
+    return j;
+}
 
 void add_result_routes(std::vector<Route> &r) {
     r.push_back({"GET", "/api/v1/items/{id}/results", scope_read, false, index});

@@ -107,6 +107,9 @@ class Mount(unittest.TestCase):
         self.assertEqual(self.item("b c.flac")["mime"], "audio/flac")
         coll = self.get("/api/v1/collections/" + self.summary["collection"]).json()
         self.assertEqual((coll["title"], coll["item_count"]), ("arch", 3))
+        r = self.s.request("DELETE", "/api/v1/collections/" + coll["id"], token=self.alice)
+        self.assertEqual(r.status, 409)
+        self.assertEqual(self.get("/api/v1/collections/" + coll["id"]).status, 200)
         # not public: another user sees nothing
         self.assertEqual(self.get("/api/v1/items/" + a["id"], token=self.bob).status, 404)
         self.assertEqual(self.get("/api/v1/items?collection=" + coll["id"], token=self.bob).json()["items"], [])

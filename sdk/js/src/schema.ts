@@ -315,7 +315,10 @@ export interface paths {
         get: operations["getCollection"];
         put?: never;
         post?: never;
-        /** delete a collection (its items stay) */
+        /**
+         * delete a collection (its items stay)
+         * @description The collection of a mounted archive is not deleted (409): `ts-serve mount remove` takes the archive out of the catalog.
+         */
         delete: operations["deleteCollection"];
         options?: never;
         head?: never;
@@ -1804,6 +1807,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     patchCollection: {
