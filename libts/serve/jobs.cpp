@@ -10,6 +10,7 @@
 #include "serve/db.hpp"
 #include "serve/problem.hpp"
 #include "serve/process.hpp"
+#include "serve/slurm.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -69,11 +70,6 @@ Json analysis(const Json &req) {
     return a;
 }
 
-struct Output {
-    std::string kind, ext, hash;
-    Argv argv; // "{in}" and "{out}" replaced per item
-};
-
 } // namespace
 
 std::string output_name(const Json &req, const std::string &kind) {
@@ -84,15 +80,13 @@ std::string output_name(const Json &req, const std::string &kind) {
     return "job-" + kind + (kind == "waveform" ? "-1200x300.png" : "-1200x400.png");
 }
 
-namespace {
-
-std::vector<Output> plan(App &app, const Json &req) {
-    std::vector<Output> out;
+std::vector<JobOutput> plan_outputs(App &app, const Json &req) {
+    std::vector<JobOutput> out;
     for (const auto &o : req.at("outputs")) {
         const std::string kind = o.get<std::string>();
         if (kind == "results") {
             const Json a = analysis(req);
-            Output r{kind, "jsonl", sha256_hex(a.dump(), 8), {app.tool("ts-analyze"), "--quiet"}};
+            JobOutput r{kind, "jsonl", sha256_hex(a.dump(), 8), {app.tool("ts-analyze"), "--quiet"}};
             if (!a["preset"].is_null()) {
                 r.argv.insert(r.argv.end(), {"--preset", a["preset"].get<std::string>()});
             } else {
@@ -120,14 +114,15 @@ std::vector<Output> plan(App &app, const Json &req) {
     return out;
 }
 
-fs::path log_path(App &app, const std::string &job) { return app.cfg().data / "jobs" / (job + ".log"); }
+fs::path job_log_path(App &app, const std::string &job) {
+    return app.cfg().data / "jobs" / (job + ".log");
+}
 
-void append_log(const fs::path &file, const std::string &line) {
+void append_job_log(const fs::path &file, const std::string &line) {
     std::ofstream f(file, std::ios::app);
     f << now_utc() << " " << line << "\n";
 }
 
-// The last non-empty line of a file from offset on (a tool's error message).
 std::string last_line(const fs::path &file, std::uintmax_t from) {
     std::ifstream f(file, std::ios::binary);
     f.seekg(static_cast<std::streamoff>(from));
@@ -138,26 +133,41 @@ std::string last_line(const fs::path &file, std::uintmax_t from) {
     return last.substr(0, 500);
 }
 
-// Removes a tool's temporary files (.NAME.tmp-XXXXXX beside its output) left by a kill.
-void remove_temps(const fs::path &dir) {
+// A tool's temporary file is .NAME.tmp-XXXXXX beside its output; a kill may leave one.
+void remove_temps(const fs::path &dir, const std::string &name) {
     std::error_code ec;
+    const std::string prefix = "." + name + (name.empty() ? "" : ".tmp-");
     for (const auto &e : fs::directory_iterator(dir, ec)) {
         const std::string n = e.path().filename().string();
-        if (n.size() > 1 && n[0] == '.' && n.find(".tmp-") != std::string::npos)
+        if (n.size() > 1 && n[0] == '.' && n.find(".tmp-") != std::string::npos &&
+            n.rfind(prefix, 0) == 0)
             fs::remove(e.path(), ec);
     }
 }
 
-} // namespace
+void record_output(App &app, const std::string &job, const std::string &item, const Json &req,
+                   const JobOutput &o) {
+    const fs::path rel = fs::path("derived") / item / output_name(req, o.kind);
+    std::error_code ec;
+    const auto size = fs::file_size(app.cfg().data / rel, ec);
+    auto lock = app.db().lock();
+    Stmt st(app.db(), "INSERT OR REPLACE INTO artifacts(item_id, kind, options_hash, options, "
+                      "path, size, cache, job_id, created, last_used) VALUES (?1, ?2, ?3, "
+                      "?4, ?5, ?6, 0, ?7, ?8, ?8)");
+    st.bind(1, item).bind(2, "job-" + o.kind).bind(3, o.hash);
+    st.bind(4, o.kind == "results" ? analysis(req).dump() : o.hash).bind(5, rel.string());
+    st.bind(6, static_cast<std::int64_t>(ec ? 0 : size)).bind(7, job);
+    st.bind(8, now_utc()).run();
+}
 
 JobRunner *job_runner() { return current_runner; }
 
-std::optional<std::string> claim_job(Db &db) {
+std::optional<std::string> claim_job(Db &db, const std::string &backend) {
     auto lock = db.lock();
     Stmt st(db, "UPDATE jobs SET state = 'running', started = ?1, attempts = attempts + 1 "
-                "WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND backend = 'local' "
+                "WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND backend = ?2 "
                 "ORDER BY created, rowid LIMIT 1) AND state = 'queued' RETURNING id");
-    st.bind(1, now_utc());
+    st.bind(1, now_utc()).bind(2, backend);
     if (!st.step())
         return std::nullopt;
     std::string id = st.text(0);
@@ -170,28 +180,32 @@ std::pair<int, int> recover_jobs(Db &db, int max_attempts) {
     auto lock = db.lock();
     Transaction t(db);
     const std::string now = now_utc();
+    // "Lost": running on this machine when the server died, or not yet submitted to Slurm.
+#define LOST "(backend = 'local' OR slurm_id IS NULL)"
     {
         Stmt st(db, "UPDATE job_items SET state = 'canceled' WHERE state IN ('queued', "
                     "'running') AND job_id IN (SELECT id FROM jobs WHERE state = 'running' AND "
-                    "cancel = 1)");
+                    "cancel = 1 AND " LOST ")");
         st.run();
         Stmt j(db, "UPDATE jobs SET state = 'canceled', finished = ?1 WHERE state = 'running' "
-                   "AND cancel = 1");
+                   "AND cancel = 1 AND " LOST);
         j.bind(1, now).run();
     }
     Stmt f(db, "UPDATE job_items SET state = 'failed', error = 'the server stopped during the "
                "job' WHERE state IN ('queued', 'running') AND job_id IN (SELECT id FROM jobs "
-               "WHERE state = 'running' AND attempts >= ?1)");
+               "WHERE state = 'running' AND attempts >= ?1 AND " LOST ")");
     f.bind(1, max_attempts).run();
     Stmt fj(db, "UPDATE jobs SET state = 'failed', finished = ?1, error = 'the server stopped "
                 "during the job ' || attempts || ' times' WHERE state = 'running' AND "
-                "attempts >= ?2");
+                "attempts >= ?2 AND " LOST);
     fj.bind(1, now).bind(2, max_attempts).run();
     const int failed = static_cast<int>(db.changes());
-    Stmt qi(db, "UPDATE job_items SET state = 'queued' WHERE state = 'running'");
+    Stmt qi(db, "UPDATE job_items SET state = 'queued' WHERE state = 'running' AND job_id IN "
+                "(SELECT id FROM jobs WHERE state = 'running' AND " LOST ")");
     qi.run();
-    Stmt q(db, "UPDATE jobs SET state = 'queued', started = NULL WHERE state = 'running'");
+    Stmt q(db, "UPDATE jobs SET state = 'queued', started = NULL WHERE state = 'running' AND " LOST);
     q.run();
+#undef LOST
     const int requeued = static_cast<int>(db.changes());
     t.commit();
     return {requeued, failed};
@@ -200,7 +214,7 @@ std::pair<int, int> recover_jobs(Db &db, int max_attempts) {
 std::optional<Json> job_json(Db &db, const std::string &id) {
     auto lock = db.lock();
     Stmt st(db, "SELECT j.id, u.name, j.state, j.request, j.backend, j.progress, j.error, "
-                "j.created, j.started, j.finished, j.attempts, j.cancel FROM jobs j JOIN users "
+                "j.created, j.started, j.finished, j.attempts, j.cancel, j.slurm_id FROM jobs j JOIN users "
                 "u ON u.id = j.owner WHERE j.id = ?1");
     st.bind(1, id);
     if (!st.step())
@@ -218,6 +232,7 @@ std::optional<Json> job_json(Db &db, const std::string &id) {
     j["finished"] = st.null(9) ? Json(nullptr) : Json(st.text(9));
     j["attempts"] = st.integer(10);
     j["cancel_requested"] = st.integer(11) != 0;
+    j["slurm_job"] = st.null(12) ? Json(nullptr) : Json(st.text(12));
     req.erase("items");
     j["request"] = req;
     j["items"] = Json::array();
@@ -250,13 +265,15 @@ const Json &analyzer_list(App &app) {
     return list;
 }
 
-Json normalize_request(const Json &body, const std::vector<std::string> &items) {
+Json normalize_request(const Json &body, const std::vector<std::string> &items,
+                       const std::string &default_backend) {
     Json n;
     n["items"] = items;
     std::optional<std::string> preset;
     std::vector<std::string> analyzers;
     std::map<std::string, std::string> params;
     std::set<std::string> outputs;
+    std::string backend = default_backend;
     for (const auto &[k, v] : body.items()) {
         if (k == "items" || k == "collection") {
             continue; // resolved by the caller
@@ -278,8 +295,9 @@ Json normalize_request(const Json &body, const std::vector<std::string> &items) 
                 outputs.insert(o.get<std::string>());
             }
         } else if (k == "backend" && v.is_string()) {
-            if (v.get<std::string>() != "local")
-                throw HttpError(400, "backend: only local runs on this server");
+            backend = v.get<std::string>();
+            if (backend != "local" && backend != "slurm")
+                throw HttpError(400, "backend: local or slurm");
         } else {
             throw HttpError(400, "fields: items or collection, outputs, preset or analyzers "
                                  "with params, backend; not " + k + " as given");
@@ -302,7 +320,7 @@ Json normalize_request(const Json &body, const std::vector<std::string> &items) 
     for (const char *o : {"results", "peaks", "waveform", "spectrogram"})
         if (outputs.count(o))
             n["outputs"].push_back(o);
-    n["backend"] = "local";
+    n["backend"] = backend;
     return n;
 }
 
@@ -371,7 +389,8 @@ void check_analysis(App &app, const Json &n) {
 
 // ---------------------------------------------------------------------------------------
 
-JobRunner::JobRunner(App &app, JobLimits limits) : app_(app), limits_(limits) {}
+JobRunner::JobRunner(App &app, JobLimits limits)
+    : app_(app), limits_(limits), creations_(limits.per_minute, limits.burst) {}
 
 JobRunner::~JobRunner() { stop(); }
 
@@ -389,6 +408,8 @@ void JobRunner::start() {
     current_runner = this;
     for (int i = 0; i < limits_.workers; ++i)
         threads_.emplace_back([this] { work(); });
+    slurm_ = std::make_unique<SlurmJobs>(app_, *this);
+    slurm_->start();
 }
 
 void JobRunner::stop() {
@@ -404,12 +425,17 @@ void JobRunner::stop() {
     for (auto &t : threads_)
         t.join();
     threads_.clear();
+    if (slurm_)
+        slurm_->stop(); // the cluster's jobs run on; the next server follows them
+    slurm_.reset();
     if (current_runner == this)
         current_runner = nullptr;
 }
 
 void JobRunner::wake() {
     queued_.notify_one();
+    if (slurm_)
+        slurm_->wake();
     changed();
 }
 
@@ -454,6 +480,8 @@ void JobRunner::cancel(const std::string &id) {
         if (it != running_.end())
             ::kill(-it->second, SIGTERM);
     }
+    if (slurm_)
+        slurm_->wake();
     changed();
 }
 
@@ -563,7 +591,7 @@ int JobRunner::run_tool(const std::string &job, const std::vector<std::string> &
             break;
         const auto now = std::chrono::steady_clock::now();
         if (!termed && now > deadline) {
-            append_log(log, argv[0] + ": stopped after " + std::to_string(limits_.timeout) + " s");
+            append_job_log(log, argv[0] + ": stopped after " + std::to_string(limits_.timeout) + " s");
             ::kill(-pid, SIGTERM);
             termed = now;
         }
@@ -601,9 +629,9 @@ void JobRunner::run_job(const std::string &id) {
         while (it.step())
             items.emplace_back(it.text(0), it.text(1));
     }
-    const auto outputs = plan(app_, req);
-    const std::string log = log_path(app_, id).string();
-    append_log(log, "job " + id + " started: " + std::to_string(items.size()) + " items left");
+    const auto outputs = plan_outputs(app_, req);
+    const std::string log = job_log_path(app_, id).string();
+    append_job_log(log, "job " + id + " started: " + std::to_string(items.size()) + " items left");
 
     std::int64_t total = 0, finished = 0;
     {
@@ -656,7 +684,7 @@ void JobRunner::run_job(const std::string &id) {
                         a = file.string();
                 }
                 const auto before = fs::exists(log, ec) ? fs::file_size(log, ec) : 0;
-                append_log(log, "item " + item + ": " + fs::path(argv[0]).filename().string() + " " + o.kind);
+                append_job_log(log, "item " + item + ": " + fs::path(argv[0]).filename().string() + " " + o.kind);
                 const int status = run_tool(id, argv, log);
                 if (status != 0) {
                     remove_temps(dir);
@@ -666,17 +694,10 @@ void JobRunner::run_job(const std::string &id) {
                         break;
                     error = fs::path(argv[0]).filename().string() + " (" + o.kind + ") exited with status " +
                             std::to_string(status) + ": " + last_line(log, before);
-                    append_log(log, "item " + item + ": " + error);
+                    append_job_log(log, "item " + item + ": " + error);
                     break;
                 }
-                auto lock = db.lock();
-                Stmt st(db, "INSERT OR REPLACE INTO artifacts(item_id, kind, options_hash, options, "
-                            "path, size, cache, job_id, created, last_used) VALUES (?1, ?2, ?3, "
-                            "?4, ?5, ?6, 0, ?7, ?8, ?8)");
-                st.bind(1, item).bind(2, "job-" + o.kind).bind(3, o.hash);
-                st.bind(4, o.kind == "results" ? analysis(req).dump() : o.hash).bind(5, rel.string());
-                st.bind(6, static_cast<std::int64_t>(fs::file_size(file, ec))).bind(7, id);
-                st.bind(8, now_utc()).run();
+                record_output(app_, id, item, req, o);
             }
             made[o.kind] = "/api/v1/jobs/" + id + "/items/" + item + "/" + o.kind;
             ++finished;
@@ -701,7 +722,12 @@ void JobRunner::run_job(const std::string &id) {
     }
     if (stop_.load() && !cancel && !canceled())
         return;
-    cancel = cancel || canceled();
+    finish_job(app_, id, cancel || canceled());
+}
+
+void finish_job(App &app, const std::string &id, bool cancel) {
+    Db &db = app.db();
+    const fs::path log = job_log_path(app, id);
     auto lock = db.lock();
     Transaction t(db);
     if (cancel) {
@@ -713,14 +739,14 @@ void JobRunner::run_job(const std::string &id) {
             paths.push_back(a.text(0));
         std::error_code ec;
         for (const auto &p : paths)
-            fs::remove(app_.cfg().data / p, ec);
+            fs::remove(app.cfg().data / p, ec);
         Stmt d(db, "DELETE FROM artifacts WHERE job_id = ?1");
         d.bind(1, id).run();
         Stmt i(db, "UPDATE job_items SET state = 'canceled', outputs = '{}' WHERE job_id = ?1");
         i.bind(1, id).run();
         Stmt j(db, "UPDATE jobs SET state = 'canceled', finished = ?2 WHERE id = ?1");
         j.bind(1, id).bind(2, now_utc()).run();
-        append_log(log, "job canceled; its outputs removed");
+        append_job_log(log, "job canceled; its outputs removed");
     } else {
         Stmt c(db, "SELECT count(*), sum(state = 'failed') FROM job_items WHERE job_id = ?1");
         c.bind(1, id);
@@ -733,7 +759,7 @@ void JobRunner::run_job(const std::string &id) {
         else
             j.bind_null(3);
         j.bind(4, now_utc()).run();
-        append_log(log, failed ? "job failed" : "job done");
+        append_job_log(log, failed ? "job failed" : "job done");
     }
     t.commit();
 }

@@ -3,11 +3,14 @@
 #pragma once
 
 #include "serve/http.hpp"
+#include "serve/process.hpp"
+#include "serve/ratelimit.hpp"
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -28,14 +31,22 @@ struct JobLimits {
     std::uint64_t memory = 4ull << 30; // address space of one tool (RLIMIT_AS), bytes; 0: none
     int max_streams = 4;   // event streams open at once (each holds a request thread)
     int max_queued = 20;   // queued or running jobs per user
+    double per_minute = 30, burst = 10; // jobs created per user and minute (token bucket); 0: no limit
+    std::string backend = "local";      // where a request that names none runs: local or slurm
+    std::vector<std::string> sbatch_args; // more sbatch arguments for Slurm jobs (partition, ...)
+    int slurm_poll_ms = 1000;             // how often Slurm jobs are looked at
 };
 
-// Takes the oldest queued job and marks it running (one UPDATE ... RETURNING, so two workers
-// never take the same job); its id, or nothing when the queue is empty.
-std::optional<std::string> claim_job(Db &db);
+class SlurmJobs;
+
+// Takes the oldest queued job of a backend and marks it running (one UPDATE ... RETURNING, so
+// two workers never take the same job); its id, or nothing when the queue is empty.
+std::optional<std::string> claim_job(Db &db, const std::string &backend = "local");
 
 // At start: jobs left running by a server that died are queued again, or failed once they
-// have been tried max_attempts times. Returns {requeued, failed}.
+// have been tried max_attempts times. Returns {requeued, failed}. A Slurm job that was
+// submitted (it has a Slurm id) is left running: the cluster runs it still, and the server
+// follows it again.
 std::pair<int, int> recover_jobs(Db &db, int max_attempts);
 
 // A job as the API shows it (state, progress, items with their errors and outputs).
@@ -43,7 +54,9 @@ std::optional<Json> job_json(Db &db, const std::string &id);
 
 // The validated form of a job request: {items, preset|analyzers+params, outputs, backend}.
 // Throws HttpError 400 on anything unknown. items: the ids, already checked readable.
-Json normalize_request(const Json &body, const std::vector<std::string> &items);
+// default_backend: where a request that names no backend runs.
+Json normalize_request(const Json &body, const std::vector<std::string> &items,
+                       const std::string &default_backend = "local");
 
 // Checks a normalized request's preset, analyzers and params against ts-analyze (400).
 void check_analysis(App &app, const Json &request);
@@ -54,6 +67,31 @@ std::string output_name(const Json &request, const std::string &kind);
 
 // The analyzers ts-analyze offers (ts-analyze --list --json), read once.
 const Json &analyzer_list(App &app);
+
+// One output of a job for one item: the tool's argv, "{in}" and "{out}" replaced per item.
+struct JobOutput {
+    std::string kind, ext, hash;
+    Argv argv;
+};
+// The outputs a normalized request asks for, in its order: the same tools and arguments for
+// every backend, so a job's files are the same wherever it runs.
+std::vector<JobOutput> plan_outputs(App &app, const Json &request);
+
+// The job's log (jobs/ID.log), a line appended with the time, and the last non-empty line of
+// a file from an offset on (a tool's error message).
+std::filesystem::path job_log_path(App &app, const std::string &job);
+void append_job_log(const std::filesystem::path &file, const std::string &line);
+std::string last_line(const std::filesystem::path &file, std::uintmax_t from);
+// Removes the tools' temporary files (.NAME.tmp-XXXXXX) in dir; only those of name when given.
+void remove_temps(const std::filesystem::path &dir, const std::string &name = "");
+
+// Records an output a job made for an item in the artifacts table.
+void record_output(App &app, const std::string &job, const std::string &item, const Json &request,
+                   const JobOutput &o);
+
+// Ends a running job: canceled (what it made is removed) or done, or failed when an item
+// failed; one transaction.
+void finish_job(App &app, const std::string &id, bool cancel);
 
 // Runs queued jobs until stopped; one per server.
 class JobRunner {
@@ -68,6 +106,7 @@ class JobRunner {
     const JobLimits &limits() const { return limits_; }
 
     void wake();                  // a job was queued
+    RateLimiter &creations() { return creations_; } // jobs created per user
     void cancel(const std::string &id); // signals the job's running tool, if any
     // Every change of any job bumps the generation; event streams wait for it.
     std::uint64_t generation();
@@ -95,6 +134,8 @@ class JobRunner {
     std::map<std::string, pid_t> running_; // job id -> process group of its current tool
     std::set<std::string> canceled_;       // jobs canceled while this server runs
     int streams_ = 0;
+    RateLimiter creations_;
+    std::unique_ptr<SlurmJobs> slurm_;
 };
 
 // The runner of this server, when one runs (routes reach it through this).

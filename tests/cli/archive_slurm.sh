@@ -1,66 +1,15 @@
 #!/bin/bash
 # scripts/slurm on a real single-node Slurm cluster on localhost (Debian's slurm-wlm and munge,
-# configured, started and stopped here; needs root): a job array of 4 tasks, 2 at a time, over
-# an archive with awkward names, its outputs byte-identical to a local run's; failed tasks
-# resubmitted alone.
+# started and stopped by tests/cli/slurm-cluster.sh; needs root): a job array of 4 tasks, 2 at
+# a time, over an archive with awkward names, its outputs byte-identical to a local run's;
+# failed tasks resubmitted alone.
 . "$TS_SRC/tests/cli/lib.sh"
 SUBMIT="$TS_SRC/scripts/slurm/submit"
-[ "$(id -u)" = 0 ] || { fail "this suite starts slurmd and munged: it needs root"; finish; exit; }
-for p in munged slurmctld slurmd sbatch; do
-    command -v "$p" >/dev/null || [ -x "/usr/sbin/$p" ] || { fail "$p is missing (scripts/setup installs slurm-wlm and munge)"; finish; exit; }
-done
-export PATH="$PATH:/usr/sbin"
+. "$TS_SRC/tests/cli/slurm-cluster.sh"
 
-# --- the cluster: munged with a key of its own, slurmctld and slurmd, ports of this run ------
-S=$T/slurm
-mkdir -p "$S"/{state,spool,log,munge}
-chmod 700 "$S/munge"
-head -c 1024 /dev/urandom >"$S/munge/munge.key" && chmod 600 "$S/munge/munge.key"
-port=$((20000 + ($$ % 5000) * 2))
-host=$(hostname)
-cat >"$S/slurm.conf" <<CONF
-ClusterName=timeside-test
-SlurmctldHost=$host
-SlurmctldPort=$port
-SlurmdPort=$((port + 1))
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-AuthInfo=socket=$S/munge/munge.socket.2
-StateSaveLocation=$S/state
-SlurmdSpoolDir=$S/spool
-SlurmctldPidFile=$S/slurmctld.pid
-SlurmdPidFile=$S/slurmd.pid
-SlurmctldLogFile=$S/log/slurmctld.log
-SlurmdLogFile=$S/log/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-ReturnToService=2
-MpiDefault=none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-NodeName=$host CPUs=2 State=UNKNOWN
-PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
-CONF
-export SLURM_CONF=$S/slurm.conf
-stop_cluster() {
-    for f in slurmd slurmctld munge/munged; do
-        [ -s "$S/$f.pid" ] && kill "$(cat "$S/$f.pid")" 2>/dev/null
-    done
-    sleep 0.5
-    rm -rf "$T"
-}
-trap stop_cluster EXIT
-munged --force -S "$S/munge/munge.socket.2" --key-file="$S/munge/munge.key" \
-    --log-file="$S/munge/munged.log" --pid-file="$S/munge/munged.pid" --seed-file="$S/munge/seed" ||
-    fail "munged does not start: $(tail -2 "$S/munge/munged.log")"
-slurmctld -f "$SLURM_CONF" || fail "slurmctld does not start"
-slurmd -f "$SLURM_CONF" || fail "slurmd does not start"
-up=0
-for _ in $(seq 1 100); do sinfo -h -o %t 2>/dev/null | grep -q idle && { up=1; break; }; sleep 0.2; done
-[ $up = 1 ] && pass || { fail "the cluster is not up: $(sinfo 2>&1 | tail -2) $(tail -3 "$S/log/slurmctld.log")"; finish; exit; }
+# --- the cluster (tests/cli/slurm-cluster.sh) ---------------------------------------------
+slurm_cluster_start "$T/slurm" && pass || { fail "$SLURM_CLUSTER_ERROR"; finish; exit; }
+S=$SLURM_CLUSTER_DIR
 
 # --- the archive: 12 files with awkward names, 2 broken ---------------------------------------
 mkdir -p "src/Disc 1 [live]" "src/it's ünï" "src/x=y%z#w"

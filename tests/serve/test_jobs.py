@@ -73,7 +73,7 @@ class Jobs(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.s = Server("--workers", "1", "--max-queued-jobs", "3", "--max-event-streams", "2",
-                       "--uploads-per-minute", "0")
+                       "--uploads-per-minute", "0", "--jobs-per-minute", "0")
         cls.alice = cls.s.token("alice", "read,process")
         cls.bob = cls.s.token("bob", "read,process")
         cls.reader = cls.s.token("rita", "read")
@@ -280,6 +280,34 @@ class Crash(unittest.TestCase):
             self.assertEqual(end["items"][0]["state"], "failed")
             self.assertEqual(job_files(s.data, long), [])
             self.assertEqual(leftovers(s.data), [])
+        finally:
+            s.stop()
+
+
+class RateLimit(unittest.TestCase):
+    def test_jobs_per_minute(self):
+        s = Server("--jobs-per-minute", "3", "--uploads-per-minute", "0")
+        try:
+            alice, bob = s.token("alice", "read,process"), s.token("bob", "read,process")
+            s.start()
+            wav = gen(["sine", "--duration", "0.5", "--rate", "8000"], os.path.join(s.tmp.name, "s.wav"))
+            mine, his = s.upload(alice, wav).json()["id"], s.upload(bob, wav).json()["id"]
+            # a burst of 3 (the rate, under the burst cap of 10), then 429 with the seconds to wait
+            for preset in ("minimal", "music", "speech"):
+                r = s.request("POST", "/api/v1/jobs", body={"items": [mine], "preset": preset}, token=alice)
+                self.assertEqual(r.status, 202, r.body)
+            r = s.request("POST", "/api/v1/jobs", body={"items": [mine], "analyzers": ["level"]}, token=alice)
+            self.assertEqual(r.status, 429, r.body)
+            self.assertEqual(r.json()["status"], 429)
+            # one job every 20 s: the wait is at most that, at least a second
+            self.assertTrue(1 <= int(r.header("retry-after")) <= 20, r.headers)
+            # a request refused as invalid is not counted against the next one, and still says why
+            bad = s.request("POST", "/api/v1/jobs", body={"items": [mine], "preset": "nosuch"}, token=alice)
+            self.assertEqual(bad.status, 400)
+            # the limit is per user: bob's first job goes through
+            r = s.request("POST", "/api/v1/jobs", body={"items": [his], "preset": "minimal"}, token=bob)
+            self.assertEqual(r.status, 202, r.body)
+            self.assertEqual(len(s.request("GET", "/api/v1/jobs", token=alice).json()["jobs"]), 3)
         finally:
             s.stop()
 

@@ -3,6 +3,7 @@
 #include "serve/auth.hpp"
 #include "serve/db.hpp"
 #include "serve/jobs.hpp"
+#include "serve/slurm.hpp"
 
 #include <doctest/doctest.h>
 
@@ -32,10 +33,17 @@ struct Catalog {
         db.reset();
         fs::remove_all(dir);
     }
-    void add(const std::string &id, const std::string &state, int attempts = 0, bool cancel = false) {
+    void add(const std::string &id, const std::string &state, int attempts = 0, bool cancel = false,
+             const std::string &backend = "local", const std::string &slurm_id = "") {
         Stmt st(*db, "INSERT INTO jobs(id, owner, state, request, request_hash, created, attempts, "
-                     "cancel) VALUES (?1, ?2, ?3, '{}', ?1, ?4, ?5, ?6)");
-        st.bind(1, id).bind(2, user).bind(3, state).bind(4, now_utc()).bind(5, attempts).bind(6, cancel).run();
+                     "cancel, backend, slurm_id) VALUES (?1, ?2, ?3, '{}', ?1, ?4, ?5, ?6, ?7, ?8)");
+        st.bind(1, id).bind(2, user).bind(3, state).bind(4, now_utc()).bind(5, attempts).bind(6, cancel);
+        st.bind(7, backend);
+        if (slurm_id.empty())
+            st.bind_null(8);
+        else
+            st.bind(8, slurm_id);
+        st.run();
     }
     std::string state(const std::string &id) {
         Stmt st(*db, "SELECT state || ' ' || attempts FROM jobs WHERE id = ?1");
@@ -100,4 +108,37 @@ TEST_CASE("serve: a dead server's running jobs are requeued, then failed") {
     // requeued, it is claimed again and its attempts counted
     CHECK(claim_job(*c.db).value() == "fresh");
     CHECK(c.state("fresh") == "running 2");
+}
+
+TEST_CASE("serve: a submitted Slurm job outlives the server; an unsubmitted one is requeued") {
+    Catalog c;
+    c.add("submitted", "running", 1, false, "slurm", "1234");
+    c.add("canceling", "running", 1, true, "slurm", "1235");
+    c.add("unsubmitted", "running", 1, false, "slurm");
+    c.add("local", "running", 1);
+    const auto [requeued, failed] = recover_jobs(*c.db, 3);
+    CHECK(requeued == 2);
+    CHECK(failed == 0);
+    CHECK(c.state("submitted") == "running 1");
+    CHECK(c.state("canceling") == "running 1"); // its scancel is the follower's to run
+    CHECK(c.state("unsubmitted") == "queued 1");
+    CHECK(c.state("local") == "queued 1");
+    // each backend claims its own jobs only
+    CHECK(claim_job(*c.db).value() == "local");
+    CHECK_FALSE(claim_job(*c.db).has_value());
+    CHECK(claim_job(*c.db, "slurm").value() == "unsubmitted");
+}
+
+TEST_CASE("serve: Slurm array ranges, shell words and squeue's states") {
+    CHECK(array_ranges({5, 0, 1, 2, 8, 7, 2}) == "0-2,5,7-8");
+    CHECK(array_ranges({3}) == "3");
+    CHECK(array_ranges({}).empty());
+    CHECK(shell_quote("it's a b") == "'it'\\''s a b'");
+    CHECK(shell_quote("") == "''");
+    CHECK(slurm_active("RUNNING\nPENDING\n", 0, "") == true);
+    CHECK(slurm_active("COMPLETED\nCOMPLETING\n", 0, "") == true);
+    CHECK(slurm_active("COMPLETED\nFAILED\nCANCELLED\n", 0, "") == false);
+    CHECK(slurm_active("", 0, "") == false);
+    CHECK(slurm_active("", 1, "slurm_load_jobs error: Invalid job id specified") == false);
+    CHECK_FALSE(slurm_active("", 1, "slurm_load_jobs error: Unable to contact slurm controller").has_value());
 }

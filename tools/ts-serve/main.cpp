@@ -10,6 +10,7 @@
 #include "serve/mounts.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 
 namespace {
@@ -45,6 +46,16 @@ ts::cli::Spec spec() {
         "object of every user; implies the others). Objects are readable by their owner, by "
         "admins, and by anyone with read scope when public; writable by their owner and admins. "
         "With --anonymous-reads, public objects are readable without a token.\n\n"
+        "Browser sessions: POST /api/v1/session with {\"token\": \"...\"} (application/json) "
+        "answers 204 with the cookie ts_session (HttpOnly, SameSite=Strict, Path=/; Secure with "
+        "--secure-cookies, for a server reached through HTTPS): 256 random bits, kept in the "
+        "catalog as SHA-256 with the token's user and scopes, for --session-hours or until the "
+        "token expires or is revoked. A request signed in by the cookie other than GET or HEAD "
+        "must carry the header X-TimeSide-Request: 1 (403 otherwise): another site cannot send "
+        "it without a CORS preflight, which the server never grants. GET /api/v1/session names "
+        "the session's user and scopes; DELETE signs out. Failed sign-ins are limited per "
+        "client address (--sign-in-failures-per-minute; 429 with Retry-After); behind a proxy "
+        "every client has the proxy's address, so limit sign-ins in the proxy too.\n\n"
         "Media: GET /api/v1/items/ID/media serves the original with Range (one range per "
         "request: 206, clamped to the end; 416 with Content-Range: bytes */SIZE for a range "
         "starting past the end; a malformed Range or several ranges are ignored and the whole "
@@ -62,7 +73,15 @@ ts::cli::Spec spec() {
         "queued or running returns that job. GET /api/v1/jobs/ID/events streams its changes as "
         "server-sent events (at most --max-event-streams at once). Outputs are written by the "
         "tools' own -o, so none is ever half-written; the jobs a dead server left running are "
-        "queued again at start, or failed after --job-attempts starts.\n\n"
+        "queued again at start, or failed after --job-attempts starts. At most "
+        "--jobs-per-minute job requests per user and minute (429 with Retry-After).\n\n"
+        "Slurm: a job with \"backend\": \"slurm\" (or every job that names none, with "
+        "--job-backend slurm) is submitted with sbatch as an array, one task per item, each "
+        "running the same tools with the same arguments as a local worker; the scripts and the "
+        "files the tasks write are in jobs/ID.slurm/, read with squeue every --slurm-poll ms. "
+        "DELETE runs scancel. A restarted server follows the Slurm jobs it had submitted. The "
+        "data folder and the tools must be at the same paths on the nodes, and sbatch, squeue "
+        "and scancel on PATH.\n\n"
         "Results: /api/v1/items/ID/results lists what the jobs found; each result comes in every "
         "ts-serialize format, as min/max series for a player lane, or as a ts-graph plot. "
         "Annotations: tracks of segments and points per item, with versions (ETag; PATCH and "
@@ -108,6 +127,9 @@ struct Options {
     int threads = 64;
     double max_upload_mb = 2048;
     bool anonymous_reads = false;
+    double session_hours = 12;
+    bool secure_cookies = false;
+    double sign_in_failures = 10;
     double renders_per_minute = 120;
     double uploads_per_minute = 30;
     std::string user = "admin";
@@ -119,6 +141,7 @@ struct Options {
     std::string mount_name, mount_src, mount_out, mount_owner = "admin";
     bool mount_public = false;
     double job_memory_mb = 4096;
+    std::string sbatch_args;
     bool import_urls = false, import_allow_http = false, import_allow_private = false;
     std::vector<std::string> providers;
     ts::cli::Verbosity verbosity;
@@ -147,6 +170,10 @@ ts::serve::Config config(const Options &o) {
                              std::to_string(o.threads) + "): each stream holds a thread");
     c.max_upload = static_cast<std::uint64_t>(o.max_upload_mb * 1024 * 1024);
     c.anonymous_reads = o.anonymous_reads;
+    c.session_ttl = std::max(1L, std::lround(o.session_hours * 3600));
+    c.secure_cookies = o.secure_cookies;
+    c.sign_in_failures_per_minute = o.sign_in_failures;
+    c.sign_in_burst = std::max(1.0, std::min(10.0, o.sign_in_failures));
     c.renders_per_minute = o.renders_per_minute;
     c.uploads_per_minute = o.uploads_per_minute;
     // Bursts: half a minute's worth of renders (at most 30), 10 uploads, never above the rate.
@@ -185,6 +212,17 @@ int serve(const Options &o) {
         ts::log::info(line);
     ts::serve::JobLimits limits = o.jobs;
     limits.memory = static_cast<std::uint64_t>(o.job_memory_mb * 1024 * 1024);
+    limits.burst = std::max(1.0, std::min(10.0, o.jobs.per_minute));
+    std::string word;
+    for (char ch : o.sbatch_args + " ") {
+        if (ch == ' ') {
+            if (!word.empty())
+                limits.sbatch_args.push_back(word);
+            word.clear();
+        } else {
+            word += ch;
+        }
+    }
     ts::serve::JobRunner runner(app, limits);
     runner.start();
     const bool ok = ts::serve::serve(app, [](const std::string &url) {
@@ -326,6 +364,31 @@ int main(int argc, char **argv) {
         ->type_name("N")
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();
+    app.add_option("--jobs-per-minute", o.jobs.per_minute,
+                   "job requests (POST /api/v1/jobs) per token owner and minute, in bursts of up "
+                   "to 10 (at most N); 0: no limit")
+        ->type_name("N")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    app.add_option("--job-backend", o.jobs.backend,
+                   "where a job that names no backend runs: local (the worker pool) or slurm "
+                   "(sbatch, one array task per item)")
+        ->type_name("NAME")
+        ->check(CLI::IsMember({"local", "slurm"}))
+        ->capture_default_str()
+        ->group("Slurm");
+    app.add_option("--slurm-sbatch", o.sbatch_args,
+                   "more sbatch arguments for the Slurm jobs (partition, account, time limit; "
+                   "split on spaces, no shell)")
+        ->type_name("ARGS")
+        ->group("Slurm");
+    app.add_option("--slurm-poll", o.jobs.slurm_poll_ms,
+                   "milliseconds between two looks at the Slurm jobs (squeue and the files the "
+                   "tasks write)")
+        ->type_name("MS")
+        ->check(CLI::Range(50, 600000))
+        ->capture_default_str()
+        ->group("Slurm");
     app.add_option("--max-event-streams", o.jobs.max_streams,
                    "job event streams open at once (429 beyond); each holds a request thread, "
                    "so keep it below --threads")
@@ -334,6 +397,23 @@ int main(int argc, char **argv) {
         ->capture_default_str();
     app.add_flag("--anonymous-reads", o.anonymous_reads,
                  "let requests without a token read public items and collections");
+    app.add_option("--session-hours", o.session_hours,
+                   "lifetime of a browser session (POST /api/v1/session), at most its token's")
+        ->type_name("H")
+        ->check(CLI::Range(0.001, 24.0 * 365))
+        ->capture_default_str()
+        ->group("Browser sessions");
+    app.add_flag("--secure-cookies", o.secure_cookies,
+                 "mark the session cookie Secure: set it when clients reach the server through "
+                 "HTTPS (a TLS proxy in front)")
+        ->group("Browser sessions");
+    app.add_option("--sign-in-failures-per-minute", o.sign_in_failures,
+                   "failed sign-ins per client address and minute, in bursts of up to 10 (at "
+                   "most N); beyond, 429; 0: no limit")
+        ->type_name("N")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str()
+        ->group("Browser sessions");
     app.add_flag("--import-urls", o.import_urls,
                  "let POST /api/v1/items/import fetch https URLs (public addresses only)")
         ->group("Imports");
