@@ -132,16 +132,17 @@ void index_set(App &app, const Item &it, ResultSet &s, int fd) {
     s.size = static_cast<std::int64_t>(text.size());
 }
 
-// Indexes the sets not indexed yet (a job's new results file, an archive just mounted):
-// their files are read once, here, and never again for the index.
+// Indexes the sets not indexed yet (a job's new results file, an archive just mounted) and
+// those whose file changed size since (an archive's results remade by a later run): a file
+// is read here once, and then only stat'ed.
 void index_new_sets(App &app, const Item &it) {
     for (auto &s : result_sets(app, it.id)) {
-        if (s.indexed)
-            continue;
         const int fd = open_set(app, it, s);
         if (fd < 0)
             continue;
-        index_set(app, it, s, fd);
+        struct stat st {};
+        if (!s.indexed || (::fstat(fd, &st) == 0 && st.st_size != s.size))
+            index_set(app, it, s, fd);
         ::close(fd);
     }
 }

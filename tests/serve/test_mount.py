@@ -215,6 +215,16 @@ class Mount(unittest.TestCase):
         summary = self.mount("arch2", src, out)
         items = {it["filename"]: it["id"] for it in
                  self.get("/api/v1/items?collection=" + summary["collection"]).json()["items"]}
+        # a results file remade by a later run (here: one line of it left) is read again
+        x = "/api/v1/items/" + items["x%20y.wav"]
+        self.assertGreater(len(self.get(x + "/results").json()["results"]), 1)
+        jsonl = os.path.join(out, "x%20y.wav.jsonl")
+        first = read(jsonl).splitlines()[0]
+        with open(jsonl, "wb") as f:
+            f.write(first + b"\n")
+        idx = self.get(x + "/results").json()["results"]
+        self.assertEqual([e["id"] for e in idx], [json.loads(first)["id"]])
+        self.assertEqual(self.get(x + "/results/" + idx[0]["id"]).json()["data"], json.loads(first)["data"])
         atime = os.stat(self.secret).st_mtime - 1000
         os.utime(self.secret, (atime, os.stat(self.secret).st_mtime))
         # a.wav and its outputs replaced by links to the secret file; b c.flac removed
