@@ -101,6 +101,15 @@ bool send_archive_output(const Request &req, Response &res, const Item &it,
     const int fd = open_archive_output(it, suffix);
     if (fd < 0)
         return false;
+    if (suffix == ".dat") {
+        // audiowaveform's header: version, then flags whose bit 0 marks 8-bit data, the only
+        // kind peaks.js reads; an archive made with DAT_BITS=16 is rendered here instead.
+        unsigned char head[8] = {};
+        if (::pread(fd, head, sizeof head, 0) != static_cast<ssize_t>(sizeof head) || (head[4] & 1) == 0) {
+            ::close(fd);
+            return false;
+        }
+    }
     struct stat st {};
     ::fstat(fd, &st);
     const std::string etag = "\"" + it.id.substr(0, 8) + "-archive" + suffix + "-" +

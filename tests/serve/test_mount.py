@@ -225,6 +225,14 @@ class Mount(unittest.TestCase):
         idx = self.get(x + "/results").json()["results"]
         self.assertEqual([e["id"] for e in idx], [json.loads(first)["id"]])
         self.assertEqual(self.get(x + "/results/" + idx[0]["id"]).json()["data"], json.loads(first)["data"])
+        # a 16-bit .dat (DAT_BITS=16), which peaks.js cannot read: an 8-bit one is made instead
+        dat16 = os.path.join(out, "x%20y.wav.dat")
+        subprocess.run([tool("ts-analyze"), "--quiet", "-a", "waveform", "-f", "dat", "--bits", "16",
+                        os.path.join(src, "x%20y.wav"), "-o", dat16], check=True, timeout=60)
+        r = self.get(x + "/peaks.dat")
+        self.assertEqual(r.status, 200)
+        self.assertNotEqual(r.body, read(dat16))
+        self.assertEqual((read(dat16)[4] & 1, r.body[4] & 1), (0, 1))
         atime = os.stat(self.secret).st_mtime - 1000
         os.utime(self.secret, (atime, os.stat(self.secret).st_mtime))
         # a.wav and its outputs replaced by links to the secret file; b c.flac removed
