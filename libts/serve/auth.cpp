@@ -114,8 +114,11 @@ std::optional<Principal> TokenCache::get(const std::string &hash, Clock::time_po
 }
 
 void TokenCache::put(const std::string &hash, const Principal &p,
-                     std::optional<std::string> expires, Clock::time_point now) {
+                     std::optional<std::string> expires, Clock::time_point now,
+                     std::uint64_t generation) {
     std::lock_guard g(mutex_);
+    if (generation != generation_)
+        return;
     if (map_.size() >= 10000) // bounded: many distinct tokens in a TTL only cost lookups
         map_.clear();
     map_[hash] = Entry{p, std::move(expires), now + ttl_};
@@ -123,21 +126,25 @@ void TokenCache::put(const std::string &hash, const Principal &p,
 
 void TokenCache::forget_token(const std::string &token_id) {
     std::lock_guard g(mutex_);
+    ++generation_;
     for (auto it = map_.begin(); it != map_.end();)
         it = it->second.p.token_id == token_id ? map_.erase(it) : std::next(it);
 }
 
 void TokenCache::clear() {
     std::lock_guard g(mutex_);
+    ++generation_;
     map_.clear();
 }
 
-void TokenCache::check_journal(std::int64_t size) {
+std::uint64_t TokenCache::check_journal(std::int64_t size) {
     std::lock_guard g(mutex_);
     if (size != journal_) {
+        ++generation_;
         map_.clear();
         journal_ = size;
     }
+    return generation_;
 }
 
 std::size_t TokenCache::size() {
@@ -165,7 +172,7 @@ TokenCheck check_token(Db &db, std::string_view token, Principal &p) {
     if (token.size() < 8 || token.size() > 200)
         return TokenCheck::unknown;
     TokenCache &cache = token_cache();
-    cache.check_journal(journal_size(db));
+    const std::uint64_t generation = cache.check_journal(journal_size(db));
     const std::string hash = token_hash(token);
     const auto now = TokenCache::Clock::now();
     const std::string utc = now_utc();
@@ -187,7 +194,7 @@ TokenCheck check_token(Db &db, std::string_view token, Principal &p) {
     p.user_id = st.text(1);
     p.user_name = st.text(2);
     p.scopes = parse_scopes(st.text(3)).value_or(0);
-    cache.put(hash, p, st.opt_text(4), now);
+    cache.put(hash, p, st.opt_text(4), now, generation);
     return TokenCheck::ok;
 }
 

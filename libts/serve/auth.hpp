@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -58,12 +59,16 @@ class TokenCache {
     // The principal of a cached token that is still valid at `now` (expires: RFC 3339 UTC).
     std::optional<Principal> get(const std::string &hash, Clock::time_point now,
                                  const std::string &utc_now);
+    // Keeps a token found valid, unless a revocation came since `generation` (what
+    // check_journal returned before the token was looked up): a lookup that raced with a
+    // revocation is not kept.
     void put(const std::string &hash, const Principal &p, std::optional<std::string> expires,
-             Clock::time_point now);
+             Clock::time_point now, std::uint64_t generation);
     void forget_token(const std::string &token_id); // a revocation
     void clear();
-    // Clears the cache when the revocation journal's size differs from the last one seen.
-    void check_journal(std::int64_t size);
+    // Clears the cache when the revocation journal's size differs from the last one seen;
+    // returns the generation (counts the revocations and clears seen).
+    std::uint64_t check_journal(std::int64_t size);
     std::size_t size();
 
   private:
@@ -76,6 +81,7 @@ class TokenCache {
     std::mutex mutex_;
     std::unordered_map<std::string, Entry> map_;
     std::int64_t journal_ = -2; // size last seen; -1: no journal yet
+    std::uint64_t generation_ = 0;
 };
 
 // The process's cache, used by check_token and revoke_token.

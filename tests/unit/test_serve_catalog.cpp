@@ -77,20 +77,30 @@ TEST_CASE("serve: cached tokens expire with their TTL and their expiry") {
     Principal p;
     p.token_id = "id1";
     p.user_id = "u";
-    cache.put("h1", p, std::nullopt, t0);
-    cache.put("h2", p, std::string("2026-01-01T00:00:00.000Z"), t0);
+    auto gen = cache.check_journal(-1);
+    cache.put("h1", p, std::nullopt, t0, gen);
+    cache.put("h2", p, std::string("2026-01-01T00:00:00.000Z"), t0, gen);
     CHECK(cache.get("h1", t0 + std::chrono::seconds(4), "2025-06-01T00:00:00.000Z"));
     CHECK_FALSE(cache.get("h1", t0 + std::chrono::seconds(5), "2025-06-01T00:00:00.000Z"));
     CHECK(cache.get("h2", t0, "2025-12-31T23:59:59.999Z"));
     CHECK_FALSE(cache.get("h2", t0, "2026-01-01T00:00:00.000Z"));
-    cache.put("h3", p, std::nullopt, t0);
+    cache.put("h3", p, std::nullopt, t0, gen);
     cache.forget_token("id1");
     CHECK(cache.size() == 0);
-    cache.put("h4", p, std::nullopt, t0);
-    cache.check_journal(10);
-    CHECK(cache.size() == 0); // first sight of the journal: nothing cached may predate it
-    cache.put("h4", p, std::nullopt, t0);
-    cache.check_journal(10);
+    // A lookup that started before a revocation is not kept after it.
+    cache.put("h3", p, std::nullopt, t0, gen);
+    CHECK(cache.size() == 0);
+    gen = cache.check_journal(-1);
+    cache.put("h4", p, std::nullopt, t0, gen);
+    CHECK(cache.size() == 1);
+    const auto before = gen;
+    gen = cache.check_journal(10);
+    CHECK(gen != before);
+    CHECK(cache.size() == 0); // the journal appeared: nothing cached may predate it
+    cache.put("h4", p, std::nullopt, t0, before); // looked up before the revocation
+    CHECK(cache.size() == 0);
+    cache.put("h4", p, std::nullopt, t0, gen);
+    CHECK(cache.check_journal(10) == gen);
     CHECK(cache.size() == 1);
     cache.check_journal(21);
     CHECK(cache.size() == 0);
