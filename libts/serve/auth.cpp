@@ -8,6 +8,13 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace ts::serve {
 
 std::optional<unsigned> parse_scopes(std::string_view text) {
@@ -93,23 +100,101 @@ std::string sha256_hex(std::string_view bytes) {
     return out;
 }
 
+std::optional<Principal> TokenCache::get(const std::string &hash, Clock::time_point now,
+                                         const std::string &utc_now) {
+    std::lock_guard g(mutex_);
+    auto it = map_.find(hash);
+    if (it == map_.end())
+        return std::nullopt;
+    if (now >= it->second.until || (it->second.expires && *it->second.expires <= utc_now)) {
+        map_.erase(it);
+        return std::nullopt;
+    }
+    return it->second.p;
+}
+
+void TokenCache::put(const std::string &hash, const Principal &p,
+                     std::optional<std::string> expires, Clock::time_point now,
+                     std::uint64_t generation) {
+    std::lock_guard g(mutex_);
+    if (generation != generation_)
+        return;
+    if (map_.size() >= 10000) // bounded: many distinct tokens in a TTL only cost lookups
+        map_.clear();
+    map_[hash] = Entry{p, std::move(expires), now + ttl_};
+}
+
+void TokenCache::forget_token(const std::string &token_id) {
+    std::lock_guard g(mutex_);
+    ++generation_;
+    for (auto it = map_.begin(); it != map_.end();)
+        it = it->second.p.token_id == token_id ? map_.erase(it) : std::next(it);
+}
+
+void TokenCache::clear() {
+    std::lock_guard g(mutex_);
+    ++generation_;
+    map_.clear();
+}
+
+std::uint64_t TokenCache::check_journal(std::int64_t size) {
+    std::lock_guard g(mutex_);
+    if (size != journal_) {
+        ++generation_;
+        map_.clear();
+        journal_ = size;
+    }
+    return generation_;
+}
+
+std::size_t TokenCache::size() {
+    std::lock_guard g(mutex_);
+    return map_.size();
+}
+
+TokenCache &token_cache() {
+    static TokenCache cache;
+    return cache;
+}
+
+namespace {
+
+std::string journal_path(const Db &db) { return db.file() + "-revocations"; }
+
+std::int64_t journal_size(const Db &db) {
+    struct stat st {};
+    return ::stat(journal_path(db).c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : -1;
+}
+
+} // namespace
+
 TokenCheck check_token(Db &db, std::string_view token, Principal &p) {
     if (token.size() < 8 || token.size() > 200)
         return TokenCheck::unknown;
-    auto lock = db.lock();
-    Stmt st(db, "SELECT t.id, t.user_id, u.name, t.scopes, t.expires, t.revoked "
-                "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?1");
-    st.bind(1, token_hash(token));
+    TokenCache &cache = token_cache();
+    const std::uint64_t generation = cache.check_journal(journal_size(db));
+    const std::string hash = token_hash(token);
+    const auto now = TokenCache::Clock::now();
+    const std::string utc = now_utc();
+    if (auto hit = cache.get(hash, now, utc)) {
+        p = *hit;
+        return TokenCheck::ok;
+    }
+    Db &r = db.reader();
+    Stmt st(r, "SELECT t.id, t.user_id, u.name, t.scopes, t.expires, t.revoked "
+               "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?1", Stmt::cached);
+    st.bind(1, hash);
     if (!st.step())
         return TokenCheck::unknown;
     if (!st.null(5))
         return TokenCheck::revoked;
-    if (!st.null(4) && st.text(4) <= now_utc())
+    if (!st.null(4) && st.text(4) <= utc)
         return TokenCheck::expired;
     p.token_id = st.text(0);
     p.user_id = st.text(1);
     p.user_name = st.text(2);
     p.scopes = parse_scopes(st.text(3)).value_or(0);
+    cache.put(hash, p, st.opt_text(4), now, generation);
     return TokenCheck::ok;
 }
 
@@ -148,7 +233,21 @@ bool revoke_token(Db &db, const std::string &token_id) {
     auto lock = db.lock();
     Stmt st(db, "UPDATE tokens SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL");
     st.bind(1, token_id).bind(2, now_utc()).run();
-    return db.changes() > 0;
+    if (db.changes() == 0)
+        return false;
+    token_cache().forget_token(token_id);
+    // The journal tells a server running in another process: one line per revocation, so
+    // its size grows at each (a timestamp could repeat within the clock's resolution).
+    const std::string line = token_id + "\n";
+    const int fd = ::open(journal_path(db).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+        if (fd >= 0)
+            ::close(fd);
+        throw Error(journal_path(db) + ": cannot record the revocation for a running server: " +
+                    std::strerror(errno));
+    }
+    ::close(fd);
+    return true;
 }
 
 } // namespace ts::serve

@@ -1,9 +1,13 @@
 // Bearer tokens: made random, shown once, kept as SHA-256; scopes; the principal of a request.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace ts::serve {
 
@@ -42,7 +46,48 @@ struct Principal {
 
 enum class TokenCheck { ok, unknown, expired, revoked };
 
-// Looks a presented token up by its hash; fills p when ok.
+// Tokens found valid, by hash, kept for a short time so that a request does not look its
+// token up in the catalog. Only valid tokens are kept (a new token works at once); an entry
+// goes when its time is up, when the token expires, and at once when the token is revoked:
+// by revoke_token in this process, or, from another process (`ts-serve token revoke`),
+// through the catalog's revocation journal (CATALOG-revocations, appended to at each
+// revocation), whose size is checked on every lookup.
+class TokenCache {
+  public:
+    using Clock = std::chrono::steady_clock;
+    explicit TokenCache(Clock::duration ttl = std::chrono::seconds(10)) : ttl_(ttl) {}
+    // The principal of a cached token that is still valid at `now` (expires: RFC 3339 UTC).
+    std::optional<Principal> get(const std::string &hash, Clock::time_point now,
+                                 const std::string &utc_now);
+    // Keeps a token found valid, unless a revocation came since `generation` (what
+    // check_journal returned before the token was looked up): a lookup that raced with a
+    // revocation is not kept.
+    void put(const std::string &hash, const Principal &p, std::optional<std::string> expires,
+             Clock::time_point now, std::uint64_t generation);
+    void forget_token(const std::string &token_id); // a revocation
+    void clear();
+    // Clears the cache when the revocation journal's size differs from the last one seen;
+    // returns the generation (counts the revocations and clears seen).
+    std::uint64_t check_journal(std::int64_t size);
+    std::size_t size();
+
+  private:
+    struct Entry {
+        Principal p;
+        std::optional<std::string> expires;
+        Clock::time_point until;
+    };
+    Clock::duration ttl_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Entry> map_;
+    std::int64_t journal_ = -2; // size last seen; -1: no journal yet
+    std::uint64_t generation_ = 0;
+};
+
+// The process's cache, used by check_token and revoke_token.
+TokenCache &token_cache();
+
+// Looks a presented token up by its hash (in the cache, else the catalog); fills p when ok.
 TokenCheck check_token(Db &db, std::string_view token, Principal &p);
 
 struct NewToken {

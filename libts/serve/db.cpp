@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -18,7 +19,28 @@ Stmt::Stmt(Db &db, std::string_view sql) : db_(db) {
         db.fail("preparing a statement");
 }
 
-Stmt::~Stmt() { sqlite3_finalize(st_); }
+Stmt::Stmt(Db &db, std::string_view sql, Cached) : db_(db), key_(sql) {
+    if (auto it = db.cache_.find(key_); it != db.cache_.end()) {
+        st_ = it->second;
+        db.cache_.erase(it); // in use: a nested statement of the same SQL prepares its own
+        return;
+    }
+    if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &st_, nullptr) != SQLITE_OK)
+        db.fail("preparing a statement");
+}
+
+Stmt::~Stmt() {
+    if (key_.empty() || !st_) {
+        sqlite3_finalize(st_);
+        return;
+    }
+    // Reset ends the statement's read transaction: the next use sees newer commits.
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+    if (!db_.cache_.emplace(std::move(key_), st_).second)
+        sqlite3_finalize(st_);
+}
 
 Stmt &Stmt::bind(int i, std::string_view v) {
     if (sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
@@ -77,21 +99,62 @@ std::optional<std::string> Stmt::opt_text(int col) const {
     return text(col);
 }
 
-Db::Db(const std::filesystem::path &file) : name_(file.string()) {
-    if (sqlite3_open_v2(name_.c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
+namespace {
+std::atomic<std::uint64_t> db_serials{0};
+} // namespace
+
+void Db::open(int flags) {
+    serial_ = ++db_serials;
+    if (sqlite3_open_v2(name_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         db_ = nullptr;
         throw Error(name_ + ": cannot open the catalog: " + why);
     }
     sqlite3_busy_timeout(db_, 5000);
+}
+
+Db::Db(const std::filesystem::path &file) : name_(file.string()) {
+    open(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
     exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
     migrate(*this);
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::Db(const std::string &file, ReaderTag) : name_(file) {
+    // The catalog exists and is in WAL mode (the writer made it): readers never block it.
+    open(SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
+    exec("PRAGMA query_only=ON;");
+}
+
+Db::~Db() {
+    for (auto &[sql, st] : cache_)
+        sqlite3_finalize(st);
+    cache_.clear();
+    {
+        std::lock_guard g(readers_mutex_);
+        readers_.clear();
+    }
+    sqlite3_close(db_);
+}
+
+Db &Db::reader() {
+    // (serial, connection) of each Db this thread read from; serials are never reused, so a
+    // slot of a destroyed Db is never matched again.
+    thread_local std::vector<std::pair<std::uint64_t, Db *>> mine;
+    for (const auto &[serial, db] : mine)
+        if (serial == serial_)
+            return *db;
+    auto made = std::unique_ptr<Db>(new Db(name_, ReaderTag{}));
+    Db *db = made.get();
+    {
+        std::lock_guard g(readers_mutex_);
+        readers_.push_back(std::move(made));
+    }
+    if (mine.size() >= 8)
+        mine.erase(mine.begin());
+    mine.emplace_back(serial_, db);
+    return *db;
+}
 
 void Db::exec(std::string_view sql) {
     char *err = nullptr;

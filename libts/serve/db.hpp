@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +21,12 @@ class Db;
 // A prepared statement; bind with 1-based indexes, step() until it returns false.
 class Stmt {
   public:
+    struct Cached {};
+    static constexpr Cached cached{};
     Stmt(Db &db, std::string_view sql);
+    // Taken from the connection's statement cache (prepared once per connection) and given
+    // back, reset, when destroyed. For thread-private connections (Db::reader()) only.
+    Stmt(Db &db, std::string_view sql, Cached);
     ~Stmt();
     Stmt(const Stmt &) = delete;
     Stmt &operator=(const Stmt &) = delete;
@@ -47,6 +54,7 @@ class Stmt {
   private:
     Db &db_;
     sqlite3_stmt *st_ = nullptr;
+    std::string key_; // the SQL of a cached statement
 };
 
 class Db {
@@ -55,6 +63,12 @@ class Db {
     // schema to the current version.
     explicit Db(const std::filesystem::path &file);
     ~Db();
+
+    // This thread's own connection to the same catalog, for queries only (PRAGMA
+    // query_only): made on the thread's first call, closed with this Db. Requests read
+    // through it without the shared connection's lock, with cached statements. It sees
+    // every transaction committed before the statement starts.
+    Db &reader();
     Db(const Db &) = delete;
     Db &operator=(const Db &) = delete;
 
@@ -68,11 +82,21 @@ class Db {
     std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex_); }
 
     sqlite3 *handle() { return db_; }
+    const std::string &file() const { return name_; }
 
   private:
+    friend class Stmt;
+    struct ReaderTag {};
+    Db(const std::string &file, ReaderTag);
+    void open(int flags);
+
     sqlite3 *db_ = nullptr;
     std::recursive_mutex mutex_;
     std::string name_;
+    std::unordered_map<std::string, sqlite3_stmt *> cache_; // idle cached statements
+    std::uint64_t serial_ = 0;                                // tells Db objects apart
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<Db>> readers_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when left by an exception.

@@ -37,9 +37,22 @@ std::string hex(const unsigned char *p, std::size_t n) {
     return out;
 }
 
+// Unique, not secret: a per-thread random start (OpenSSL's generator, once) and a counter,
+// so that a request does not cost a call into the DRBG.
 std::string new_request_id() {
+    thread_local std::uint64_t next = [] {
+        std::uint64_t seed = 0;
+        RAND_bytes(reinterpret_cast<unsigned char *>(&seed), sizeof seed);
+        return seed;
+    }();
+    // splitmix64 of the counter: consecutive ids do not look consecutive.
+    std::uint64_t z = (next += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
     unsigned char b[8];
-    RAND_bytes(b, sizeof b);
+    for (int i = 0; i < 8; ++i)
+        b[i] = static_cast<unsigned char>(z >> (8 * i));
     return hex(b, sizeof b);
 }
 
@@ -62,7 +75,14 @@ std::vector<std::string_view> segments(std::string_view path) {
 
 bool match(const Route &r, const std::vector<std::string_view> &path,
            std::map<std::string, std::string> &params) {
-    const auto pat = segments(r.pattern);
+    // The patterns' segments, split once (the table is built once and never changes).
+    static const std::vector<std::vector<std::string_view>> split = [] {
+        std::vector<std::vector<std::string_view>> v;
+        for (const Route &x : routes())
+            v.push_back(segments(x.pattern));
+        return v;
+    }();
+    const auto &pat = split.at(static_cast<std::size_t>(&r - routes().data()));
     if (pat.size() != path.size())
         return false;
     std::map<std::string, std::string> found;
@@ -260,6 +280,11 @@ void send_file(const Request &req, Response &res, const fs::path &file, const st
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw HttpError(404, "the file is missing from the data folder");
+    send_fd(req, res, fd, mime, etag);
+}
+
+void send_fd(const Request &req, Response &res, int fd, const std::string &mime,
+             const std::string &etag) {
     struct stat st {};
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);

@@ -62,6 +62,10 @@ void send_json(const Request &req, Response &res, const Json &body, int status =
 // read with pread a block at a time: never the whole file in memory.
 void send_file(const Request &req, Response &res, const std::filesystem::path &file,
                const std::string &mime, const std::string &etag);
+// The same for a file already open (fd is taken: closed when the response is done; 404 when
+// it is not a regular file).
+void send_fd(const Request &req, Response &res, int fd, const std::string &mime,
+             const std::string &etag);
 
 // Reads a query parameter as a number within [lo, hi]; 400 otherwise.
 double query_number(const Request &req, const std::string &name, double fallback, double lo,

@@ -6,7 +6,13 @@
 #include "serve/paths.hpp"
 #include "serve/problem.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+
+namespace fs = std::filesystem;
 
 namespace ts::serve {
 namespace {
@@ -14,12 +20,14 @@ namespace {
 const char *const item_columns =
     "i.id, i.owner, u.name, i.title, i.description, i.filename, i.media, i.mime, i.origin, "
     "i.created, i.updated, i.public, i.size, i.sha1, i.duration, i.rate, i.channels, i.frames, "
-    "i.rowid";
+    "i.rowid, m.name, m.id, i.mount_path, m.src, m.out";
+const char *const item_tables =
+    " FROM items i JOIN users u ON u.id = i.owner LEFT JOIN mounts m ON m.id = i.mount_id ";
 
 // (?1 user id, ?2 admin): what p may read.
 const char *const readable = "(i.public = 1 OR i.owner = ?1 OR ?2 = 1)";
 
-Item row(App &app, Stmt &st) {
+Item row(Db &db, Stmt &st) {
     Item it;
     it.id = st.text(0);
     it.owner_id = st.text(1);
@@ -44,7 +52,14 @@ Item row(App &app, Stmt &st) {
     if (!st.null(17))
         it.frames = st.integer(17);
     it.seq = st.integer(18);
-    Stmt tags(app.db(), "SELECT tag FROM item_tags WHERE item_id = ?1 ORDER BY tag");
+    if (!st.null(19)) {
+        it.mount = st.text(19);
+        it.mount_id = st.text(20);
+        it.mount_path = st.text(21);
+        it.mount_src = st.text(22);
+        it.mount_out = st.text(23);
+    }
+    Stmt tags(db, "SELECT tag FROM item_tags WHERE item_id = ?1 ORDER BY tag", Stmt::cached);
     tags.bind(1, it.id);
     while (tags.step())
         it.tags.push_back(tags.text(0));
@@ -67,14 +82,15 @@ void check_id(const std::string &s, const char *what) {
 
 std::optional<Item> find_readable(App &app, const Principal &p, const std::string &id) {
     check_id(id, "item");
-    auto lock = app.db().lock();
-    Stmt st(app.db(), std::string("SELECT ") + item_columns +
-                          " FROM items i JOIN users u ON u.id = i.owner WHERE i.id = ?3 AND " +
-                          readable);
+    // This thread's read connection: no lock shared with the other requests.
+    Db &db = app.db().reader();
+    static const std::string sql =
+        std::string("SELECT ") + item_columns + item_tables + "WHERE i.id = ?3 AND " + readable;
+    Stmt st(db, sql, Stmt::cached);
     st.bind(1, p.user_id).bind(2, p.admin()).bind(3, id);
     if (!st.step())
         return std::nullopt;
-    return row(app, st);
+    return row(db, st);
 }
 
 Item find_writable(App &app, const Principal &p, const std::string &id) {
@@ -87,9 +103,8 @@ Item find_writable(App &app, const Principal &p, const std::string &id) {
 }
 
 std::vector<Item> list_items(App &app, const Principal &p, const ItemFilter &f) {
-    auto lock = app.db().lock();
-    std::string sql = std::string("SELECT ") + item_columns +
-                      " FROM items i JOIN users u ON u.id = i.owner WHERE " + readable +
+    Db &db = app.db().reader();
+    std::string sql = std::string("SELECT ") + item_columns + item_tables + "WHERE " + readable +
                       " AND i.rowid > ?3";
     if (f.collection)
         sql += " AND i.id IN (SELECT item_id FROM collection_items WHERE collection_id = ?4)";
@@ -101,7 +116,7 @@ std::vector<Item> list_items(App &app, const Principal &p, const ItemFilter &f) 
     if (f.owner)
         sql += " AND u.name = ?7";
     sql += " ORDER BY i.rowid LIMIT ?8";
-    Stmt st(app.db(), sql);
+    Stmt st(db, sql, Stmt::cached);
     st.bind(1, p.user_id).bind(2, p.admin()).bind(3, f.after);
     if (f.collection)
         st.bind(4, *f.collection);
@@ -114,7 +129,7 @@ std::vector<Item> list_items(App &app, const Principal &p, const ItemFilter &f) 
     st.bind(8, static_cast<std::int64_t>(f.limit) + 1);
     std::vector<Item> out;
     while (st.step())
-        out.push_back(row(app, st));
+        out.push_back(row(db, st));
     return out;
 }
 
@@ -135,6 +150,7 @@ Json item_json(const Item &it) {
     j["channels"] = it.channels ? Json(*it.channels) : Json(nullptr);
     j["frames"] = it.frames ? Json(*it.frames) : Json(nullptr);
     j["origin"] = it.origin;
+    j["mount"] = it.mount ? Json(*it.mount) : Json(nullptr);
     j["created"] = it.created;
     j["updated"] = it.updated;
     const std::string base = "/api/v1/items/" + it.id;
@@ -144,6 +160,44 @@ Json item_json(const Item &it) {
                   {"waveform", base + "/waveform.png"},
                   {"spectrogram", base + "/spectrogram.png"}};
     return j;
+}
+
+int open_media(App &app, const Item &it) {
+    const int fd = it.archived() ? open_beneath(it.mount_src, it.mount_path)
+                                 : ::open((app.cfg().data / it.media).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw HttpError(404, it.archived() ? "the file is no longer in the archive, or leads out of it"
+                                           : "the file is missing from the data folder");
+    return fd;
+}
+
+fs::path media_path(App &app, const Item &it) {
+    if (!it.archived())
+        return app.cfg().data / it.media;
+    // The tools open a path: it is checked here, and the file itself opened beneath SRC
+    // first, so that a name that is gone or leads out is a 404 before any tool runs.
+    const int fd = open_media(app, it);
+    ::close(fd);
+    auto real = resolve_beneath(it.mount_src, it.mount_path, true);
+    if (!real)
+        throw HttpError(404, "the file is no longer in the archive, or leads out of it");
+    return *real;
+}
+
+int open_archive_output(const Item &it, const std::string &suffix) {
+    if (!it.archived())
+        return -1;
+    const int fd = open_beneath(it.mount_out, it.mount_path + suffix);
+    if (fd < 0 && (errno == EXDEV || errno == ELOOP))
+        throw HttpError(404, "the archive's output leads out of the archive");
+    if (fd >= 0) {
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            return -1;
+        }
+    }
+    return fd;
 }
 
 } // namespace ts::serve

@@ -23,6 +23,12 @@ struct Item {
     std::optional<double> duration;
     std::optional<std::int64_t> rate, channels, frames;
     std::int64_t seq = 0; // rowid: the pagination cursor
+    // An archive item (mounted read-only): the mount's name and folders, and the file's
+    // name under SRC (its outputs are OUT/NAME.jsonl, .dat, ...).
+    std::optional<std::string> mount;
+    std::string mount_id, mount_path;
+    std::filesystem::path mount_src, mount_out;
+    bool archived() const { return mount.has_value(); }
 };
 
 // The item if p may read it (owner, admin, or public); otherwise nothing (a 404: whether a
@@ -44,6 +50,15 @@ std::vector<Item> list_items(App &app, const Principal &p, const ItemFilter &f);
 
 Json item_json(const Item &item);
 
+// The item's media, opened for reading: an upload from the data folder, an archive item
+// beneath its mount's SRC (never through a link leading out of it). 404 when missing.
+int open_media(App &app, const Item &it);
+// The media's path for a tool to read, checked the same way (404 when missing or leading out).
+std::filesystem::path media_path(App &app, const Item &it);
+// An archive item's output OUT/NAME+suffix (".dat", ".waveform.png", ".jsonl"), opened
+// beneath OUT; -1 when there is none; 404 when it is a link leading out of OUT.
+int open_archive_output(const Item &it, const std::string &suffix);
+
 // A temporary file in the data folder's tmp/, removed unless released (keep).
 struct TmpFile {
     std::filesystem::path path;
@@ -60,6 +75,10 @@ struct TmpFile {
 Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &id,
                  std::uint64_t length, const std::string &title, const std::string &filename,
                  bool is_public, const std::string &origin);
+
+// A ts-result line as the API serves it: the item's media URL in audio.source (and in the
+// history lines naming the same file) instead of the server's path. In routes_results.cpp.
+Json public_result(Json result, const Item &it);
 
 // 400 unless s is a UUID; used on every {id} before any query.
 void check_id(const std::string &s, const char *what);

@@ -155,6 +155,13 @@ void patch(App &app, Request &req, Response &res) {
 void remove(App &app, Request &req, Response &res) {
     const Collection c = writable_collection(app, req.principal, req.param("id"));
     auto lock = app.db().lock();
+    {
+        Stmt m(app.db(), "SELECT name FROM mounts WHERE collection_id = ?1");
+        m.bind(1, c.id);
+        if (m.step())
+            throw HttpError(409, "the collection is the archive mounted as " + m.text(0) +
+                                     "; 'ts-serve mount remove' takes it out of the catalog");
+    }
     Stmt st(app.db(), "DELETE FROM collections WHERE id = ?1");
     st.bind(1, c.id).run();
     res.status = 204;

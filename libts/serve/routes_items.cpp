@@ -270,6 +270,10 @@ void patch(App &app, Request &req, Response &res) {
 
 void remove(App &app, Request &req, Response &res) {
     Item it = find_writable(app, req.principal, req.param("id"));
+    if (it.archived())
+        throw HttpError(409, "the item is in the archive mounted as " + *it.mount +
+                                 ", which the server never changes: remove the file from the "
+                                 "archive, and it leaves the catalog at the next indexing");
     {
         auto lock = app.db().lock();
         Transaction t(app.db());

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <memory>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -84,7 +85,38 @@ void media(App &app, Request &req, Response &res) {
     const Item it = readable(app, req);
     const std::string etag = "\"" + (it.sha1 ? *it.sha1 : std::to_string(it.size)) + "\"";
     res.set_header("Content-Disposition", "inline");
-    send_file(req, res, app.cfg().data / it.media, it.mime, etag);
+    send_fd(req, res, open_media(app, it), it.mime, etag);
+}
+
+// An archive item's own output (OUT/NAME.dat, .waveform.png, ...) when the request asks for
+// what the archive made (no parameter among `params`): served from the archive as it is.
+bool send_archive_output(const Request &req, Response &res, const Item &it,
+                         const std::string &suffix, const std::string &mime,
+                         std::initializer_list<const char *> params) {
+    if (!it.archived())
+        return false;
+    for (const char *p : params)
+        if (req.query(p))
+            return false;
+    const int fd = open_archive_output(it, suffix);
+    if (fd < 0)
+        return false;
+    if (suffix == ".dat") {
+        // audiowaveform's header: version, then flags whose bit 0 marks 8-bit data, the only
+        // kind peaks.js reads; an archive made with DAT_BITS=16 is rendered here instead.
+        unsigned char head[8] = {};
+        if (::pread(fd, head, sizeof head, 0) != static_cast<ssize_t>(sizeof head) || (head[4] & 1) == 0) {
+            ::close(fd);
+            return false;
+        }
+    }
+    struct stat st {};
+    ::fstat(fd, &st);
+    const std::string etag = "\"" + it.id.substr(0, 8) + "-archive" + suffix + "-" +
+                             std::to_string(st.st_size) + "-" +
+                             std::to_string(static_cast<long long>(st.st_mtim.tv_sec)) + "\"";
+    send_fd(req, res, fd, mime, etag);
+    return true;
 }
 
 int pixels_per_second(const Request &req, const Item &it) {
@@ -94,12 +126,14 @@ int pixels_per_second(const Request &req, const Item &it) {
 
 void peaks_dat(App &app, Request &req, Response &res) {
     const Item it = readable(app, req);
+    if (send_archive_output(req, res, it, ".dat", "application/octet-stream", {"pixels_per_second"}))
+        return;
     const int pps = pixels_per_second(req, it);
     send_artifact(app, req, res, it, "peaks", "dat", "application/octet-stream",
                   "pps=" + std::to_string(pps) + " bits=8",
                   {app.tool("ts-analyze"), "--quiet", "-a", "waveform", "-p",
                    "waveform.pixels_per_second=" + std::to_string(pps), "-f", "dat", "--bits",
-                   "8", (app.cfg().data / it.media).string(), "-o", "{out}"});
+                   "8", media_path(app, it).string(), "-o", "{out}"});
 }
 
 void peaks_json(App &app, Request &req, Response &res) {
@@ -109,7 +143,7 @@ void peaks_json(App &app, Request &req, Response &res) {
                   "pps=" + std::to_string(pps) + " bits=8 json",
                   {app.tool("ts-analyze"), "--quiet", "-a", "waveform", "-p",
                    "waveform.pixels_per_second=" + std::to_string(pps), "-f",
-                   "audiowaveform-json", "--bits", "8", (app.cfg().data / it.media).string(),
+                   "audiowaveform-json", "--bits", "8", media_path(app, it).string(),
                    "-o", "{out}"});
 }
 
@@ -130,6 +164,9 @@ Span span(const Request &req, const Item &it) {
 
 void image(App &app, Request &req, Response &res, const std::string &kind) {
     const Item it = readable(app, req);
+    if (send_archive_output(req, res, it, "." + kind + ".png", "image/png",
+                            {"width", "height", "start", "end"}))
+        return;
     const int w = static_cast<int>(query_number(req, "width", 1200, 16, 4000));
     const int h = static_cast<int>(query_number(req, "height", kind == "waveform" ? 300 : 400, 16, 2000));
     Argv argv{app.tool("ts-graph"), kind, "--quiet", "-W", std::to_string(w), "-H", std::to_string(h)};
@@ -139,7 +176,7 @@ void image(App &app, Request &req, Response &res, const std::string &kind) {
         argv.insert(argv.end(), {"--start", number(s.start), "--end", number(s.end)});
         options += " start=" + number(s.start) + " end=" + number(s.end);
     }
-    argv.insert(argv.end(), {(app.cfg().data / it.media).string(), "-o", "{out}"});
+    argv.insert(argv.end(), {media_path(app, it).string(), "-o", "{out}"});
     send_artifact(app, req, res, it, kind, "png", "image/png", options, argv);
 }
 
@@ -160,7 +197,7 @@ void waveform_json(App &app, Request &req, Response &res) {
     const std::int64_t spp = std::max<std::int64_t>(1, (frames + points - 1) / points);
     rate_limit_renders(app, req);
     Pipeline pipe({{app.tool("ts-decode"), "--quiet", "--start", number(s.start), "--duration",
-                    number(s.end - s.start), "--", (app.cfg().data / it.media).string()},
+                    number(s.end - s.start), "--", media_path(app, it).string()},
                    {app.tool("ts-analyze"), "--quiet", "-a", "waveform", "-p",
                     "waveform.samples_per_pixel=" + std::to_string(spp), "-"}});
     std::string out;
@@ -261,7 +298,7 @@ void download(App &app, Request &req, Response &res) {
         const Span s = span(req, it);
         argv.insert(argv.end(), {"--start", number(s.start), "--duration", number(s.end - s.start)});
     }
-    argv.insert(argv.end(), {"--", (app.cfg().data / it.media).string()});
+    argv.insert(argv.end(), {"--", media_path(app, it).string()});
     if (req.raw.method == "HEAD" && !fmt->seekable) {
         // The length is not known before the transcode: headers only, no work started.
         res.status = 200;

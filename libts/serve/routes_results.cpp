@@ -10,7 +10,12 @@
 #include "serve/process.hpp"
 #include "serve/routes.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -21,43 +26,124 @@ namespace ts::serve {
 namespace {
 
 struct ResultSet {
-    std::string hash, path, job, created;
-    Json options;
+    std::string hash, path, job, created, mount_id;
+    std::int64_t size = 0;
+    bool indexed = false;
 };
 
-// The results files of an item (outputs of jobs), newest first.
+ResultSet set_row(Stmt &st) {
+    return {st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.integer(5),
+            st.integer(6) != 0};
+}
+
+const char *const set_columns =
+    "s.set_hash, s.path, coalesce(s.job_id, ''), s.created, coalesce(s.mount_id, ''), s.size, "
+    "s.indexed";
+
+// The results files of an item: its jobs' (rows the artifacts table's trigger wrote) and its
+// archive's, newest first.
 std::vector<ResultSet> result_sets(App &app, const std::string &item) {
-    auto lock = app.db().lock();
-    Stmt st(app.db(), "SELECT options_hash, path, coalesce(job_id, ''), created, options FROM "
-                      "artifacts WHERE item_id = ?1 AND kind = 'job-results' ORDER BY created DESC");
+    Db &db = app.db().reader();
+    Stmt st(db, std::string("SELECT ") + set_columns +
+                    " FROM result_sets s WHERE s.item_id = ?1 ORDER BY s.created DESC",
+            Stmt::cached);
     st.bind(1, item);
     std::vector<ResultSet> out;
-    while (st.step()) {
-        ResultSet r{st.text(0), st.text(1), st.text(2), st.text(3), Json::object()};
-        try {
-            r.options = Json::parse(st.text(4));
-        } catch (const std::exception &) {
-        }
-        out.push_back(r);
+    while (st.step())
+        out.push_back(set_row(st));
+    return out;
+}
+
+// A set's file: a job's under the data folder, an archive's beneath the mount's OUT. -1
+// when it is gone (or leads out of the archive).
+int open_set(App &app, const Item &it, const ResultSet &s) {
+    if (!s.mount_id.empty()) {
+        if (!it.archived() || it.mount_id != s.mount_id)
+            return -1;
+        return open_beneath(it.mount_out, s.path);
+    }
+    return ::open((app.cfg().data / s.path).c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+std::string read_all(int fd) {
+    std::string out;
+    char buf[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        out.append(buf, static_cast<std::size_t>(n));
     }
     return out;
 }
 
-// Calls f(result) for each line of a results file until f returns false.
-template <class F> void each_result(const fs::path &file, F f) {
-    std::ifstream in(file, std::ios::binary);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty())
-            continue;
-        Json j;
-        try {
-            j = Json::parse(line);
-        } catch (const std::exception &) {
-            continue;
+// Reads a set's file once and records each line (what the index shows, where the line is).
+void index_set(App &app, const Item &it, ResultSet &s, int fd) {
+    const std::string text = read_all(fd);
+    struct Line {
+        std::string id, analyzer, name, time_mode, data_mode, params;
+        std::optional<std::string> unit;
+        std::size_t offset, length;
+    };
+    std::vector<Line> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos)
+            nl = text.size();
+        if (nl > pos) {
+            try {
+                const Json j = Json::parse(std::string_view(text).substr(pos, nl - pos));
+                if (j.is_object() && j.contains("id") && j["id"].is_string())
+                    lines.push_back({j["id"].get<std::string>(), j.value("analyzer", ""),
+                                     j.value("name", ""), j.value("time_mode", ""),
+                                     j.value("data_mode", ""),
+                                     j.contains("params") ? j["params"].dump() : "{}",
+                                     j.contains("unit") && j["unit"].is_string()
+                                         ? std::optional<std::string>(j["unit"].get<std::string>())
+                                         : std::nullopt,
+                                     pos, nl - pos});
+            } catch (const std::exception &) {
+            }
         }
-        if (!f(j, line))
-            return;
+        pos = nl + 1;
+    }
+    Db &db = app.db();
+    auto lock = db.lock();
+    Transaction t(db);
+    Stmt del(db, "DELETE FROM result_index WHERE item_id = ?1 AND set_hash = ?2");
+    del.bind(1, it.id).bind(2, s.hash).run();
+    std::int64_t position = 0;
+    for (const auto &l : lines) {
+        Stmt add(db, "INSERT OR IGNORE INTO result_index(item_id, set_hash, result_id, position, "
+                     "analyzer, name, unit, time_mode, data_mode, params, offset, length) VALUES "
+                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+        add.bind(1, it.id).bind(2, s.hash).bind(3, l.id).bind(4, position++).bind(5, l.analyzer);
+        add.bind(6, l.name).bind(7, l.unit).bind(8, l.time_mode).bind(9, l.data_mode);
+        add.bind(10, l.params).bind(11, static_cast<std::int64_t>(l.offset));
+        add.bind(12, static_cast<std::int64_t>(l.length)).run();
+    }
+    Stmt done(db, "UPDATE result_sets SET indexed = 1, size = ?3 WHERE item_id = ?1 AND set_hash = ?2");
+    done.bind(1, it.id).bind(2, s.hash).bind(3, static_cast<std::int64_t>(text.size())).run();
+    t.commit();
+    s.indexed = true;
+    s.size = static_cast<std::int64_t>(text.size());
+}
+
+// Indexes the sets not indexed yet (a job's new results file, an archive just mounted) and
+// those whose file changed size since (an archive's results remade by a later run): a file
+// is read here once, and then only stat'ed.
+void index_new_sets(App &app, const Item &it) {
+    for (auto &s : result_sets(app, it.id)) {
+        const int fd = open_set(app, it, s);
+        if (fd < 0)
+            continue;
+        struct stat st {};
+        if (!s.indexed || (::fstat(fd, &st) == 0 && st.st_size != s.size))
+            index_set(app, it, s, fd);
+        ::close(fd);
     }
 }
 
@@ -77,11 +163,10 @@ Item readable_item(App &app, const Request &req) {
     return *it;
 }
 
-// The result id of the path in the item's newest set holding it (or the set ?set= names).
+// The result the request names: in the item's newest set holding it (or the set ?set= names).
 struct Found {
-    ResultSet set;
-    Json result;
-    std::string line; // as the job wrote it
+    std::string set;
+    Json result; // as served (public_result)
 };
 
 Found find_result(App &app, const Request &req, const Item &it) {
@@ -89,23 +174,49 @@ Found find_result(App &app, const Request &req, const Item &it) {
     if (!plain_id(id))
         throw HttpError(400, "a result id: letters, digits and . _ - :");
     const auto want = req.query("set");
-    for (const auto &s : result_sets(app, it.id)) {
-        if (want && s.hash != *want)
-            continue;
-        Found f;
-        bool found = false;
-        each_result(app.cfg().data / s.path, [&](const Json &j, const std::string &line) {
-            if (j.value("id", "") != id)
-                return true;
-            f.result = j;
-            f.line = line;
-            found = true;
-            return false;
-        });
-        if (found) {
-            f.set = s;
-            return f;
+    index_new_sets(app, it);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        ResultSet s;
+        std::int64_t offset = 0, length = 0;
+        {
+            Db &db = app.db().reader();
+            Stmt st(db, std::string("SELECT ") + set_columns +
+                            ", r.offset, r.length FROM result_index r JOIN result_sets s ON "
+                            "s.item_id = r.item_id AND s.set_hash = r.set_hash WHERE r.item_id = ?1 "
+                            "AND r.result_id = ?2 AND (?3 IS NULL OR r.set_hash = ?3) ORDER BY "
+                            "s.created DESC LIMIT 1",
+                    Stmt::cached);
+            st.bind(1, it.id).bind(2, id).bind(3, want);
+            if (!st.step())
+                break;
+            s = set_row(st);
+            offset = st.integer(7);
+            length = st.integer(8);
         }
+        const int fd = open_set(app, it, s);
+        if (fd < 0)
+            throw HttpError(404, "the results file of " + id + " is gone");
+        struct Closer {
+            int fd;
+            ~Closer() { ::close(fd); }
+        } closer{fd};
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || st.st_size != s.size) {
+            // Rewritten since it was indexed (an archive's nightly run): indexed again.
+            index_set(app, it, s, fd);
+            continue;
+        }
+        std::string line(static_cast<std::size_t>(length), '\0');
+        if (::pread(fd, line.data(), line.size(), static_cast<off_t>(offset)) != length)
+            throw HttpError(404, "the results file of " + id + " is gone");
+        Found f;
+        f.set = s.hash;
+        try {
+            f.result = public_result(Json::parse(line), it);
+        } catch (const std::exception &) {
+            throw HttpError(404, "the results file of " + id + " changed; ask again");
+        }
+        return f;
     }
     throw HttpError(404, "no result " + id + " for this item" + (want ? " in set " + *want : "") +
                              "; a job makes it (POST /api/v1/jobs)");
@@ -113,32 +224,57 @@ Found find_result(App &app, const Request &req, const Item &it) {
 
 void index(App &app, Request &req, Response &res) {
     const Item it = readable_item(app, req);
+    index_new_sets(app, it);
     Json list = Json::array();
-    for (const auto &s : result_sets(app, it.id)) {
-        each_result(app.cfg().data / s.path, [&](const Json &j, const std::string &) {
-            Json e;
-            const std::string id = j.value("id", "");
-            e["id"] = id;
-            e["analyzer"] = j.value("analyzer", "");
-            e["name"] = j.value("name", "");
-            e["unit"] = j.contains("unit") && j["unit"].is_string() ? j["unit"] : Json(nullptr);
-            e["time_mode"] = j.value("time_mode", "");
-            e["data_mode"] = j.value("data_mode", "");
-            e["params"] = j.contains("params") ? j["params"] : Json::object();
-            e["set"] = s.hash;
-            e["job"] = s.job.empty() ? Json(nullptr) : Json(s.job);
-            e["created"] = s.created;
-            const std::string base = "/api/v1/items/" + it.id + "/results/" + id;
-            e["links"] = {{"self", base + "?set=" + s.hash},
-                          {"plot", base + "/plot.png?set=" + s.hash}};
-            if (e["time_mode"] == "framewise")
-                e["links"]["series"] = base + "/series?set=" + s.hash;
-            list.push_back(e);
-            return true;
-        });
+    Db &db = app.db().reader();
+    Stmt st(db, "SELECT r.result_id, r.analyzer, r.name, r.unit, r.time_mode, r.data_mode, "
+                "r.params, s.set_hash, s.job_id, s.created FROM result_index r JOIN result_sets s "
+                "ON s.item_id = r.item_id AND s.set_hash = r.set_hash WHERE r.item_id = ?1 "
+                "ORDER BY s.created DESC, s.set_hash, r.position",
+            Stmt::cached);
+    st.bind(1, it.id);
+    const std::string item_base = "/api/v1/items/" + it.id + "/results/";
+    while (st.step()) {
+        Json e;
+        const std::string id = st.text(0), set = st.text(7);
+        e["id"] = id;
+        e["analyzer"] = st.text(1);
+        e["name"] = st.text(2);
+        e["unit"] = st.null(3) ? Json(nullptr) : Json(st.text(3));
+        e["time_mode"] = st.text(4);
+        e["data_mode"] = st.text(5);
+        try {
+            e["params"] = Json::parse(st.text(6));
+        } catch (const std::exception &) {
+            e["params"] = Json::object();
+        }
+        e["set"] = set;
+        e["job"] = st.null(8) ? Json(nullptr) : Json(st.text(8));
+        e["created"] = st.text(9);
+        const std::string base = item_base + id;
+        e["links"] = {{"self", base + "?set=" + set}, {"plot", base + "/plot.png?set=" + set}};
+        if (e["time_mode"] == "framewise")
+            e["links"]["series"] = base + "/series?set=" + set;
+        list.push_back(std::move(e));
     }
     send_json(req, res, {{"item", it.id}, {"results", list}});
 }
+
+// The result alone as a JSON Lines file in tmp/, removed when this goes: what ts-serialize
+// and ts-graph read, so that they see no server path either.
+struct ResultFile {
+    std::filesystem::path path;
+    ResultFile(App &app, const Json &result) : path(app.tmp_dir() / ("result-" + random_uuid() + ".jsonl")) {
+        std::ofstream out(path, std::ios::binary);
+        out << result.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+        if (!out.flush())
+            throw std::runtime_error(path.string() + ": cannot write");
+    }
+    ~ResultFile() {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    }
+};
 
 struct Format {
     const char *name, *ext, *mime;
@@ -214,17 +350,18 @@ void one(App &app, Request &req, Response &res) {
                              "npy, npz, jams, audacity, sonic-visualiser, lab, elan, dat, "
                              "audiowaveform-json, wavesurfer)");
     if (format == "jsonl") {
-        // The line itself, as the job wrote it.
+        // The line as the tool wrote it but for the media's path.
         res.status = 200;
-        res.set_content(f.line + "\n", fmt->mime);
+        res.set_content(f.result.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n", fmt->mime);
         return;
     }
     rate_limit_renders(app, req);
     const std::string id = req.param("result");
+    const ResultFile file(app, f.result);
     res.set_header("Content-Disposition", "attachment; filename=\"" + id + "." + fmt->ext + "\"");
     send_made(app, req, res,
               {app.tool("ts-serialize"), "--quiet", "--result", id, "-f", fmt->name,
-               (app.cfg().data / f.set.path).string(), "-o", "{out}"},
+               file.path.string(), "-o", "{out}"},
               fmt->ext, fmt->mime, id + " as " + format);
 }
 
@@ -280,14 +417,45 @@ void plot(App &app, Request &req, Response &res) {
     const int w = static_cast<int>(query_number(req, "width", 1200, 16, 4000));
     const int h = static_cast<int>(query_number(req, "height", 164, 16, 2000));
     rate_limit_renders(app, req);
+    const ResultFile file(app, f.result);
     send_made(app, req, res,
               {app.tool("ts-graph"), "plot", "--quiet", "-W", std::to_string(w), "-H",
-               std::to_string(h), "--id", req.param("result"),
-               (app.cfg().data / f.set.path).string(), "-o", "{out}"},
+               std::to_string(h), "--id", req.param("result"), file.path.string(), "-o", "{out}"},
               "png", "image/png", req.param("result") + " plot");
 }
 
 } // namespace
+
+// A result as served: the item's URL in place of the server's path to its media (a job's
+// audio.source names a file in the data folder, an archive's a path on the archive's disk),
+// in the source and in the history lines; the rest (sha1, rate, ...) as the tool wrote it.
+Json public_result(Json j, const Item &it) {
+    if (!j.contains("audio") || !j["audio"].is_object())
+        return j;
+    Json &audio = j["audio"];
+    const std::string url = "/api/v1/items/" + it.id + "/media";
+    std::string old;
+    if (audio.contains("source") && audio["source"].is_string()) {
+        old = audio["source"].get<std::string>();
+        audio["source"] = url;
+    }
+    auto scrub = [&](Json &v) {
+        if (!v.is_string() || old.empty())
+            return;
+        std::string x = v.get<std::string>();
+        for (std::size_t at = x.find(old); at != std::string::npos; at = x.find(old, at + url.size()))
+            x.replace(at, old.size(), url);
+        v = x;
+    };
+    if (audio.contains("history")) {
+        if (audio["history"].is_array())
+            for (auto &h : audio["history"])
+                scrub(h);
+        else
+            scrub(audio["history"]);
+    }
+    return j;
+}
 
 void add_result_routes(std::vector<Route> &r) {
     r.push_back({"GET", "/api/v1/items/{id}/results", scope_read, false, index});

@@ -179,6 +179,76 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_token ON sessions(token_id);
 CREATE INDEX sessions_expires ON sessions(expires);
 )SQL",
+    // 4 (mounts and result index): archives mounted read-only (SRC of media, OUT of
+    // archive.mk's outputs), their items, and an index of every results file's results so
+    // that an item's result list is one query, not a read of its files.
+    R"SQL(
+CREATE TABLE mounts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  src TEXT NOT NULL,
+  out TEXT NOT NULL,
+  owner TEXT NOT NULL REFERENCES users(id),
+  public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0, 1)),
+  collection_id TEXT REFERENCES collections(id) ON DELETE SET NULL,
+  created TEXT NOT NULL,
+  indexed TEXT
+) STRICT;
+
+-- An archive item: media is SRC/mount_path; mount_path is checked beneath SRC at each use.
+ALTER TABLE items ADD COLUMN mount_id TEXT REFERENCES mounts(id) ON DELETE CASCADE;
+ALTER TABLE items ADD COLUMN mount_path TEXT;
+CREATE UNIQUE INDEX items_mount ON items(mount_id, mount_path) WHERE mount_id IS NOT NULL;
+
+-- Results files: a job's (path under the data folder, from its artifact row) or an archive's
+-- (path under the mount's OUT). indexed = 0 until its lines are in result_index.
+CREATE TABLE result_sets (
+  item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  set_hash TEXT NOT NULL,
+  path TEXT NOT NULL,
+  mount_id TEXT REFERENCES mounts(id) ON DELETE CASCADE,
+  job_id TEXT,
+  created TEXT NOT NULL,
+  size INTEGER NOT NULL DEFAULT 0,
+  indexed INTEGER NOT NULL DEFAULT 0 CHECK (indexed IN (0, 1)),
+  PRIMARY KEY (item_id, set_hash)
+) STRICT, WITHOUT ROWID;
+
+-- One line of a results file: what the index shows, and where the line is (byte offset and
+-- length) so that one result is one read.
+CREATE TABLE result_index (
+  item_id TEXT NOT NULL,
+  set_hash TEXT NOT NULL,
+  result_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  analyzer TEXT NOT NULL,
+  name TEXT NOT NULL,
+  unit TEXT,
+  time_mode TEXT NOT NULL,
+  data_mode TEXT NOT NULL,
+  params TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  PRIMARY KEY (item_id, set_hash, result_id),
+  FOREIGN KEY (item_id, set_hash) REFERENCES result_sets(item_id, set_hash) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+
+-- A job's results file is a set as soon as its artifact row is written (and goes with it).
+CREATE TRIGGER result_sets_from_job AFTER INSERT ON artifacts WHEN NEW.kind = 'job-results'
+BEGIN
+  DELETE FROM result_index WHERE item_id = NEW.item_id AND set_hash = NEW.options_hash;
+  INSERT OR REPLACE INTO result_sets(item_id, set_hash, path, job_id, created, size)
+  VALUES (NEW.item_id, NEW.options_hash, NEW.path, NEW.job_id, NEW.created, NEW.size);
+END;
+CREATE TRIGGER result_sets_gone AFTER DELETE ON artifacts WHEN OLD.kind = 'job-results'
+BEGIN
+  DELETE FROM result_sets WHERE item_id = OLD.item_id AND set_hash = OLD.options_hash
+    AND mount_id IS NULL AND path = OLD.path;
+END;
+INSERT INTO result_sets(item_id, set_hash, path, job_id, created, size)
+  SELECT item_id, options_hash, path, job_id, created, size FROM artifacts
+  WHERE kind = 'job-results';
+)SQL",
 };
 
 } // namespace

@@ -41,22 +41,59 @@ class Results(unittest.TestCase):
     def test_index(self):
         idx = self.s.request("GET", self.url(), token=self.alice).json()
         self.assertEqual(sorted(e["id"] for e in idx["results"]), sorted(self.lines))
+        # in the order of the file, from the catalog's index: the same when the file is gone
+        self.assertEqual([e["id"] for e in idx["results"]], list(self.lines))
+        import sqlite3
+        db = sqlite3.connect(os.path.join(self.s.data, "catalog.sqlite"))
+        rows = db.execute("SELECT result_id, analyzer, time_mode FROM result_index WHERE item_id = ? "
+                          "ORDER BY position", (self.item,)).fetchall()
+        db.close()
+        self.assertEqual(rows, [(k, v["analyzer"], v["time_mode"]) for k, v in self.lines.items()])
         rms = [e for e in idx["results"] if e["id"] == "rms"][0]
         self.assertEqual((rms["time_mode"], rms["job"]), ("framewise", self.job["id"]))
         self.assertIn("series", rms["links"])
         self.assertEqual(self.s.request("GET", self.url(), token=self.bob).status, 404)
 
+    def public_file(self):
+        """The results file as the API serves its results: the item's URL for the media's path."""
+        path = os.path.join(self.s.tmp.name, "public.jsonl")
+        with open(path, "w") as f:
+            for line in self.lines.values():
+                line = json.loads(json.dumps(line))
+                line["audio"]["source"] = "/api/v1/items/%s/media" % self.item
+                f.write(json.dumps(line) + "\n")
+        return path
+
+    def test_no_server_path(self):
+        media = os.path.join(self.s.data, "media", self.item)
+        self.assertEqual(self.lines["onsets"]["audio"]["source"], media)  # what the job wrote
+        line = self.s.request("GET", self.url("/onsets"), token=self.alice)
+        j = json.loads(line.body)
+        self.assertEqual(j["audio"]["source"], "/api/v1/items/%s/media" % self.item)
+        self.assertEqual(j["audio"]["sha1"], self.lines["onsets"]["audio"]["sha1"])
+        self.assertEqual(len(j["audio"]["sha1"]), 40)
+        want = dict(self.lines["onsets"])
+        want["audio"] = dict(want["audio"], source=j["audio"]["source"])
+        self.assertEqual(j, want)  # nothing else changed
+        for path in ("/onsets", "/onsets?format=json", "/rms?format=yaml", "/onsets?format=jams",
+                     "/onsets?format=xml", "/rms/series", "", "/rms/plot.png?width=100&height=50"):
+            body = self.s.request("GET", self.url(path), token=self.alice).body
+            self.assertNotIn(self.s.data.encode(), body, path)
+            self.assertNotIn(b"/media/" + self.item.encode() + b'"', body.replace(b"/items/", b""), path)
+
     def test_formats_as_by_hand(self):
+        public = self.public_file()
         for fmt, rid in (("csv", "onsets"), ("json", "level.rms"), ("audacity", "onsets"), ("jams", "onsets"),
                          ("yaml", "rms"), ("npy", "rms"), ("lab", "onsets"), ("elan", "onsets")):
             r = self.s.request("GET", self.url("/%s?format=%s" % (rid, fmt)), token=self.alice)
             self.assertEqual(r.status, 200, (fmt, r.body[:200]))
-            want = subprocess.run([tool("ts-serialize"), "--quiet", "--result", rid, "-f", fmt, self.file],
+            want = subprocess.run([tool("ts-serialize"), "--quiet", "--result", rid, "-f", fmt, public],
                                   capture_output=True, timeout=60, check=True).stdout
             self.assertEqual(r.body, want, fmt)
         line = self.s.request("GET", self.url("/onsets"), token=self.alice)
-        self.assertEqual(json.loads(line.body), self.lines["onsets"])
-        self.assertIn(line.body, open(self.file, "rb").read())
+        want = dict(self.lines["onsets"])
+        want["audio"] = dict(want["audio"], source="/api/v1/items/%s/media" % self.item)
+        self.assertEqual(json.loads(line.body), want)
         self.assertEqual(self.s.request("GET", self.url("/onsets?format=mp3"), token=self.alice).status, 400)
         self.assertEqual(self.s.request("GET", self.url("/nosuch"), token=self.alice).status, 404)
         self.assertEqual(self.s.request("GET", self.url("/on*ets"), token=self.alice).status, 400)

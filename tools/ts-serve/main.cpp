@@ -7,6 +7,7 @@
 #include "serve/auth.hpp"
 #include "serve/http.hpp"
 #include "serve/jobs.hpp"
+#include "serve/mounts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -19,7 +20,9 @@ ts::cli::Spec spec() {
         "ts-serve",
         "serve audio, its waveforms and renders over HTTP (a REST API)",
         {"--data DIR [--listen HOST:PORT] [OPTIONS]", "token create --data DIR [--user NAME] [--scope SCOPES]",
-         "token revoke --data DIR TOKEN_ID", "routes"},
+         "token revoke --data DIR TOKEN_ID",
+         "mount add --data DIR [--owner NAME] [--public] NAME SRC OUT",
+         "mount list --data DIR", "mount remove --data DIR NAME", "routes"},
         "Serves a catalog of audio items over HTTP/1.1 under /api/v1 (JSON; errors as "
         "application/problem+json, RFC 9457). Everything lives under the data folder DIR: the "
         "catalog (catalog.sqlite, SQLite in WAL mode, made on first start), the uploaded files "
@@ -36,7 +39,10 @@ ts::cli::Spec spec() {
         "Tokens: every route but /healthz, /api/v1/openapi.json, /api/v1/docs, "
         "/api/v1/session and the web player's (/player/) needs Authorization: Bearer TOKEN, or "
         "in a browser the session cookie (below). 'ts-serve token create' makes one (and its user, when "
-        "new) and prints it once on stdout; only its SHA-256 is kept. Scopes: read (GET), "
+        "new) and prints it once on stdout; only its SHA-256 is kept. 'ts-serve token revoke' takes "
+        "effect at once, in a running server too (it appends to catalog.sqlite-revocations, "
+        "which the server checks at each request; tokens checked are otherwise kept in memory "
+        "for 10 s). Scopes: read (GET), "
         "process (uploads, changes to items and collections, renders), annotate, admin (every "
         "object of every user; implies the others). Objects are readable by their owner, by "
         "admins, and by anyone with read scope when public; writable by their owner and admins. "
@@ -92,6 +98,18 @@ ts::cli::Spec spec() {
         "item linked to its player page, and the job queue kept live by GET "
         "/api/v1/jobs/events (server-sent events of every job the caller may see: created, "
         "then each change up to its end; Last-Event-ID resumes).\n\n"
+        "Archives: 'ts-serve mount add NAME SRC OUT' mounts an archive read-only: SRC, a folder "
+        "of recordings, and OUT, the folder archive.mk or ts-batch made from it. Every audio "
+        "file under SRC (regular files only: a symbolic link is not followed) becomes an item "
+        "of the collection NAME, with its facts from OUT/catalog.jsonl (or OUT/FILE.info.json); "
+        "its media is read from SRC, and its results (OUT/FILE.jsonl), peaks (OUT/FILE.dat) and "
+        "images (OUT/FILE.waveform.png, .spectrogram.png) from OUT, each opened beneath its "
+        "folder, never copied. The server writes nothing there: renders with other parameters "
+        "and job outputs go to the data folder, a DELETE of an archive item is refused (409), "
+        "PATCH changes the catalog only. Item ids are derived from NAME and the file's name, so "
+        "URLs stay the same. The server indexes every mount again at start; run 'mount add' "
+        "again (the server may be running) after a new ts-batch run. 'mount remove' takes the "
+        "items out of the catalog and leaves the folders as they are.\n\n"
         "The full API is in the OpenAPI 3.1 document served at /api/v1/openapi.json, readable "
         "at /api/v1/docs. 'ts-serve routes' prints the route table.",
         {},
@@ -109,7 +127,7 @@ ts::cli::Spec spec() {
         {{0, "stopped by SIGINT or SIGTERM after serving, or a subcommand succeeded"},
          {1, "a runtime error: the data folder or catalog cannot be opened, the address "
              "cannot be bound, an unknown token id"},
-         {2, "a usage error: an unknown option, a bad --listen or --scope"}},
+         {2, "a usage error: an unknown option, a bad --listen, --scope or mount name"}},
         "ts-info(1), ts-analyze(1), ts-graph(1), ts-transcode(1), nginx(8)",
     };
 }
@@ -132,6 +150,8 @@ struct Options {
     std::string expires;
     std::string token_id;
     ts::serve::JobLimits jobs;
+    std::string mount_name, mount_src, mount_out, mount_owner = "admin";
+    bool mount_public = false;
     double job_memory_mb = 4096;
     std::string sbatch_args;
     bool import_urls = false, import_allow_http = false, import_allow_private = false;
@@ -208,6 +228,8 @@ ts::serve::Config config(const Options &o) {
 
 int serve(const Options &o) {
     ts::serve::App app(config(o));
+    for (const auto &line : ts::serve::reindex_mounts(app.db(), app.cfg().data))
+        ts::log::info(line);
     ts::serve::JobLimits limits = o.jobs;
     limits.memory = static_cast<std::uint64_t>(o.job_memory_mb * 1024 * 1024);
     limits.burst = std::max(1.0, std::min(10.0, o.jobs.per_minute));
@@ -251,6 +273,47 @@ int token_revoke(const Options &o) {
     ts::serve::Db db(c.data / "catalog.sqlite");
     if (!ts::serve::revoke_token(db, o.token_id))
         throw ts::Error(o.token_id + ": no such token, or already revoked");
+    return ts::exit_ok;
+}
+
+int mount_add(const Options &o) {
+    const auto c = config(o);
+    ts::serve::prepare_data(c.data, false);
+    ts::serve::Db db(c.data / "catalog.sqlite");
+    const auto r = ts::serve::mount_archive(
+        db, c.data, {o.mount_name, o.mount_src, o.mount_out, o.mount_owner, o.mount_public});
+    for (const auto &s : r.skipped)
+        ts::log::warning(o.mount_name + ": " + s);
+    std::cout << ts::serve::Json{{"mount", o.mount_name},
+                                 {"collection", r.collection},
+                                 {"items", r.items},
+                                 {"added", r.added},
+                                 {"removed", r.removed},
+                                 {"results", r.results},
+                                 {"skipped", r.skipped.size()}}
+                     .dump()
+              << std::endl;
+    return ts::exit_ok;
+}
+
+int mount_list(const Options &o) {
+    const auto c = config(o);
+    ts::serve::Db db(c.data / "catalog.sqlite");
+    for (const auto &m : ts::serve::list_mounts(db))
+        std::cout << ts::serve::Json{{"mount", m.name}, {"src", m.src}, {"out", m.out},
+                                     {"owner", m.owner}, {"public", m.is_public},
+                                     {"collection", m.collection}, {"items", m.items},
+                                     {"indexed", m.indexed}}
+                         .dump()
+                  << "\n";
+    return ts::exit_ok;
+}
+
+int mount_remove(const Options &o) {
+    const auto c = config(o);
+    ts::serve::Db db(c.data / "catalog.sqlite");
+    if (!ts::serve::unmount(db, c.data, o.mount_name))
+        throw ts::Error(o.mount_name + ": no such mount");
     return ts::exit_ok;
 }
 
@@ -404,6 +467,21 @@ int main(int argc, char **argv) {
         ->type_name("TIME");
     auto *revoke = token->add_subcommand("revoke", "revoke a token by its id");
     revoke->add_option("TOKEN_ID", o.token_id, "the token's id")->required();
+    auto *mount = app.add_subcommand("mount", "mount archives read-only (add, list, remove)");
+    mount->require_subcommand(1);
+    auto *madd = mount->add_subcommand(
+        "add", "mount (or index again) an archive: SRC's recordings, OUT's outputs; prints a JSON summary");
+    madd->add_option("NAME", o.mount_name, "the mount's name (letters, digits, - _ .): its collection's title")
+        ->required();
+    madd->add_option("SRC", o.mount_src, "the folder of recordings")->required();
+    madd->add_option("OUT", o.mount_out, "the folder archive.mk or ts-batch made from SRC")->required();
+    madd->add_option("--owner", o.mount_owner, "the user owning its items (made if new)")
+        ->type_name("NAME")
+        ->capture_default_str();
+    madd->add_flag("--public", o.mount_public, "its items and collection readable by every reader");
+    auto *mlist = mount->add_subcommand("list", "print the mounts, one JSON object per line");
+    auto *mremove = mount->add_subcommand("remove", "take a mount's items out of the catalog (the folders stay)");
+    mremove->add_option("NAME", o.mount_name, "the mount's name")->required();
     auto *list = app.add_subcommand("routes", "print the route table (METHOD PATH per line)");
     bool with_scopes = false;
     list->add_flag("--scopes", with_scopes, "add the scope each route needs (none: no token)");
@@ -414,6 +492,12 @@ int main(int argc, char **argv) {
             return token_create(o);
         if (*revoke)
             return token_revoke(o);
+        if (*madd)
+            return mount_add(o);
+        if (*mlist)
+            return mount_list(o);
+        if (*mremove)
+            return mount_remove(o);
         return serve(o);
     });
 }

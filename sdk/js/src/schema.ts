@@ -192,7 +192,10 @@ export interface paths {
         get: operations["getItem"];
         put?: never;
         post?: never;
-        /** delete an item, its file and every derivative (owner or admin) */
+        /**
+         * delete an item, its file and every derivative (owner or admin)
+         * @description An item of a mounted archive (its `mount` is set) is not deleted: 409, the archive is never changed.
+         */
         delete: operations["deleteItem"];
         options?: never;
         head?: never;
@@ -377,7 +380,10 @@ export interface paths {
         get: operations["getCollection"];
         put?: never;
         post?: never;
-        /** delete a collection (its items stay) */
+        /**
+         * delete a collection (its items stay)
+         * @description The collection of a mounted archive is not deleted (409): `ts-serve mount remove` takes the archive out of the catalog.
+         */
         delete: operations["deleteCollection"];
         options?: never;
         head?: never;
@@ -525,7 +531,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** the results jobs made for an item */
+        /**
+         * the results jobs made for an item, and its archive's
+         * @description From the catalog's result index: a results file is read once, when first listed, and again only if it changed. An archive item's results file (OUT/NAME.jsonl) is the set named `archive`.
+         */
         get: operations["listResults"];
         put?: never;
         post?: never;
@@ -542,7 +551,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** one result in a ts-serialize format */
+        /**
+         * one result in a ts-serialize format
+         * @description The result as the tool wrote it, but for `audio.source` (and any history line naming the same file): the item's media URL (`/api/v1/items/{id}/media`) in place of the server's path to the file; `sha1` and the rest are kept.
+         */
         get: operations["getResult"];
         put?: never;
         post?: never;
@@ -807,6 +819,8 @@ export interface components {
             frames: number | null;
             /** @enum {unknown} */
             origin: "upload" | "url" | "provider" | "archive";
+            /** @description the name of the archive mounted read-only that holds the item (`ts-serve mount add`), or null. Its media and outputs are read from the archive: DELETE answers 409, PATCH changes the catalog only */
+            mount?: string | null;
             /** Format: date-time */
             created: string;
             /** Format: date-time */
@@ -1586,6 +1600,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     patchItem: {
@@ -2099,6 +2114,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     patchCollection: {
