@@ -18,8 +18,8 @@ tuning half ("tune", even pieces: where every default was chosen) and of the hel
              et al. 2006); ts-analyze's tempo.bpm against 60 / the median inter-beat interval
              of aubiotrack (aubio's tempo estimate is that of its beat tracker)
   pitch RPA  mir_eval.melody.evaluate's raw pitch accuracy (50 cents), on the pieces whose
-             melody plays alone ("solo"); truth: the f0 of the sounding MIDI note every 5.8 ms,
-             0 between notes; estimates at the centre of the samples each frame analysed;
+             melody plays alone ("solo"); truth: the JAMS's pitch_contour (the melody's f0
+             every 5.8 ms, unvoiced between notes); estimates at the centre of the samples each frame analysed;
              pitch.f0 (yinfft, block 2048, step 256) against aubiopitch -B 2048 -H 256
              (and its raw chroma accuracy, octave errors forgiven)
   notes F    mir_eval.transcription.precision_recall_f1_overlap without offsets (onset within
@@ -75,18 +75,11 @@ def load_corpus(corpus):
             "key_ref": ann["key_mode"][0]["value"].replace(":", " "),
             "notes": (np.array([[n["time"], n["time"] + n["duration"]] for n in notes]).reshape(-1, 2),
                       np.array([440.0 * 2 ** ((n["value"] - 69) / 12) for n in notes])),
+            "contour": (np.array([o["time"] for o in ann["pitch_contour"]]),
+                        np.array([o["value"]["frequency"] if o["value"]["voiced"] else 0.0
+                                  for o in ann["pitch_contour"]])),
         })
     return manifest, pieces
-
-
-def melody_truth(piece):
-    """The f0 of the sounding note every 256 samples (0 where none sounds)."""
-    t = np.arange(0, piece["duration"], PITCH_STEP / RATE)
-    f = np.zeros_like(t)
-    (iv, hz) = piece["notes"]
-    for (a, b), h in zip(iv, hz):
-        f[(t >= a) & (t < b)] = h
-    return t, f
 
 
 def ts_run(tool, pieces, jobs):
@@ -162,7 +155,7 @@ def score_piece(p, e):
     s["tempo Acc1"] = acc(e["tempo"], p["tempo"], [1])
     s["tempo Acc2"] = acc(e["tempo"], p["tempo"], [1, 2, 3, 1 / 2, 1 / 3])
     if p["texture"] == "solo":
-        rt, rf = melody_truth(p)
+        rt, rf = p["contour"]
         et, ef = e["f0"]
         ef = np.where(ef > 0, ef, 0.0)
         m = mir_eval.melody.evaluate(rt, rf, et, ef)

@@ -307,14 +307,23 @@ YinEstimate Yin::estimate(const float *frame) {
         if (refine_ && est.voiced) {
             // A period shorter than a lag or two can fall between lags, so that a multiple of
             // it scores lower: the shortest sub-multiple tau/k (k = 4, 3, 2) whose d' is
-            // below 0.1 (YIN's threshold in the paper) near round(tau/k) is the period.
+            // below 0.1 (YIN's threshold in the paper) near round(tau/k) is the period, when
+            // d' interpolated between the lags there (the parabola's vertex) is as low as at
+            // tau: only the lag grid kept it from being chosen. A weak fundamental (a
+            // clarinet's, 18 dB under its third harmonic) leaves d'(tau/3) low but well
+            // above d'(tau): tau is then the period.
+            const double floor_at_best = 2.0 * dn[best] + 1e-3;
             for (int k = 4; k >= 2; --k) {
                 const int c = static_cast<int>(std::lround(static_cast<double>(best) / k));
-                if (c - 1 < min_lag_ || c + 1 > max_lag_)
+                if (c - 2 < min_lag_ || c + 2 > max_lag_)
                     continue;
                 const int m = dn[c - 1] < dn[c] ? (dn[c - 1] < dn[c + 1] ? c - 1 : c + 1)
                                                 : (dn[c] < dn[c + 1] ? c : c + 1);
-                if (dn[m] < 0.1f) {
+                if (!(dn[m] < 0.1f))
+                    continue;
+                const double a = dn[m - 1], b = dn[m], e = dn[m + 1], den = a - 2.0 * b + e;
+                const double low = den > 0.0 ? b - (a - e) * (a - e) / (8.0 * den) : b;
+                if (low <= floor_at_best) {
                     best = m;
                     break;
                 }

@@ -26,7 +26,8 @@ void prepare_data(const fs::path &data, bool clean_tmp) {
 App::App(Config cfg)
     : cfg_((prepare_data(cfg.data, true), std::move(cfg))), db_(cfg_.data / "catalog.sqlite"),
       renders_(cfg_.renders_per_minute, cfg_.render_burst),
-      uploads_(cfg_.uploads_per_minute, cfg_.upload_burst) {}
+      uploads_(cfg_.uploads_per_minute, cfg_.upload_burst),
+      sign_ins_(cfg_.sign_in_failures_per_minute, cfg_.sign_in_burst) {}
 
 std::string App::tool(const std::string &name) const { return (cfg_.tools / name).string(); }
 

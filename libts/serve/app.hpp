@@ -3,6 +3,7 @@
 
 #include "serve/db.hpp"
 #include "serve/ratelimit.hpp"
+#include "serve/session.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +22,11 @@ struct Config {
     std::uint64_t max_json = 1u << 20;       // bytes of a JSON request body
     std::uint64_t free_floor = 256ull << 20; // uploads refused (507) below this much free space
     bool anonymous_reads = false;        // public objects readable without a token
+    // Browser sessions (POST /api/v1/session): lifetime, the cookie's Secure attribute (the
+    // server is reached through HTTPS), failed sign-ins per client address and minute.
+    long session_ttl = 12 * 3600;
+    bool secure_cookies = false;
+    double sign_in_failures_per_minute = 10, sign_in_burst = 10;
     double renders_per_minute = 120, render_burst = 30;
     double uploads_per_minute = 30, upload_burst = 10;
     int tool_timeout = 600;              // seconds a child tool may run
@@ -40,6 +46,7 @@ class App {
     Db &db() { return db_; }
     RateLimiter &renders() { return renders_; }
     RateLimiter &uploads() { return uploads_; }
+    SignInLimiter &sign_ins() { return sign_ins_; }
 
     // A tool beside ts-serve: tool("ts-info").
     std::string tool(const std::string &name) const;
@@ -52,6 +59,7 @@ class App {
     Config cfg_;
     Db db_;
     RateLimiter renders_, uploads_;
+    SignInLimiter sign_ins_;
 };
 
 // Makes the data folder's layout if missing; with clean_tmp (the server's start), removes the

@@ -7,6 +7,7 @@
 #include "core/signals.hpp"
 #include "serve/app.hpp"
 #include "serve/problem.hpp"
+#include "serve/routes.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -110,9 +111,12 @@ void authenticate(App &app, const Route &route, Request &req) {
         return;
     const auto token = bearer(req.raw);
     if (!token) {
+        if (authenticate_session(app, route, req))
+            return; // a browser's session cookie
         if (app.cfg().anonymous_reads && route.scope == scope_read)
             return; // anonymous: public objects only
-        throw HttpError(401, "this route needs a token: Authorization: Bearer TOKEN",
+        throw HttpError(401, "this route needs a token (Authorization: Bearer TOKEN) or "
+                        "a session cookie (POST /api/v1/session)",
                         {{"WWW-Authenticate", "Bearer realm=\"timeside\""}});
     }
     const TokenCheck c = check_token(app.db(), *token, req.principal);
@@ -161,7 +165,7 @@ void dispatch(App &app, const httplib::Request &raw, Response &res,
     res.set_header("X-Request-Id", req.id);
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "no-cache");
-    res.set_header("Vary", "Authorization");
+    res.set_header("Vary", "Authorization, Cookie");
     // Ranges are resolved by the handlers (range.hpp): cpp-httplib must not apply its own.
     const_cast<httplib::Request &>(raw).ranges.clear();
     try {

@@ -7,6 +7,7 @@ const std::vector<Route> &routes() {
     static const std::vector<Route> table = [] {
         std::vector<Route> r;
         add_meta_routes(r);
+        add_session_routes(r);
         add_import_routes(r); // before items/{id}: its path is a literal
         add_item_routes(r);
         add_collection_routes(r);

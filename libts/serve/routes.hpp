@@ -17,6 +17,12 @@ void add_job_routes(std::vector<Route> &r);
 void add_result_routes(std::vector<Route> &r);
 void add_annotation_routes(std::vector<Route> &r);
 void add_import_routes(std::vector<Route> &r);
+void add_session_routes(std::vector<Route> &r);
+
+// Authenticates a request without a bearer token by its session cookie (routes_session.cpp):
+// false when it has none; 401 for an unknown or ended session, 403 for a missing scope or, on
+// a method other than GET and HEAD, a missing X-TimeSide-Request: 1 header.
+bool authenticate_session(App &app, const Route &route, Request &req);
 
 // 429 with Retry-After when the principal asks for renders faster than allowed.
 void rate_limit_renders(App &app, const Request &req);

@@ -234,19 +234,32 @@ void output(App &app, Request &req, Response &res) {
     send_file(req, res, file, m->second, "\"" + item.substr(0, 8) + "-" + name + "\"");
 }
 
-// Server-sent events: the job as JSON (event: job) at once and at each change, a comment
-// every 15 s to keep proxies from closing the stream, and the end of the stream once the job
-// has ended. At most max_streams at once (429 beyond): each holds one of the request threads.
+// An event's id: the first 16 hex digits of the SHA-256 of its data. A client that
+// reconnects with Last-Event-ID naming the job's current state is not sent it again.
+std::string event_id(const std::string &text) { return sha256_hex(text).substr(0, 16); }
+
+// Server-sent events: the job as JSON (event: job, its id the state's event_id, retry 2 s)
+// at once and at each change, a comment every 15 s to keep proxies from closing the stream,
+// and the end of the stream once the job has ended; 204 to a reconnection whose Last-Event-ID
+// is the ended job's last state. At most max_streams at once (429 beyond): each holds one of
+// the request threads.
 void events(App &app, Request &req, Response &res) {
     const Json first = readable_job(app, req.principal, req.param("id"));
     JobRunner *runner = job_runner();
     if (!runner)
         throw HttpError(503, "the job runner is not running");
+    const std::string resume = req.raw.get_header_value("Last-Event-ID");
+    const std::string state = first["state"];
+    if (!resume.empty() && resume == event_id(first.dump()) &&
+        (state == "done" || state == "failed" || state == "canceled")) {
+        res.status = 204; // seen it end: 204 tells an EventSource not to reconnect
+        return;
+    }
     if (!runner->open_stream())
         throw HttpError(429, "too many event streams are open; poll the job or retry later",
                         {{"Retry-After", "5"}});
     struct State {
-        std::string id, last;
+        std::string id, last, resume;
         std::uint64_t gen = 0;
         int idle = 0;
         bool ended = false;
@@ -254,6 +267,7 @@ void events(App &app, Request &req, Response &res) {
     auto s = std::make_shared<State>();
     s->id = first["id"];
     s->gen = runner->generation();
+    s->resume = resume;
     res.status = 200;
     res.set_header("X-Accel-Buffering", "no");
     App *a = &app;
@@ -270,13 +284,19 @@ void events(App &app, Request &req, Response &res) {
                 return true;
             }
             std::string text = job->dump();
+            const std::string state = (*job)["state"];
+            const bool over = state == "done" || state == "failed" || state == "canceled";
+            // Reconnected with the id of the current state: nothing new to say.
+            if (!s->resume.empty() && s->resume == event_id(text))
+                s->last = text;
+            s->resume.clear();
             if (text != s->last) {
                 s->last = text;
-                const std::string ev = "event: job\ndata: " + text + "\n\n";
+                const std::string ev = "event: job\nid: " + event_id(text) + "\nretry: 2000\ndata: " +
+                                       text + "\n\n";
                 if (!sink.write(ev.data(), ev.size()))
                     return false;
-                const std::string state = (*job)["state"];
-                if (state == "done" || state == "failed" || state == "canceled") {
+                if (over) {
                     s->ended = true;
                     return true;
                 }
@@ -301,11 +321,113 @@ void events(App &app, Request &req, Response &res) {
         [runner](bool) { runner->close_stream(); });
 }
 
+// Server-sent events of every job the caller may see (its own; every job for an admin):
+// event: job for each queued or running job at once (id: the highest job rowid known), then
+// event: created for each new job and event: job for each change of a job seen queued or
+// running, until it ends. A client that reconnects with Last-Event-ID N is sent every job
+// made after job N as created. Shares the max_streams slots of the per-job streams.
+void all_events(App &app, Request &req, Response &res) {
+    JobRunner *runner = job_runner();
+    if (!runner)
+        throw HttpError(503, "the job runner is not running");
+    struct State {
+        Principal p;
+        std::int64_t since = 0;                   // the highest rowid sent or known at start
+        std::map<std::string, std::string> live;  // job seen queued or running -> its last JSON
+        std::uint64_t gen = 0;
+        int idle = 0;
+        bool first = true, dirty = true;
+    };
+    auto s = std::make_shared<State>();
+    s->p = req.principal;
+    const std::string resume = req.raw.get_header_value("Last-Event-ID");
+    if (!resume.empty()) {
+        if (resume.size() > 18 || resume.find_first_not_of("0123456789") != std::string::npos)
+            throw HttpError(400, "Last-Event-ID: a job number from this stream");
+        s->since = std::stoll(resume);
+    } else {
+        auto lock = app.db().lock();
+        Stmt st(app.db(), "SELECT coalesce(max(rowid), 0) FROM jobs");
+        st.step();
+        s->since = st.integer(0);
+    }
+    if (!runner->open_stream())
+        throw HttpError(429, "too many event streams are open; poll the jobs or retry later",
+                        {{"Retry-After", "5"}});
+    s->gen = runner->generation();
+    res.status = 200;
+    res.set_header("X-Accel-Buffering", "no");
+    App *a = &app;
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [a, s, runner](std::size_t, httplib::DataSink &sink) {
+            // The jobs to look at: new ones, queued or running ones, and those seen live.
+            std::vector<std::pair<std::string, std::int64_t>> ids;
+            if (s->dirty) {
+                auto lock = a->db().lock();
+                Stmt st(a->db(), "SELECT id, rowid FROM jobs WHERE (owner = ?1 OR ?2 = 1) AND "
+                                 "(rowid > ?3 OR state IN ('queued', 'running')) ORDER BY rowid");
+                st.bind(1, s->p.user_id).bind(2, s->p.admin()).bind(3, s->since);
+                while (st.step())
+                    ids.emplace_back(st.text(0), st.integer(1));
+            }
+            std::set<std::string> listed;
+            for (const auto &[id, _] : ids)
+                listed.insert(id);
+            for (const auto &[id, _] : s->live)
+                if (!listed.count(id))
+                    ids.emplace_back(id, 0);
+            s->dirty = false;
+            std::string out = s->first ? "retry: 2000\n\n" : "";
+            s->first = false;
+            for (const auto &[id, rowid] : ids) {
+                const auto job = job_json(a->db(), id);
+                if (!job) {
+                    s->live.erase(id);
+                    continue;
+                }
+                const std::string text = job->dump(), state = (*job)["state"];
+                const bool created = rowid > s->since;
+                const auto seen = s->live.find(id);
+                if (created)
+                    s->since = rowid;
+                else if (seen != s->live.end() && seen->second == text)
+                    continue;
+                out += std::string("event: ") + (created ? "created" : "job") + "\nid: " +
+                       std::to_string(s->since) + "\ndata: " + text + "\n\n";
+                if (state == "queued" || state == "running")
+                    s->live[id] = text;
+                else
+                    s->live.erase(id);
+            }
+            if (!out.empty() && !sink.write(out.data(), out.size()))
+                return false;
+            if (runner->stopping() || signals::received() != 0) {
+                sink.done();
+                return true;
+            }
+            const auto g = runner->wait_change(s->gen, 1000);
+            if (g == s->gen) {
+                if (++s->idle < 15)
+                    return true;
+                s->idle = 0;
+                static const std::string keep = ": keep-alive\n\n";
+                return sink.write(keep.data(), keep.size());
+            }
+            s->idle = 0;
+            s->gen = g;
+            s->dirty = true;
+            return true;
+        },
+        [runner](bool) { runner->close_stream(); });
+}
+
 } // namespace
 
 void add_job_routes(std::vector<Route> &r) {
     r.push_back({"GET", "/api/v1/jobs", scope_read, false, list});
     r.push_back({"POST", "/api/v1/jobs", scope_process, false, create});
+    r.push_back({"GET", "/api/v1/jobs/events", scope_read, false, all_events}); // before {id}
     r.push_back({"GET", "/api/v1/jobs/{id}", scope_read, false, get});
     r.push_back({"DELETE", "/api/v1/jobs/{id}", scope_process, false, cancel});
     r.push_back({"GET", "/api/v1/jobs/{id}/events", scope_read, false, events});

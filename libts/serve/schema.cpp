@@ -165,6 +165,20 @@ ALTER TABLE jobs ADD COLUMN cancel INTEGER NOT NULL DEFAULT 0 CHECK (cancel IN (
 ALTER TABLE job_items ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE job_items ADD COLUMN outputs TEXT NOT NULL DEFAULT '{}';
 )SQL",
+    // 3 (browser sessions): a cookie's SHA-256, the token it was signed in with (its
+    // revocation ends the session), that token's user and scopes, and an expiry.
+    R"SQL(
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  token_id TEXT NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  scopes TEXT NOT NULL,
+  created TEXT NOT NULL,
+  expires TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_token ON sessions(token_id);
+CREATE INDEX sessions_expires ON sessions(expires);
+)SQL",
 };
 
 } // namespace

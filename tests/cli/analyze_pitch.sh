@@ -98,6 +98,14 @@ for m in yin yinfft; do
 f = V('pitch.f0'); assert np.abs(f / $f - 1).max() < 0.005, (f.min(), f.max())"
     done
 done
+# A weak fundamental: 698.46 Hz 18 dB under its third harmonic (a clarinet's high register
+# is like this). d'(tau/3) is low (0.05) but well above d'(tau): the sub-multiple rule must
+# not take it (it read 2096 Hz, a twelfth up, before it compared the two).
+sox -n -r 44100 -b 16 -c 1 weak.wav synth 0.5 sine 698.46 sine 2095.38 remix 1v0.1,2v0.8
+check "yinfft on a weak fundamental" ts-analyze -a pitch.f0 -o weak.jsonl weak.wav
+jcheck "weak fundamental: f0 698.46 Hz in every frame" weak.jsonl "
+f = V('pitch.f0'); assert np.abs(f / 698.46 - 1).max() < 0.005, (f.min(), f.max())"
+
 # The lag range: at 96 kHz a block of 2048 reaches down to 94 Hz only (lag 1022), a block of
 # 4096 to 47 Hz; fmax below a sine keeps f0 under it.
 ts-gen sine --frequency 55 --rate 96000 --duration 1 -o s96.pcm

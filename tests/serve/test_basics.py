@@ -27,7 +27,7 @@ class Basics(unittest.TestCase):
         r = self.s.request("GET", "/healthz")
         self.assertEqual(r.status, 200)
         self.assertEqual(r.json()["status"], "ok")
-        self.assertEqual(r.json()["schema_version"], 2)
+        self.assertEqual(r.json()["schema_version"], 3)
         self.assertTrue(r.header("x-request-id"))
 
     def test_unknown_route_is_a_problem(self):

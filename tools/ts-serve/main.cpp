@@ -9,6 +9,7 @@
 #include "serve/jobs.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 
 namespace {
@@ -39,6 +40,16 @@ ts::cli::Spec spec() {
         "object of every user; implies the others). Objects are readable by their owner, by "
         "admins, and by anyone with read scope when public; writable by their owner and admins. "
         "With --anonymous-reads, public objects are readable without a token.\n\n"
+        "Browser sessions: POST /api/v1/session with {\"token\": \"...\"} (application/json) "
+        "answers 204 with the cookie ts_session (HttpOnly, SameSite=Strict, Path=/; Secure with "
+        "--secure-cookies, for a server reached through HTTPS): 256 random bits, kept in the "
+        "catalog as SHA-256 with the token's user and scopes, for --session-hours or until the "
+        "token expires or is revoked. A request signed in by the cookie other than GET or HEAD "
+        "must carry the header X-TimeSide-Request: 1 (403 otherwise): another site cannot send "
+        "it without a CORS preflight, which the server never grants. GET /api/v1/session names "
+        "the session's user and scopes; DELETE signs out. Failed sign-ins are limited per "
+        "client address (--sign-in-failures-per-minute; 429 with Retry-After); behind a proxy "
+        "every client has the proxy's address, so limit sign-ins in the proxy too.\n\n"
         "Media: GET /api/v1/items/ID/media serves the original with Range (one range per "
         "request: 206, clamped to the end; 416 with Content-Range: bytes */SIZE for a range "
         "starting past the end; a malformed Range or several ranges are ignored and the whole "
@@ -98,6 +109,9 @@ struct Options {
     int threads = 64;
     double max_upload_mb = 2048;
     bool anonymous_reads = false;
+    double session_hours = 12;
+    bool secure_cookies = false;
+    double sign_in_failures = 10;
     double renders_per_minute = 120;
     double uploads_per_minute = 30;
     std::string user = "admin";
@@ -136,6 +150,10 @@ ts::serve::Config config(const Options &o) {
                              std::to_string(o.threads) + "): each stream holds a thread");
     c.max_upload = static_cast<std::uint64_t>(o.max_upload_mb * 1024 * 1024);
     c.anonymous_reads = o.anonymous_reads;
+    c.session_ttl = std::max(1L, std::lround(o.session_hours * 3600));
+    c.secure_cookies = o.secure_cookies;
+    c.sign_in_failures_per_minute = o.sign_in_failures;
+    c.sign_in_burst = std::max(1.0, std::min(10.0, o.sign_in_failures));
     c.renders_per_minute = o.renders_per_minute;
     c.uploads_per_minute = o.uploads_per_minute;
     // Bursts: half a minute's worth of renders (at most 30), 10 uploads, never above the rate.
@@ -316,6 +334,23 @@ int main(int argc, char **argv) {
         ->capture_default_str();
     app.add_flag("--anonymous-reads", o.anonymous_reads,
                  "let requests without a token read public items and collections");
+    app.add_option("--session-hours", o.session_hours,
+                   "lifetime of a browser session (POST /api/v1/session), at most its token's")
+        ->type_name("H")
+        ->check(CLI::Range(0.001, 24.0 * 365))
+        ->capture_default_str()
+        ->group("Browser sessions");
+    app.add_flag("--secure-cookies", o.secure_cookies,
+                 "mark the session cookie Secure: set it when clients reach the server through "
+                 "HTTPS (a TLS proxy in front)")
+        ->group("Browser sessions");
+    app.add_option("--sign-in-failures-per-minute", o.sign_in_failures,
+                   "failed sign-ins per client address and minute, in bursts of up to 10 (at "
+                   "most N); beyond, 429; 0: no limit")
+        ->type_name("N")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str()
+        ->group("Browser sessions");
     app.add_flag("--import-urls", o.import_urls,
                  "let POST /api/v1/items/import fetch https URLs (public addresses only)")
         ->group("Imports");

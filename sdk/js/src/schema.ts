@@ -72,6 +72,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the session's user and scopes
+         * @description Reads the session cookie itself (not a bearer token): 200 with the user, scopes and expiry, or 401 when there is no cookie or its session is unknown, expired, or its token revoked.
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * exchange a token for a session cookie (browsers)
+         * @description Answers 204 with Set-Cookie: ts_session=SECRET; HttpOnly; SameSite=Strict; Path=/; Max-Age=SECONDS (and Secure when the server runs with --secure-cookies). The secret is 256 random bits; the catalog keeps its SHA-256 with the token's user and scopes. The body must be application/json (415 otherwise), so that another site cannot forge a sign-in with a form. Failed sign-ins are limited per client address (429 with Retry-After).
+         */
+        post: operations["signIn"];
+        /**
+         * end the session and clear its cookie
+         * @description Always 204 with a Set-Cookie that clears ts_session; the session, if any, is removed. Signed in by the cookie, it needs X-TimeSide-Request: 1 like any other change.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/items": {
         parameters: {
             query?: never;
@@ -358,6 +386,26 @@ export interface paths {
          * @description Checks the analyzers, parameters and preset against ts-analyze --list --json, then queues the job; local workers run the tools as child processes (own process group, timeout, memory limit), or, with backend slurm, one Slurm array task per item runs them. At most --jobs-per-minute requests per user and minute (429 with Retry-After beyond). Outputs already made for an item with the same options are reused.
          */
         post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the changes of every job the caller may see, as server-sent events
+         * @description The caller's jobs (every job for an admin). At once, 'event: job' for each queued or running job; then 'event: created' for each job made after the stream opened and 'event: job' for each change (state, progress) of a job seen queued or running, up to and including its end. Data: the Job. Each event's id is the highest job number known to the stream; a client that reconnects with Last-Event-ID N is sent every job made after job N as 'created'. A comment every 15 s keeps proxies from closing the stream; it ends when the server stops. Shares the server's limit of open event streams.
+         */
+        get: operations["allJobEvents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -893,6 +941,19 @@ export interface components {
             title?: string;
             public?: boolean;
         };
+        SignIn: {
+            /** @description a token from ts-serve token create */
+            token: string;
+        };
+        Session: {
+            user: string;
+            scopes: ("read" | "annotate" | "process" | "admin")[];
+            /**
+             * Format: date-time
+             * @description when the session ends (its token's expiry when sooner)
+             */
+            expires: string;
+        };
     };
     responses: {
         /** @description a parameter or body is not valid */
@@ -1110,6 +1171,94 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no session cookie, or one unknown, expired or ended (the cookie is then cleared) */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description signed in */
+            204: {
+                headers: {
+                    /** @description the session cookie */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed out */
+            204: {
+                headers: {
+                    /** @description the session cookie */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             403: components["responses"]["Forbidden"];
         };
     };
@@ -1960,6 +2109,33 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    allJobEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description sent by a reconnecting client: the id of the last event it read (a job number) */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: events 'job' and 'created', each with a Job as data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     getJob: {
         parameters: {
             query?: never;
@@ -2033,7 +2209,10 @@ export interface operations {
     jobEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description sent by a reconnecting client: the id of the last event it read */
+                "Last-Event-ID"?: string;
+            };
             path: {
                 /** @description the job's id */
                 id: string;
@@ -2042,7 +2221,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream: 'event: job' with the Job as data, at once and at each change; the stream ends when the job has ended */
+            /** @description text/event-stream: 'event: job' with the Job as data, at once and at each change (its id: 16 hex digits of the SHA-256 of the data; retry: 2000); the stream ends when the job has ended. A reconnection whose Last-Event-ID is the current state's id is not sent that state again */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2050,6 +2229,13 @@ export interface operations {
                 content: {
                     "text/event-stream": string;
                 };
+            };
+            /** @description Last-Event-ID names the last state of a job that has ended: nothing more will come (an EventSource does not reconnect) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
