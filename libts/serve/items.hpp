@@ -72,9 +72,10 @@ struct TmpFile {
 
 // Accepts a complete upload or download in tmp (closed or not) as item id: ts-info must read
 // it as audio (415 otherwise), then it is renamed into media/ and recorded. Returns the item.
+// sha1: the file's, when known (hashed as it was received); else ts-info hashes it.
 Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &id,
                  std::uint64_t length, const std::string &title, const std::string &filename,
-                 bool is_public, const std::string &origin);
+                 bool is_public, const std::string &origin, const std::string &sha1 = "");
 
 // A ts-result line as the API serves it: the item's media URL in audio.source (and in the
 // history lines naming the same file) instead of the server's path. In routes_results.cpp.

@@ -7,6 +7,7 @@
 #include "serve/problem.hpp"
 #include "serve/process.hpp"
 #include "serve/routes.hpp"
+#include "serve/upload.hpp"
 
 #include <fcntl.h>
 #include <sys/statvfs.h>
@@ -75,14 +76,18 @@ std::string text_field(const Json &j, const char *name, std::size_t max) {
 // media/ and records the item; 415 otherwise (the file is removed by tmp's destructor).
 Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &id,
                  std::uint64_t length, const std::string &title, const std::string &filename,
-                 bool is_public, const std::string &origin) {
+                 bool is_public, const std::string &origin, const std::string &sha1) {
     if (::fsync(tmp.fd) != 0)
         throw std::runtime_error(tmp.path.string() + ": fsync: " + std::strerror(errno));
     ::close(tmp.fd);
     tmp.fd = -1;
 
     // Accepted only if ts-info can read it as audio.
-    const RunResult info = run({app.tool("ts-info"), "--", tmp.path.string()}, app.cfg().tool_timeout);
+    Argv argv = {app.tool("ts-info")};
+    if (!sha1.empty())
+        argv.push_back("--no-sha1"); // known already: the file is not read once more for it
+    argv.insert(argv.end(), {"--", tmp.path.string()});
+    const RunResult info = run(argv, app.cfg().tool_timeout);
     Json facts;
     if (info.status == 0) {
         try {
@@ -92,6 +97,8 @@ Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &
     }
     if (!facts.is_object() || !facts["rate"].is_number() || !facts["channels"].is_number())
         throw HttpError(415, "the body is not audio that ts-info can read");
+    if (!sha1.empty())
+        facts["sha1"] = sha1;
 
     const fs::path media = fs::path("media") / id;
     if (::rename(tmp.path.c_str(), (app.cfg().data / media).c_str()) != 0)
@@ -163,32 +170,12 @@ void upload(App &app, Request &req, Response &res) {
     tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (tmp.fd < 0)
         throw std::runtime_error(tmp.path.string() + ": " + std::strerror(errno));
-    std::uint64_t got = 0;
-    bool failed = false;
-    const bool ok = (*req.reader)([&](const char *d, std::size_t n) {
-        got += n;
-        if (got > length) {
-            failed = true;
-            return false;
-        }
-        while (n > 0) {
-            const ssize_t w = ::write(tmp.fd, d, n);
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                failed = true;
-                return false;
-            }
-            d += w;
-            n -= static_cast<std::size_t>(w);
-        }
-        return true;
-    });
-    if (!ok || failed || got != length)
+    const auto sha1 = receive_body(*req.reader, tmp.fd, length);
+    if (!sha1)
         throw HttpError(400, "the body ended before Content-Length bytes or could not be stored",
                         {{"Connection", "close"}});
     res.set_header("Location", "/api/v1/items/" + id);
-    send_json(req, res, accept_file(app, req.principal, tmp, id, length, title, filename, is_public, "upload"), 201);
+    send_json(req, res, accept_file(app, req.principal, tmp, id, length, title, filename, is_public, "upload", *sha1), 201);
 }
 
 void list(App &app, Request &req, Response &res) {
