@@ -246,8 +246,9 @@ def markdown(manifest, pieces, rows, tool):
         extra = "" if used.get("smooth", 0) == 0 else ", median_after %g, smooth %g" % (
             used["median_after"], used["smooth"])
         if m == "superflux":
-            extra = ", median_after %g, min_interval %g, n_fft %d, step %d" % (
-                used["median_after"], used["min_interval"], used["n_fft"], used["step"])
+            extra = ", median_after %g, min_interval %g, release %g, n_fft %d, step %d" % (
+                used["median_after"], used["min_interval"], used["release"], used["n_fft"],
+                used["step"])
         w("| %s | %s | %.2f | threshold %g, median_window %g%s | %s | %.2f | %s | %s |" % (
             m, cell(b), b["all"][3], used["threshold"], used["median_window"], extra, cell(a),
             a["all"][3], cell(au) if au else "— (ts-analyze only)",
