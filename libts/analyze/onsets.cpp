@@ -28,22 +28,23 @@ constexpr double onset_lag = 0.5;
 // with its smoothing and a window reaching 6 frames back and 2 ahead (bench/RESULTS.md).
 // superflux, the default, and its framing (n_fft 2048, step 441: 100 frames a second at
 // 44.1 kHz, as in Böck and Widmer 2013) were chosen on the same tuning half, with the
-// filterbank and maximum filters fixed below (bench/RESULTS.md).
+// filterbank and maximum filters fixed below (bench/RESULTS.md); so was its release rule's
+// 4 dB (3 to 6 dB tried: tune F 0.9545, 0.9598, 0.9587, 0.9579; 0.9570 without).
 struct MethodDefaults {
     const char *method, *threshold, *median_window, *median_after, *smooth, *n_fft, *step,
-        *min_interval;
+        *min_interval, *release;
 };
 constexpr MethodDefaults method_defaults[] = {
-    {"energy", "4", "0.2", "-1", "0", "1024", "512", "0.02"},
-    {"hfc", "5", "0.2", "-1", "0", "1024", "512", "0.02"},
-    {"complex", "1.2", "0.15", "-1", "0", "1024", "512", "0.02"},
-    {"phase", "0.6", "0.15", "-1", "0", "1024", "512", "0.02"},
-    {"specflux", "1.5", "0.15", "-1", "0", "1024", "512", "0.02"},
-    {"specdiff", "0.3", "0.15", "-1", "0", "1024", "512", "0.02"},
-    {"kl", "0.5", "0.1", "-1", "0", "1024", "512", "0.02"},
-    {"mkl", "0.3", "0.1", "-1", "0", "1024", "512", "0.02"},
-    {"mixed", "0.25", "0.14", "0.023", "0.5", "1024", "512", "0.02"},
-    {"superflux", "0.9", "0.08", "0", "0", "2048", "441", "0.06"},
+    {"energy", "4", "0.2", "-1", "0", "1024", "512", "0.02", "0"},
+    {"hfc", "5", "0.2", "-1", "0", "1024", "512", "0.02", "0"},
+    {"complex", "1.2", "0.15", "-1", "0", "1024", "512", "0.02", "0"},
+    {"phase", "0.6", "0.15", "-1", "0", "1024", "512", "0.02", "0"},
+    {"specflux", "1.5", "0.15", "-1", "0", "1024", "512", "0.02", "0"},
+    {"specdiff", "0.3", "0.15", "-1", "0", "1024", "512", "0.02", "0"},
+    {"kl", "0.5", "0.1", "-1", "0", "1024", "512", "0.02", "0"},
+    {"mkl", "0.3", "0.1", "-1", "0", "1024", "512", "0.02", "0"},
+    {"mixed", "0.25", "0.14", "0.023", "0.5", "1024", "512", "0.02", "0"},
+    {"superflux", "0.9", "0.08", "0", "0", "2048", "441", "0.06", "4"},
 };
 constexpr const char *default_method = "superflux";
 
@@ -80,11 +81,12 @@ class Onsets : public Analyzer {
     // superflux: method is unused.
     Onsets(StftShape shape, dsp::OdfMethod method, bool mixed, bool superflux, double threshold,
            double median_window, double median_after, double smooth, double min_interval,
-           double silence_db, std::vector<std::string> outputs)
+           double silence_db, double release_db, std::vector<std::string> outputs)
         : shape_(shape), method_(method), mixed_(mixed), superflux_(superflux),
           threshold_(threshold),
           median_window_(median_window), median_after_(median_after), smooth_(smooth),
           min_interval_(min_interval), silence_(std::pow(10.0, silence_db / 10.0)),
+          release_db_(release_db),
           outputs_(std::move(outputs)) {}
 
     void setup(Context &ctx) override {
@@ -103,6 +105,18 @@ class Onsets : public Analyzer {
         power_scale_ = 1.0 / (static_cast<double>(shape_.n_fft) * sum_w2);
         ctx.on_spectrum(shape_.n_fft, shape_.step, shape_.window,
                         [this](const Spectrum &s, std::int64_t) { add(s); });
+        if (superflux_ && release_db_ > 0) {
+            // Each block's level for the release rule: blocks of about 2.9 ms (128 samples
+            // at 44.1 kHz), back to back.
+            block_ = std::max(1, static_cast<int>(std::lround(rate_ * 128.0 / 44100.0)));
+            ctx.on_frames(block_, block_, [this](const float *x, std::int64_t) {
+                double p = 0.0;
+                for (int i = 0; i < block_; ++i)
+                    p += static_cast<double>(x[i]) * x[i];
+                block_db_.push_back(
+                    static_cast<float>(10.0 * std::log10(p / block_ + 1e-10)));
+            });
+        }
     }
 
     std::vector<result::Result> finish(std::int64_t) override {
@@ -163,7 +177,21 @@ class Onsets : public Analyzer {
         p.max_before = static_cast<int>(std::lround(superflux_max_before * frame_rate));
         p.max_after = static_cast<int>(std::lround(superflux_max_after * frame_rate));
         p.min_gap = rule.min_gap;
-        return dsp::pick_superflux(o, loud_, p);
+        if (release_db_ <= 0 || block_ <= 0)
+            return dsp::pick_superflux(o, loud_, p);
+        // The release rule on blocks of about 2.9 ms: a fall within 2 blocks (5.8 ms), the
+        // spans 20 to 40 ms before and after the onset's time.
+        const double block_rate = static_cast<double>(rate_) / block_;
+        dsp::ReleaseRule rr;
+        rr.fall_db = release_db_;
+        rr.drop_blocks = 2;
+        rr.near = static_cast<int>(0.02 * block_rate);
+        rr.reach = static_cast<int>(0.04 * block_rate);
+        const auto reject = [&](std::size_t t) {
+            const double at = static_cast<double>(t) * shape_.step + onset_lag * shape_.n_fft;
+            return dsp::is_release(block_db_, static_cast<std::size_t>(at / block_), rr);
+        };
+        return dsp::pick_superflux(o, loud_, p, reject);
     }
 
     void add(const Spectrum &s) {
@@ -190,7 +218,8 @@ class Onsets : public Analyzer {
     StftShape shape_;
     dsp::OdfMethod method_;
     bool mixed_, superflux_;
-    double threshold_, median_window_, median_after_, smooth_, min_interval_, silence_;
+    double threshold_, median_window_, median_after_, smooth_, min_interval_, silence_,
+        release_db_;
     std::vector<std::string> outputs_;
     int rate_ = 0;
     double power_scale_ = 1.0;
@@ -198,6 +227,8 @@ class Onsets : public Analyzer {
     std::optional<dsp::SuperFlux> sf_fn_;
     std::vector<float> odf_, odf2_;
     std::vector<bool> loud_;
+    int block_ = 0;               // superflux's release rule: samples a block
+    std::vector<float> block_db_; // and each block's level, dB
 };
 
 } // namespace
@@ -224,7 +255,17 @@ Definition onsets_definition() {
         "s after it, and odf(t) >= mean(odf over the frames t-b .. t+a) + threshold, b = "
         "round(median_window * rate / step), a = round(median_after * rate / step) (frames "
         "outside the input count as 0; no median here); a peak closer than "
-        "ceil(min_interval * rate / step) frames to the previous onset is dropped. "
+        "ceil(min_interval * rate / step) frames to the previous onset is dropped, and so is a "
+        "release (with release = r > 0): a peak whose onset time falls in block c of "
+        "back-to-back blocks of round(128 rate / 44100) samples (2.9 ms), each with its level "
+        "10 log10(mean square + 1e-10), is dropped when some block k, c-m <= k < c+m-2, is "
+        "more than r dB above block k+2 (a fall within 6 ms), and the mean level of the "
+        "blocks c+n .. c+m-1 is more than r dB below that of the blocks c-m .. c-n-1, n = "
+        "floor(0.02 s / block), m = floor(0.04 s / block) (6 and 13 at 44.1 kHz; no release "
+        "where those spans leave the input): a note that starts adds energy, while "
+        "a sampled instrument's note-off can fall within milliseconds into a release of "
+        "another timbre, as large a spectral change as an onset (a legato note softer than "
+        "the one before it is dropped too). "
         "The other methods are aubio's (Bello et al. 2005, Dixon 2006), on the normalised "
         "magnitudes m_k(t) and bins X_k(t) of frame t, frames before the first taken as "
         "silent: " +
@@ -252,11 +293,12 @@ Definition onsets_definition() {
         "50 ms on the tuning half of a generated corpus of 48 rendered MIDI pieces "
         "(bench/accuracy); a value given with -p applies whatever the method, and a result's "
         "params say which values were used. On that corpus's held-out half superflux scores "
-        "F 0.951 (0.957 on the tuning half), against 0.885 for mixed, the default before, "
-        "and 0.914 for aubioonset's best method (bench/RESULTS.md); what it gets wrong is "
-        "mostly a sampled clarinet whose note-offs are abrupt changes of timbre (reported "
-        "as onsets), and soft slow attacks (flute, saxophone, violin) under drums or a pad "
-        "(found late or missed). superflux: n_fft 2048, step 441 "
+        "F 0.955 (0.960 on the tuning half; 0.951 and 0.957 without the release rule), "
+        "against 0.885 for mixed, the default before, and 0.914 for aubioonset's best "
+        "method (bench/RESULTS.md); what it gets wrong is mostly a sampled clarinet whose "
+        "note-offs are abrupt changes of timbre (some still reported as onsets), and soft "
+        "slow attacks (flute, saxophone, violin) under drums or a pad (found late or "
+        "missed). superflux: n_fft 2048, step 441 "
         "(100 frames a second at 44.1 kHz); the others n_fft 1024, step 512 (those of "
         "aubiotrack and of the tempo analyzer, so `-a onsets,tempo -p onsets.method=mkl` "
         "shares one STFT; aubioonset uses 512 and 256). " +
@@ -327,6 +369,17 @@ Definition onsets_definition() {
                         0,
                         {},
                         "frames below this level (dB re full scale) hold no onset"});
+    d.params.push_back(by_method({"release",
+                                  ParamType::number,
+                                  "",
+                                  0,
+                                  60,
+                                  {},
+                                  "superflux only: a peak where the level falls by more than "
+                                  "this many dB within 6 ms and stays that much lower is a "
+                                  "note's release, not an onset (0: off, the other methods' "
+                                  "default)"},
+                                 &MethodDefaults::release));
     d.outputs = {
         {"odf", "Onset detection function", "", TimeMode::framewise, DataMode::value,
          "odf(t) of the chosen method, one value per STFT frame (frame time = its start); "
@@ -343,7 +396,8 @@ Definition onsets_definition() {
             mixed || superflux ? dsp::OdfMethod::mkl : *dsp::parse_odf_method(p.text("method")),
             mixed, superflux,
             p.number("threshold"), p.number("median_window"), p.number("median_after"),
-            p.number("smooth"), p.number("min_interval"), p.number("silence"), outputs);
+            p.number("smooth"), p.number("min_interval"), p.number("silence"),
+            p.number("release"), outputs);
     };
     return d;
 }

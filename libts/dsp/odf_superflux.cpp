@@ -85,7 +85,8 @@ float SuperFlux::next(const float *magnitude, float gain) {
 
 std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
                                         const std::vector<bool> &loud,
-                                        const SuperFluxPeaks &rule) {
+                                        const SuperFluxPeaks &rule,
+                                        const std::function<bool(std::size_t)> &reject) {
     std::vector<std::size_t> out;
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(odf.size());
     const double span = static_cast<double>(rule.mean_before + rule.mean_after + 1);
@@ -106,12 +107,34 @@ std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
             sum += odf[static_cast<std::size_t>(i)];
         if (v < sum / span + rule.threshold)
             continue;
+        if (reject && reject(static_cast<std::size_t>(t)))
+            continue;
         if (!out.empty() && static_cast<std::size_t>(t) - out.back() <
                                 static_cast<std::size_t>(rule.min_gap))
             continue;
         out.push_back(static_cast<std::size_t>(t));
     }
     return out;
+}
+
+bool is_release(const std::vector<float> &block_db, std::size_t c, const ReleaseRule &rule) {
+    const std::size_t reach = static_cast<std::size_t>(rule.reach);
+    const std::size_t near = static_cast<std::size_t>(rule.near);
+    const std::size_t drop = static_cast<std::size_t>(rule.drop_blocks);
+    if (c < reach || c + reach > block_db.size() || near >= reach)
+        return false;
+    double fall = -1e30;
+    for (std::size_t k = c - reach; k + drop < c + reach && k + drop < block_db.size(); ++k)
+        fall = std::max(fall, static_cast<double>(block_db[k]) - block_db[k + drop]);
+    if (!(fall > rule.fall_db))
+        return false;
+    double before = 0, after = 0;
+    for (std::size_t k = c - reach; k < c - near; ++k)
+        before += block_db[k];
+    for (std::size_t k = c + near; k < c + reach; ++k)
+        after += block_db[k];
+    const double n = static_cast<double>(reach - near);
+    return after / n < before / n - rule.fall_db;
 }
 
 } // namespace ts::dsp

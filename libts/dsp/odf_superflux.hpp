@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace ts::dsp {
@@ -45,8 +46,23 @@ struct SuperFluxPeaks {
 };
 
 // Indices t where odf[t] > 0, is the maximum of its window, reaches the mean plus the
-// threshold, loud[t] is true, and t - (previous onset) >= min_gap (windows clipped).
+// threshold, loud[t] is true, reject(t) is false (when given), and t - (previous onset) >=
+// min_gap (windows clipped; a rejected peak does not count as an onset for min_gap).
 std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
-                                        const std::vector<bool> &loud, const SuperFluxPeaks &rule);
+                                        const std::vector<bool> &loud, const SuperFluxPeaks &rule,
+                                        const std::function<bool(std::size_t)> &reject = {});
+
+// A note's release rather than an onset: a note that starts adds energy, while a sampled
+// instrument's note-off can fall within milliseconds into a release of another timbre, a
+// spectral change as large as an onset's. Given the levels (dB) of consecutive short
+// blocks, block c is a release when the level falls by more than fall_db within
+// drop_blocks blocks somewhere in blocks c-reach .. c+reach-1, and the mean level of the
+// blocks c+near .. c+reach-1 is more than fall_db below that of c-reach .. c-near-1
+// (never when either span leaves the input).
+struct ReleaseRule {
+    double fall_db = 4;
+    int drop_blocks = 2, near = 6, reach = 13;
+};
+bool is_release(const std::vector<float> &block_db, std::size_t c, const ReleaseRule &rule);
 
 } // namespace ts::dsp

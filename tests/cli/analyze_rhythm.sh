@@ -178,7 +178,8 @@ rcheck "onsets params echoed" onp.jsonl '
 p = R["onsets"]["params"]
 assert p == {"method": "kl", "threshold": 0.5, "min_interval": 0.05, "median_window": 0.1,
              "median_after": -1.0, "smooth": 0.0,
-             "silence": -70.0, "n_fft": 1024, "step": 512, "window": "hann"}, p
+             "silence": -70.0, "release": 0.0, "n_fft": 1024, "step": 512,
+             "window": "hann"}, p
 assert R["onsets.odf"]["params"] == p'
 # min_interval: at 1.1 s no two clicks of a 120 BPM track are far enough apart.
 check "onsets min_interval" ts-analyze -a onsets -p onsets.min_interval=1.1 -o onmin.jsonl c120.pcm

@@ -296,3 +296,62 @@ TEST_CASE("analyzers: empty input, one frame and silence") {
     CHECK(by_id.at("dc").value.at(0) == 0.0);
     CHECK(by_id.at("loudness.momentary").series.size() == 10 - 3); // 400 ms windows, 100 ms hops
 }
+
+namespace {
+// A sum of harmonics of f (amplitudes amp[h-1]) from sample a to b, scaled by env(t), added
+// to x; t in seconds from a.
+template <class Env>
+void add_tone(std::vector<float> &x, int rate, double f, std::vector<double> amp, double from,
+              double to, Env env) {
+    const auto a = static_cast<std::size_t>(from * rate), b = static_cast<std::size_t>(to * rate);
+    for (std::size_t i = a; i < b && i < x.size(); ++i) {
+        const double t = static_cast<double>(i - a) / rate;
+        const double tt = static_cast<double>(i) / rate;
+        double v = 0;
+        for (std::size_t h = 0; h < amp.size(); ++h)
+            v += amp[h] * std::sin(2 * M_PI * f * static_cast<double>(h + 1) * tt);
+        x[i] += static_cast<float>(env(t) * v);
+    }
+}
+
+std::vector<double> onset_times(const std::vector<float> &x, int rate,
+                                std::vector<std::string> params) {
+    MemorySource source(rate, 1, x);
+    for (auto &r : run(source, make_requests({"onsets"}, params), {}))
+        if (r.id == "onsets")
+            return r.time;
+    return {};
+}
+} // namespace
+
+TEST_CASE("onsets: a note-off into a quieter release of another timbre is no onset") {
+    const int rate = 44100;
+    std::vector<float> x(static_cast<std::size_t>(2.6 * rate), 0.0f);
+    auto attack = [](double t) { return std::min(1.0, t / 0.005); };
+    // A held tone of odd harmonics (220 Hz) from 0.2 s; at 0.7 s it turns within a sample
+    // into its release: 8 dB lower (0.4 of the amplitude), the even harmonics in place of
+    // the odd ones above the fundamental, fading over 0.3 s.
+    add_tone(x, rate, 220, {0.2, 0, 0.1, 0, 0.06, 0, 0.04}, 0.2, 0.7, attack);
+    add_tone(x, rate, 220, {0.08, 0.06, 0, 0.03, 0, 0.02}, 0.7, 1.2,
+             [](double t) { return std::exp(-t / 0.1); });
+    // A decaying note (330 Hz) at 1.5 s, struck again at 2.0 s at half the first amplitude
+    // (-6 dB), when the first has fallen by 14 dB.
+    auto decay = [&](double t) { return attack(t) * std::exp(-t / 0.3); };
+    add_tone(x, rate, 330, {0.3, 0.15, 0.1, 0.05}, 1.5, 2.0, decay);
+    add_tone(x, rate, 330, {0.15, 0.075, 0.05, 0.025}, 2.0, 2.6, decay);
+    auto near = [](const std::vector<double> &t, double at) {
+        return std::count_if(t.begin(), t.end(), [&](double v) { return std::abs(v - at) < 0.05; });
+    };
+    const auto with = onset_times(x, rate, {});
+    CAPTURE(with);
+    CHECK(with.size() == 3);
+    CHECK(near(with, 0.2) == 1);
+    CHECK(near(with, 0.7) == 0); // the release
+    CHECK(near(with, 1.5) == 1);
+    CHECK(near(with, 2.0) == 1); // the quieter repeated note
+    // Without the rule the release's new partials are an onset.
+    const auto without = onset_times(x, rate, {"onsets.release=0"});
+    CAPTURE(without);
+    CHECK(near(without, 0.7) == 1);
+    CHECK(without.size() == 4);
+}

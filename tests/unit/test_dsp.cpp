@@ -288,3 +288,28 @@ TEST_CASE("superflux peak picking: the window's maximum, above its mean plus the
     rule.min_gap = 4;
     CHECK(pick_superflux(two, all, rule) == std::vector<std::size_t>{1});
 }
+
+TEST_CASE("superflux release rule: a sharp lasting fall is a release, a rise or a slow fall is not") {
+    ReleaseRule rule; // fall 4 dB within 2 blocks; spans 6 .. 12 blocks either side
+    // -20 dB, then from block 30 on -28 dB: a fall of 8 dB within a block.
+    std::vector<float> db(60, -20.0f);
+    for (std::size_t k = 30; k < db.size(); ++k)
+        db[k] = -28.0f;
+    CHECK(is_release(db, 30, rule));
+    CHECK(is_release(db, 25, rule));  // the fall is within reach, the after span is at -28
+    CHECK(!is_release(db, 15, rule)); // the fall is beyond reach (blocks 2 .. 27)
+    CHECK(!is_release(db, 5, rule));  // the before span would leave the input
+    rule.fall_db = 8;                 // not more than 8 dB
+    CHECK(!is_release(db, 30, rule));
+    rule.fall_db = 4;
+    // The same 8 dB over 40 blocks (0.2 dB a block): no sharp fall.
+    for (std::size_t k = 0; k < db.size(); ++k)
+        db[k] = -20.0f - 0.2f * static_cast<float>(std::min<std::size_t>(k, 40));
+    CHECK(!is_release(db, 30, rule));
+    // A rise of 8 dB (a note that starts) after a sharp dip: not a release.
+    std::fill(db.begin(), db.end(), -28.0f);
+    db[28] = -40.0f;
+    for (std::size_t k = 30; k < db.size(); ++k)
+        db[k] = -20.0f;
+    CHECK(!is_release(db, 30, rule));
+}
