@@ -106,7 +106,7 @@ rss=$(ps -o rss= -p "$spid")
   echo "$(bench_machine); load average $(cut -d' ' -f1 /proc/loadavg) at the end (a shared machine)."
   echo "wrk, ${dur} s per run (1 thread for 1 connection, else 2), both servers"
   echo "on the same 2 cores as wrk. healthz: ts-serve's answers from its catalog, nginx's a"
-  echo "fixed 'ok'; item: an item's JSON (its token from the cache, two queries through the thread's"
+  echo "fixed 'ok'; item: an item's JSON (its token from the cache, one query through the thread's"
   echo "own connection; nginx has none); results: the item's result index ($nresults results of the"
   echo "music preset, from the catalog's index);"
   echo "range: a 1 MiB Range read of the demo piece's wav (206); dat: the cached 8-bit peaks.dat"

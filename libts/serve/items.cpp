@@ -20,14 +20,17 @@ namespace {
 const char *const item_columns =
     "i.id, i.owner, u.name, i.title, i.description, i.filename, i.media, i.mime, i.origin, "
     "i.created, i.updated, i.public, i.size, i.sha1, i.duration, i.rate, i.channels, i.frames, "
-    "i.rowid, m.name, m.id, i.mount_path, m.src, m.out";
+    "i.rowid, m.name, m.id, i.mount_path, m.src, m.out, "
+    // the tags in the same statement: one read transaction per item, not two
+    "(SELECT json_group_array(tag) FROM (SELECT tag FROM item_tags WHERE item_id = i.id "
+    "ORDER BY tag))";
 const char *const item_tables =
     " FROM items i JOIN users u ON u.id = i.owner LEFT JOIN mounts m ON m.id = i.mount_id ";
 
 // (?1 user id, ?2 admin): what p may read.
 const char *const readable = "(i.public = 1 OR i.owner = ?1 OR ?2 = 1)";
 
-Item row(Db &db, Stmt &st) {
+Item row(Db &, Stmt &st) {
     Item it;
     it.id = st.text(0);
     it.owner_id = st.text(1);
@@ -59,10 +62,9 @@ Item row(Db &db, Stmt &st) {
         it.mount_src = st.text(22);
         it.mount_out = st.text(23);
     }
-    Stmt tags(db, "SELECT tag FROM item_tags WHERE item_id = ?1 ORDER BY tag", Stmt::cached);
-    tags.bind(1, it.id);
-    while (tags.step())
-        it.tags.push_back(tags.text(0));
+    if (!st.null(24))
+        for (const auto &t : Json::parse(st.text(24)))
+            it.tags.push_back(t.get<std::string>());
     return it;
 }
 

@@ -8,6 +8,7 @@
 #include "core/log.hpp"
 #include "serve/app.hpp"
 #include "serve/db.hpp"
+#include "serve/paths.hpp"
 #include "serve/problem.hpp"
 #include "serve/process.hpp"
 #include "serve/slurm.hpp"
@@ -17,10 +18,12 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -611,10 +614,32 @@ int JobRunner::run_tool(const std::string &job, const std::vector<std::string> &
     return -1;
 }
 
+fs::path job_media(const fs::path &data, const std::string &media, const std::optional<std::string> &src,
+                   const std::string &name) {
+    if (!src)
+        return data / media;
+    const int fd = open_beneath(*src, name);
+    if (fd < 0)
+        throw Error("the archive's file " + name + (errno == ENOENT ? " is gone" : " leads out of the archive"));
+    struct stat st {};
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    ::close(fd);
+    if (!regular)
+        throw Error("the archive's file " + name + " is not a regular file");
+    auto real = resolve_beneath(*src, name, true);
+    if (!real)
+        throw Error("the archive's file " + name + " leads out of the archive");
+    return *real;
+}
+
 void JobRunner::run_job(const std::string &id) {
     Db &db = app_.db();
     Json req;
-    std::vector<std::pair<std::string, std::string>> items; // id, media path
+    struct Source {
+        std::string item, media, name;
+        std::optional<std::string> src; // an archive item's mount SRC
+    };
+    std::vector<Source> items;
     {
         auto lock = db.lock();
         Stmt st(db, "SELECT request FROM jobs WHERE id = ?1");
@@ -622,12 +647,13 @@ void JobRunner::run_job(const std::string &id) {
         if (!st.step())
             return;
         req = Json::parse(st.text(0));
-        Stmt it(db, "SELECT ji.item_id, i.media FROM job_items ji JOIN items i ON i.id = "
-                    "ji.item_id WHERE ji.job_id = ?1 AND ji.state IN ('queued', 'running') "
-                    "ORDER BY ji.position");
+        Stmt it(db, "SELECT ji.item_id, i.media, i.mount_path, m.src FROM job_items ji JOIN items i "
+                    "ON i.id = ji.item_id LEFT JOIN mounts m ON m.id = i.mount_id WHERE ji.job_id = "
+                    "?1 AND ji.state IN ('queued', 'running') ORDER BY ji.position");
         it.bind(1, id);
         while (it.step())
-            items.emplace_back(it.text(0), it.text(1));
+            items.push_back({it.text(0), it.text(1), it.null(2) ? "" : it.text(2),
+                             it.null(3) ? std::nullopt : std::optional<std::string>(it.text(3))});
     }
     const auto outputs = plan_outputs(app_, req);
     const std::string log = job_log_path(app_, id).string();
@@ -650,7 +676,8 @@ void JobRunner::run_job(const std::string &id) {
     };
 
     bool cancel = false;
-    for (const auto &[item, media] : items) {
+    for (const auto &source : items) {
+        const std::string &item = source.item;
         if ((cancel = canceled()) || stop_.load())
             break;
         {
@@ -664,7 +691,16 @@ void JobRunner::run_job(const std::string &id) {
         const fs::path dir = app_.derived_dir() / item;
         std::error_code ec;
         fs::create_directories(dir, ec);
+        fs::path media;
+        try {
+            media = job_media(app_.cfg().data, source.media, source.src, source.name);
+        } catch (const std::exception &e) {
+            error = e.what();
+            append_job_log(log, "item " + item + ": " + error);
+        }
         for (const auto &o : outputs) {
+            if (!error.empty())
+                break;
             const fs::path rel = fs::path("derived") / item / output_name(req, o.kind);
             const fs::path file = app_.cfg().data / rel;
             bool have = false;
@@ -679,7 +715,7 @@ void JobRunner::run_job(const std::string &id) {
                 Argv argv = o.argv;
                 for (auto &a : argv) {
                     if (a == "{in}")
-                        a = (app_.cfg().data / media).string();
+                        a = media.string();
                     else if (a == "{out}")
                         a = file.string();
                 }

@@ -85,6 +85,14 @@ std::string last_line(const std::filesystem::path &file, std::uintmax_t from);
 // Removes the tools' temporary files (.NAME.tmp-XXXXXX) in dir; only those of name when given.
 void remove_temps(const std::filesystem::path &dir, const std::string &name = "");
 
+// The file a job's tool reads for an item: an upload's media in the data folder; an archive
+// item's checked again when the job runs (the archive may have changed since it was indexed):
+// a regular file opened beneath the mount's SRC by the kernel, its path with every link
+// resolved (still beneath SRC). src: the mount's SRC (none for an upload), name: the file's
+// name under it. Throws ts::Error with the item's error otherwise.
+std::filesystem::path job_media(const std::filesystem::path &data, const std::string &media,
+                                const std::optional<std::string> &src, const std::string &name);
+
 // Records an output a job made for an item in the artifacts table.
 void record_output(App &app, const std::string &job, const std::string &item, const Json &request,
                    const JobOutput &o);

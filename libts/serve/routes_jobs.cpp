@@ -13,6 +13,8 @@
 
 
 #include <algorithm>
+#include <fcntl.h>
+#include <unistd.h>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -209,6 +211,35 @@ void log_text(App &app, Request &req, Response &res) {
     res.set_content(s.str(), "text/plain; charset=utf-8");
 }
 
+// One line of a job's results as public_result serves it, byte for byte as the tool wrote it
+// but for the media's path (each JSON-escaped occurrence replaced by the item's media URL);
+// re-written by public_result when that textual replacement does not give the same JSON.
+std::string public_line(const std::string &line, const Item &it) {
+    Json j;
+    try {
+        j = Json::parse(line);
+    } catch (const std::exception &) {
+        throw HttpError(500, "the results of this item are not JSON Lines");
+    }
+    Json want = public_result(j, it);
+    if (!j.contains("audio") || !j["audio"].is_object() || !j["audio"].contains("source") ||
+        !j["audio"]["source"].is_string())
+        return want == j ? line : want.dump(-1, ' ', false, Json::error_handler_t::replace);
+    const std::string quoted = Json(j["audio"]["source"]).dump();
+    const std::string old = quoted.substr(1, quoted.size() - 2);
+    const std::string url = "/api/v1/items/" + it.id + "/media";
+    std::string x = line;
+    if (!old.empty())
+        for (std::size_t at = x.find(old); at != std::string::npos; at = x.find(old, at + url.size()))
+            x.replace(at, old.size(), url);
+    try {
+        if (Json::parse(x) == want)
+            return x;
+    } catch (const std::exception &) {
+    }
+    return want.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 // One output file of a job for one item (peaks .dat, waveform or spectrogram PNG, results
 // JSON Lines), served with Range like the media.
 void output(App &app, Request &req, Response &res) {
@@ -221,7 +252,8 @@ void output(App &app, Request &req, Response &res) {
     const auto m = mimes.find(kind);
     if (m == mimes.end())
         throw HttpError(404, "outputs: results, peaks, waveform, spectrogram");
-    if (!find_readable(app, req.principal, item))
+    const auto it = find_readable(app, req.principal, item);
+    if (!it)
         throw HttpError(404, "no such item");
     bool made = false;
     for (const auto &e : job["items"])
@@ -232,7 +264,30 @@ void output(App &app, Request &req, Response &res) {
     std::error_code ec;
     if (!made || !fs::exists(file, ec))
         throw HttpError(404, "the job made no " + kind + " for this item");
-    send_file(req, res, file, m->second, "\"" + item.substr(0, 8) + "-" + name + "\"");
+    if (kind != "results") {
+        send_file(req, res, file, m->second, "\"" + item.substr(0, 8) + "-" + name + "\"");
+        return;
+    }
+    // Results name the server's path to the media (audio.source, history): served as the
+    // results routes serve them (public_result), from a copy in tmp/ unlinked once open.
+    const fs::path copy = app.tmp_dir() / ("output-" + random_uuid() + ".jsonl");
+    {
+        std::ifstream in(file, std::ios::binary);
+        std::ofstream out(copy, std::ios::binary);
+        std::string line;
+        while (std::getline(in, line))
+            if (!line.empty())
+                out << public_line(line, *it) << "\n";
+        if (!in.eof() || !out.flush()) {
+            fs::remove(copy, ec);
+            throw HttpError(500, "the results of this item cannot be read");
+        }
+    }
+    const int fd = ::open(copy.c_str(), O_RDONLY | O_CLOEXEC);
+    fs::remove(copy, ec);
+    if (fd < 0)
+        throw HttpError(500, "the results of this item cannot be read");
+    send_fd(req, res, fd, m->second, "\"" + item.substr(0, 8) + "-" + name + "\"");
 }
 
 // An event's id: the first 16 hex digits of the SHA-256 of its data. A client that

@@ -137,7 +137,7 @@ std::string item_script(App &app, const fs::path &dir, int pos, const std::strin
         for (const auto &a : o->argv) {
             std::string w = a;
             if (a == "{in}")
-                w = (data / media).string();
+                w = media; // absolute: job_media's
             else if (a == "{out}")
                 w = (data / "derived" / item / output_name(req, o->kind)).string();
             s += ' ';
@@ -151,18 +151,22 @@ std::string item_script(App &app, const fs::path &dir, int pos, const std::strin
 
 struct Pending {
     int pos;
-    std::string item, media, state;
+    std::string item, media, state, name;
+    std::optional<std::string> src; // an archive item's mount SRC
 };
 
 std::vector<Pending> pending_items(Db &db, const std::string &id) {
     std::vector<Pending> out;
     auto lock = db.lock();
-    Stmt it(db, "SELECT ji.position, ji.item_id, i.media, ji.state FROM job_items ji JOIN items "
-                "i ON i.id = ji.item_id WHERE ji.job_id = ?1 AND ji.state IN ('queued', "
-                "'running') ORDER BY ji.position");
+    Stmt it(db, "SELECT ji.position, ji.item_id, i.media, ji.state, i.mount_path, m.src FROM "
+                "job_items ji JOIN items i ON i.id = ji.item_id LEFT JOIN mounts m ON m.id = "
+                "i.mount_id WHERE ji.job_id = ?1 AND ji.state IN ('queued', 'running') ORDER BY "
+                "ji.position");
     it.bind(1, id);
     while (it.step())
-        out.push_back({static_cast<int>(it.integer(0)), it.text(1), it.text(2), it.text(3)});
+        out.push_back({static_cast<int>(it.integer(0)), it.text(1), it.text(2), it.text(3),
+                       it.null(4) ? "" : it.text(4),
+                       it.null(5) ? std::nullopt : std::optional<std::string>(it.text(5))});
     return out;
 }
 
@@ -303,6 +307,20 @@ void SlurmJobs::submit(const std::string &id) {
     for (const auto &p : items) {
         for (const char *ext : {".start", ".made", ".end", ".log"})
             fs::remove(dir / ("item-" + std::to_string(p.pos) + ext), ec);
+        std::string media;
+        try {
+            media = fs::absolute(job_media(app_.cfg().data, p.media, p.src, p.name)).string();
+        } catch (const std::exception &e) {
+            // Checked again now (the archive may have changed since it was indexed): the
+            // item fails here, never sent to the cluster.
+            const std::string error = e.what();
+            append_job_log(log, "item " + p.item + ": " + error);
+            auto lock = db.lock();
+            Stmt st(db, "UPDATE job_items SET state = 'failed', error = ?3, outputs = '{}' WHERE "
+                        "job_id = ?1 AND item_id = ?2");
+            st.bind(1, id).bind(2, p.item).bind(3, error).run();
+            continue;
+        }
         std::vector<const JobOutput *> todo;
         fs::create_directories(app_.derived_dir() / p.item, ec);
         for (const auto &o : outputs) {
@@ -315,7 +333,7 @@ void SlurmJobs::submit(const std::string &id) {
                 todo.push_back(&o);
         }
         write_file(dir / ("item-" + std::to_string(p.pos) + ".sh"),
-                   item_script(app_, dir, p.pos, p.item, p.media, todo, req, runner_.limits()),
+                   item_script(app_, dir, p.pos, p.item, media, todo, req, runner_.limits()),
                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
         tasks.push_back(p.pos);
     }

@@ -46,6 +46,12 @@ def by_hand(argv, tmp, name):
     return open(out, "rb").read()
 
 
+def public(result, media, item):
+    """ts-analyze's JSON Lines as the server serves them: the item's media URL in place of the
+    server's path to the media."""
+    return result.replace(json.dumps(media)[1:-1].encode(), ("/api/v1/items/%s/media" % item).encode())
+
+
 def events(s, token, job, timeout=60, first=None):
     """Reads the job's event stream to its end: the Job of every event."""
     conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=timeout)
@@ -116,8 +122,13 @@ class Jobs(unittest.TestCase):
             self.assertEqual(got.status, 200)
             want = by_hand(["ts-analyze", "--quiet", "-a", "level,onsets", "-p", "onsets.threshold=0.3",
                             self.media(e["item"])], self.s.tmp.name, "r%d.jsonl" % n)
-            self.assertEqual(got.body, want)
+            self.assertIn(self.media(e["item"]).encode(), want)
+            self.assertEqual(got.body, public(want, self.media(e["item"]), e["item"]))
+            self.assertNotIn(self.s.data.encode(), got.body)
+            self.assertIn(b'"source":"/api/v1/items/%s/media"' % e["item"].encode(), got.body)
             self.assertIn(b'"id":"onsets"', want)
+            part = self.s.request("GET", e["outputs"]["results"], token=self.alice, headers={"Range": "bytes=0-99"})
+            self.assertEqual((part.status, part.body), (206, got.body[:100]))
             peaks = self.s.request("GET", e["outputs"]["peaks"], token=self.alice)
             want = by_hand(["ts-analyze", "--quiet", "-a", "waveform", "-p", "waveform.pixels_per_second=100",
                             "-f", "dat", "--bits", "8", self.media(e["item"])], self.s.tmp.name, "p%d.dat" % n)
@@ -136,6 +147,22 @@ class Jobs(unittest.TestCase):
         mine = self.s.request("GET", "/api/v1/jobs?state=done", token=self.alice).json()["jobs"]
         self.assertIn(job["id"], [j["id"] for j in mine])
         self.assertEqual(self.s.request("GET", "/api/v1/jobs", token=self.bob).json()["jobs"], [])
+
+    def test_1b_outputs_name_no_server_path(self):
+        body = {"items": self.items[:1], "analyzers": ["level"],
+                "outputs": ["results", "peaks", "waveform", "spectrogram"]}
+        r = self.s.request("POST", "/api/v1/jobs", body=body, token=self.alice)
+        self.assertIn(r.status, (200, 202), r.body)
+        done = wait_job(self.s, self.alice, r.json()["id"])
+        self.assertEqual(done["state"], "done", done)
+        e = done["items"][0]
+        self.assertEqual(sorted(e["outputs"]), ["peaks", "results", "spectrogram", "waveform"])
+        for kind, url in e["outputs"].items():
+            got = self.s.request("GET", url, token=self.alice)
+            self.assertEqual(got.status, 200, kind)
+            self.assertGreater(len(got.body), 0, kind)
+            self.assertNotIn(self.s.data.encode(), got.body, kind)
+            self.assertNotIn(self.s.tmp.name.encode(), got.body, kind)
 
     def test_2_cancel_and_events(self):
         slow = dict(SLOW, items=[self.long])
@@ -255,9 +282,10 @@ class Crash(unittest.TestCase):
             self.assertEqual(leftovers(s.data), [])
             for item in (long, short):
                 got = s.request("GET", "/api/v1/jobs/%s/items/%s/results" % (job["id"], item), token=alice).body
-                want = by_hand(["ts-analyze", "--quiet", "-a", ",".join(SLOW["analyzers"]), os.path.join(s.data, "media", item)],
+                media = os.path.join(s.data, "media", item)
+                want = by_hand(["ts-analyze", "--quiet", "-a", ",".join(SLOW["analyzers"]), media],
                                s.tmp.name, item + ".jsonl")
-                self.assertEqual(got, want)
+                self.assertEqual(got, public(want, media, item))
         finally:
             s.stop()
 

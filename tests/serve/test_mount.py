@@ -251,6 +251,17 @@ class Mount(unittest.TestCase):
             self.assertNotIn(b"SECRET", r.body)
         r = self.get(a + "/media", headers={"Range": "bytes=0-99"})
         self.assertEqual(r.status, 404)
+        # a job checks the file again when it runs: the linked item fails, the other is done
+        r = self.s.request("POST", "/api/v1/jobs", body={"items": [items["a.wav"], items["x%20y.wav"]],
+                                                         "analyzers": ["level"]}, token=self.alice)
+        self.assertEqual(r.status, 202, r.body)
+        job = wait_job(self.s, self.alice, r.json()["id"])
+        self.assertEqual(job["state"], "failed", job)
+        per = {e["item"]: e for e in job["items"]}
+        self.assertEqual(per[items["a.wav"]]["state"], "failed")
+        self.assertEqual(per[items["a.wav"]]["error"], "the archive's file a.wav leads out of the archive")
+        self.assertEqual(per[items["a.wav"]]["outputs"], {})
+        self.assertEqual((per[items["x%20y.wav"]]["state"], per[items["x%20y.wav"]]["error"]), ("done", None))
         self.assertEqual(os.stat(self.secret).st_atime, atime)  # never opened
         # indexed again: the removed file is gone, the link skipped
         again = self.mount("arch2", src, out)

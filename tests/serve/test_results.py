@@ -66,7 +66,13 @@ class Results(unittest.TestCase):
 
     def test_no_server_path(self):
         media = os.path.join(self.s.data, "media", self.item)
-        self.assertEqual(self.lines["onsets"]["audio"]["source"], media)  # what the job wrote
+        # what the job wrote names the server's path; its output is served as the route serves it
+        derived = os.path.join(self.s.data, "derived", self.item)
+        written = [n for n in os.listdir(derived) if n.startswith("job-results")]
+        self.assertEqual(len(written), 1, written)
+        with open(os.path.join(derived, written[0])) as f:
+            self.assertEqual({json.loads(l)["id"]: json.loads(l)["audio"]["source"] for l in f}["onsets"], media)
+        self.assertEqual(self.lines["onsets"]["audio"]["source"], "/api/v1/items/%s/media" % self.item)
         line = self.s.request("GET", self.url("/onsets"), token=self.alice)
         j = json.loads(line.body)
         self.assertEqual(j["audio"]["source"], "/api/v1/items/%s/media" % self.item)
