@@ -14,12 +14,12 @@ BENCH_ROOT=$(dirname "$BENCH_DIR")
 BENCH_RESULTS=$BENCH_DIR/RESULTS.md
 # shellcheck source=lib.sh
 . "$BENCH_DIR/lib.sh"
+# shellcheck source=player_common.sh
+. "$BENCH_DIR/player_common.sh"
 bench_init player
 secs=${1:-600}
-gen=$(bench_tool ts-gen)
+player_recording >/dev/null
 src=$BENCH_WORK/player/src
-mkdir -p "$src"
-flac=$(bench_input player/src/long.flac "$gen" demo --quiet --rate 22050 --duration 10800 -o @OUT@)
 out=$BENCH_WORK/player/out
 t0=$(date +%s.%N)
 "$BENCH_ROOT/scripts/ts-batch" -q --ts-bin "$BENCH_BUILD/tools" \
@@ -27,20 +27,19 @@ t0=$(date +%s.%N)
   --set 'ANALYZE_OPTIONS=-a onsets,tempo,key,pitch,silence,speech,structure' "$src" "$out" ||
   bench_die "ts-batch failed: see $out/.timeside/runs"
 batch=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
-(cd "$BENCH_ROOT/web" && node scripts/build.js)
+player_build_page
 json=$(node "$BENCH_ROOT/web/bench/first-view.js" "$out" long.flac "$secs")
 printf '%s\n' "$json" >"$BENCH_WORK/player/first-view.json"
 size() { du -b "$out/long.flac.$1" | cut -f1; }
-python3 - "$json" "$(bench_machine)" "$batch" "$(size dat)" "$(size jsonl)" "$(size spectrogram.png)" "$(size preview.mp3)" "$(bench_load)" <<'PY' | bench_write_section
+load=$(bench_load)
+{
+player_header "The web player on a 3-hour recording (bench/player.sh)" "$json" "$load"
+python3 - "$json" "$batch" "$(size dat)" "$(size jsonl)" "$(size spectrogram.png)" "$(size preview.mp3)" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
-machine, batch, dat, jsonl, png, mp3, load = sys.argv[2:]
+batch, dat, jsonl, png, mp3 = sys.argv[2:]
 mb = lambda b: "%.1f MB" % (int(b) / 1e6)
 first = r["loads"][0]["byPath"]
-print("## The web player on a 3-hour recording (bench/player.sh)\n")
-import os
-busy = " The machine was busy (a load above its %d cores): the times are upper bounds." % os.cpu_count() if float(load) > os.cpu_count() else ""
-print(machine + ", Chromium " + r["chromium"] + ", load average " + load + " at the end." + busy + "\n")
 print("A %d s recording (ts-gen demo, mono 22050 Hz); its OUT folder made by ts-batch (this run: %s s; an OUT folder already up to date is not remade):" % (r["duration"], batch))
 print(".dat %s, results %s, spectrogram PNG %s, mp3 preview %s.\n" % (mb(dat), mb(jsonl), mb(png), mb(mp3)))
 print("| Measure | Median of 3 loads |")
@@ -53,3 +52,4 @@ print()
 print("Bytes of the first load by file: " + ", ".join("%s %s" % (p.rsplit("/", 1)[-1], mb(b)) for p, b in sorted(first.items(), key=lambda x: -x[1]) if b) + ".\n")
 print("JS heap after a garbage collection, at the start, each minute and at the end of %d s of random zooming and scrolling (%d moves): %s MiB." % (r["seconds"], r["moves"], ", ".join(str(h) for h in r["heap_mib"])))
 PY
+} | bench_write_section

@@ -5,10 +5,10 @@
 // transferred by then; then zooms and scrolls at random for SECONDS (default 600) and reports
 // the JS heap (after a garbage collection) at the start, each minute and at the end.
 // Prints one JSON object.
-import { chromium } from 'playwright-core';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../test/static-server.js';
+import { launch, median, heapRun } from './lib.js';
 
 const [out, item, secs = '600'] = process.argv.slice(2);
 if (!out || !item) {
@@ -17,14 +17,9 @@ if (!out || !item) {
 }
 const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const http = await serve({ '/page/': join(web, 'player'), '/archive/': resolve(out) });
-const browser = await chromium.launch({
-  executablePath: process.env.TS_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const url = `http://127.0.0.1:${http.port}/page/index.html?archive=/archive/&item=${encodeURIComponent(item)}`;
 const bytes = () => http.log.reduce((n, e) => n + e.bytes, 0);
-const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 const loads = [];
 let page;
@@ -45,29 +40,7 @@ for (let i = 0; i < 3; i++) {
   loads.push({ waveform: marks.waveform, ready: marks.ready, bytesWaveform, bytesReady: bytes(), byPath });
 }
 
-const cdp = await context.newCDPSession(page);
-await cdp.send('Performance.enable');
-const heap = async () => {
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return metrics.find((m) => m.name === 'JSHeapUsedSize').value;
-};
-const heaps = [await heap()];
-const t0 = Date.now();
-let n = 0;
-while (Date.now() - t0 < Number(secs) * 1000) {
-  await page.evaluate((r) => {
-    const v = window.timesidePlayer.peaks.views.getView('zoomview');
-    const key = (k) => document.dispatchEvent(new KeyboardEvent('keydown', { key: k }));
-    if (r < 0.3) key(']'); // the page's own zoom, as the keys do it
-    else if (r < 0.6) key('[');
-    else v.setStartTime(((r - 0.6) / 0.4) * window.timesidePlayer.duration * 0.98);
-  }, Math.random());
-  await page.waitForTimeout(100);
-  n++;
-  if ((Date.now() - t0) / 60000 >= heaps.length) heaps.push(await heap());
-}
-heaps.push(await heap());
+const { moves, heap_mib } = await heapRun(page, Number(secs));
 const result = {
   duration: await page.evaluate(() => window.timesidePlayer.duration),
   waveform_ms: median(loads.map((l) => l.waveform)),
@@ -75,9 +48,9 @@ const result = {
   bytes_waveform: median(loads.map((l) => l.bytesWaveform)),
   bytes_ready: median(loads.map((l) => l.bytesReady)),
   loads,
-  moves: n,
+  moves,
   seconds: Number(secs),
-  heap_mib: heaps.map((h) => +(h / 1048576).toFixed(1)),
+  heap_mib,
   chromium: browser.version(),
 };
 console.log(JSON.stringify(result));

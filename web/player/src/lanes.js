@@ -41,7 +41,7 @@ export class Lanes {
     name.textContent = lane.title;
     row.append(canvas, name);
     this.container.append(row);
-    const entry = { ...lane, row, canvas };
+    const entry = { ...lane, row, canvas, source: lane };
     if (lane.kind === 'curve') entry.range = curveRange(lane.result);
     this.lanes.push(entry);
     return entry;
@@ -53,8 +53,10 @@ export class Lanes {
     this.draw();
     // a source that draws images for a time range (ts-serve) is asked for the visible one, once
     // the view rests; the image in hand is stretched over it meanwhile
+    // (at once while a lane has none yet: the first view waits for no pause)
     clearTimeout(this.fetching);
-    this.fetching = setTimeout(() => this.fetchImages(), 200);
+    const first = this.lanes.some((l) => l.kind === 'spectrogram' && l.rangeUrl && !l.image);
+    this.fetching = setTimeout(() => this.fetchImages(), first ? 0 : 200);
   }
 
   fetchImages() {
@@ -70,7 +72,8 @@ export class Lanes {
       if (lane.image && lane.imageStart === t0 && lane.imageEnd === t1) continue;
       const img = new Image();
       img.onload = () => {
-        Object.assign(lane, { image: img, imageStart: t0, imageEnd: t1 });
+        // kept by the lane offered too, for when the lanes are shown again
+        for (const l of [lane, lane.source]) Object.assign(l, { image: img, imageStart: t0, imageEnd: t1 });
         this.drawLane(lane);
       };
       img.src = lane.rangeUrl(t0, t1, w + margins.left + margins.right, h + margins.top + margins.bottom);
@@ -124,6 +127,10 @@ export class Lanes {
     const dw = this.x(t1, width) - dx;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(img, sx, margins.top, sw, ph, dx, 0, dw, height);
+    if (!this.spectrogramShown) {
+      this.spectrogramShown = true;
+      performance.mark('spectrogram'); // the first spectrogram on screen, for bench/player.sh
+    }
     // frequency ticks
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'middle';

@@ -225,18 +225,26 @@ async function openItem(name) {
   const shown = item.title || name;
   if (item.title) $('source').textContent = `${item.title} (${state.source.label})`;
   status(`${shown}: loading the results…`);
+  // The spectrogram needs no result: its lane comes at once. A server that draws the visible
+  // range is asked for that alone (the whole recording's image of a long one takes a while to
+  // draw and is too coarse to show once zoomed in); a file is the whole image.
+  if (item.spectrogram) {
+    let image = null;
+    if (!item.spectrogram.rangeUrl) {
+      image = new Image();
+      image.decoding = 'async';
+      image.onload = () => state.lanes.draw();
+      image.onerror = () => status(`${shown}: the spectrogram image did not load`, 'error');
+      image.src = item.spectrogram.url;
+    }
+    state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image,
+      layout: item.spectrogram.layout, rangeUrl: item.spectrogram.rangeUrl });
+    buildLaneChoice();
+    state.lanes.setRange(view.getStartTime(), view.getEndTime());
+  }
   const results = await item.loadResults();
   if (state.item !== item) return; // another recording was opened meanwhile
   showFacts(results, item.info);
-  if (item.spectrogram) {
-    const image = new Image();
-    image.decoding = 'async';
-    image.onload = () => state.lanes.draw();
-    image.onerror = () => status(`${shown}: the spectrogram image did not load`, 'error');
-    image.src = item.spectrogram.url;
-    state.available.push({ id: 'spectrogram', kind: 'spectrogram', title: 'Spectrogram', image,
-      layout: item.spectrogram.layout, rangeUrl: item.spectrogram.rangeUrl });
-  }
   state.available.push(...lanesOf(results));
   buildLaneChoice();
   state.lanes.setRange(view.getStartTime(), view.getEndTime());
