@@ -51,7 +51,8 @@ inline std::vector<ParamSpec> pitch_param_specs(int step) {
          0,
          0,
          {},
-         "yinfft: refine the lag on YIN's time-domain difference (false: aubio's exactly)"},
+         "yinfft: refine the lag on YIN's time-domain difference, and follow a change of "
+         "note inside a frame to its newest samples (false: aubio's exactly)"},
     };
 }
 
@@ -110,7 +111,13 @@ inline const char *pitch_words() {
            "interpolated linearly in dB between its points), P_k; d(tau) = sum over the N bins "
            "of the whole circle of P_k (1 - cos(2 pi k tau / N)) (an autocorrelation by "
            "FFT); d' as for yin; tau = the global minimum of d' in range, voiced when "
-           "d'(tau) < threshold; for tau <= round(rate/1300) (above 1.3 kHz), the lag "
+           "d'(tau) < threshold; with refine=true, d' is also computed with the window times "
+           "((i + 1/2)/N)^4 (weighted towards the frame's newest samples): when its global "
+           "minimum, tau_n, is at most N/4 and more than max(1, 0.03 tau) lags from the whole "
+           "frame's tau, the frame holds a change of note and the newer note describes its "
+           "centre best (the older one still sounds in its first half, and their common "
+           "period, e.g. 220 Hz between 440 and 660 Hz, can be the whole frame's best lag): "
+           "tau_n and that d' are used from here on; for tau <= round(rate/1300) (above 1.3 kHz), the lag "
            "round(tau/2) is taken instead when its d' is also below the threshold (aubio's "
            "octave check); the period is the vertex of the parabola through d' around tau "
            "(refine=false: aubio's algorithm exactly), or, with refine=true (the default): "
@@ -120,9 +127,9 @@ inline const char *pitch_words() {
            "largest k first: a short period falling between lags can leave a multiple of it "
            "lowest, e.g. lag 44 for a 3 kHz sine; a weak fundamental, 18 dB under the third "
            "harmonic, leaves d'(tau/3) near 0.05, far above d'(tau), and tau stays); then tau is moved down the slope of YIN's time-domain difference taken over the "
-           "frame's centre, d_c(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with a = "
-           "floor((N/2 - tau)/2), to its nearest local minimum (at most tau/2 lags away), "
-           "and the period is the vertex of the parabola through d_c there: the ear "
+           "frame's newest samples, d_n(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with a = "
+           "max(0, N/2 - t - 1), to its nearest local minimum (at most tau/2 lags away), "
+           "and the period is the vertex of the parabola through d_n there: the ear "
            "weighting's slope skews d' for low tones (unrefined, a 55 Hz sine reads 65 Hz, "
            "as in aubio; 220 Hz reads 222 Hz), which this removes. "
            "f0 = rate / period. A frame whose mean square is below the silence level, "

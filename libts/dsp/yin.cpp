@@ -91,6 +91,14 @@ Yin::Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, dou
       sums_(norm_.size()) {
     if (method == YinMethod::yinfft) {
         window_ = make_window(Window::hann, block);
+        if (refine) {
+            // Weighted towards the frame's newest samples: Hann times ((i + 1/2) / N)^4.
+            late_window_ = window_;
+            for (int i = 0; i < block; ++i)
+                late_window_[static_cast<std::size_t>(i)] *=
+                    static_cast<float>(std::pow((i + 0.5) / block, 4.0));
+            late_norm_.assign(norm_.size(), 1.0f);
+        }
         const int m = block / 2;
         if (m % 2 == 0) {
             half_fft_.emplace(m);
@@ -188,11 +196,11 @@ void Yin::cosine_transform(const float *y) {
 // aubio's yinfft: the Hann-windowed frame's power spectrum weighted by the ear curve, P_k; its
 // inverse transform is a (circular) autocorrelation r, and d(tau) = N (r(0) - r(tau)) =
 // sum_k P_k (1 - cos(2 pi k tau / N)) over the whole circle of N bins.
-void Yin::difference_yinfft(const float *x) {
+void Yin::difference_yinfft(const float *x, const std::vector<float> &window) {
     const int n = block_, half = n / 2, lags = max_lag_ + 2;
     float *w = buf_.data();
     for (int i = 0; i < n; ++i)
-        w[i] = x[i] * window_[static_cast<std::size_t>(i)];
+        w[i] = x[i] * window[static_cast<std::size_t>(i)];
     fft_.forward(w, spec_a_.data());
     float *p = buf_.data(); // P_0 .. P_{N/2}
     for (int k = 0; k <= half; ++k)
@@ -217,12 +225,12 @@ void Yin::difference_yinfft(const float *x) {
 
 // From lag tau down the slope of YIN's time-domain difference to its local minimum (at most
 // tau/2 lags away), and the vertex of the parabola through it there. The difference at lag t
-// is taken over the samples centred in the frame, d_c(t) = sum_{j<N/2} (x_{a+j} -
-// x_{a+j+t})^2 with a = floor((N/2 - t)/2), the same a for the three lags around t.
+// is taken over the frame's newest samples, d_n(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with
+// a = max(0, N/2 - t - 1), the same a for the three lags around t.
 double Yin::refine(const float *x, int tau) const {
     const int w = block_ / 2, lo = std::max(min_lag_, 1), hi = max_lag_;
     double y[3];
-    auto measure = [&] { raw_differences(x + (w - tau) / 2, w, tau, y); };
+    auto measure = [&] { raw_differences(x + std::max(0, w - tau - 1), w, tau, y); };
     measure();
     for (int moves = 0; moves < tau / 2; ++moves) {
         if (y[0] < y[1] && tau - 1 >= lo)
@@ -236,17 +244,9 @@ double Yin::refine(const float *x, int tau) const {
     return tau - 1 + vertex(y, 1);
 }
 
-YinEstimate Yin::estimate(const float *frame) {
-    YinEstimate est;
-    if (min_lag_ > max_lag_)
-        return est;
-    if (method_ == YinMethod::yin)
-        difference_yin(frame);
-    else
-        difference_yinfft(frame);
-
-    // Cumulative mean normalised difference: d'(0) = 1, d'(tau) = d(tau) tau / sum_{j=1..tau}
-    // d(j); 1 where the sum is 0 (digital silence).
+// The cumulative mean normalised difference of diff_ into norm_: d'(0) = 1, d'(tau) =
+// d(tau) tau / sum_{j=1..tau} d(j); 1 where the sum is 0 (digital silence).
+void Yin::normalise_difference() {
     const int lags = max_lag_ + 2;
     float *d = fdiff_.data(), *sums = sums_.data();
     for (int tau = 0; tau < lags; ++tau)
@@ -272,9 +272,11 @@ YinEstimate Yin::estimate(const float *frame) {
     }
     norm_[0] = 1.0f;
     normalise(d, sums, norm_.data(), lags);
+}
 
-    // The global minimum in range (the first lag holding it): its value, then where.
-    const float *dn = norm_.data();
+// The first lag in range holding the least d'.
+int Yin::global_minimum(const std::vector<float> &norm) const {
+    const float *dn = norm.data();
     float low = dn[min_lag_];
 #pragma omp simd reduction(min : low)
     for (int t = min_lag_ + 1; t <= max_lag_; ++t)
@@ -282,6 +284,37 @@ YinEstimate Yin::estimate(const float *frame) {
     int best = min_lag_;
     while (best < max_lag_ && dn[best] != low)
         ++best;
+    return best;
+}
+
+YinEstimate Yin::estimate(const float *frame) {
+    YinEstimate est;
+    if (min_lag_ > max_lag_)
+        return est;
+    if (method_ == YinMethod::yin)
+        difference_yin(frame);
+    else
+        difference_yinfft(frame, window_);
+
+    normalise_difference();
+    bool late = false;
+    if (!late_window_.empty()) {
+        // A frame whose newest samples, weighted so, show another period than the whole
+        // frame holds a change of note: the newer note is the frame's.
+        const int whole = global_minimum(norm_);
+        std::swap(norm_, late_norm_);
+        difference_yinfft(frame, late_window_);
+        normalise_difference();
+        const int newer = global_minimum(norm_);
+        late = newer <= block_ / 4 && std::abs(newer - whole) > std::max(1.0, 0.03 * whole);
+        if (!late)
+            std::swap(norm_, late_norm_);
+    }
+
+    // The global minimum in range (the first lag holding it).
+    const float *dn = norm_.data();
+    int best = global_minimum(norm_);
+
     const float thr = static_cast<float>(threshold_);
     if (method_ == YinMethod::yin) {
         // The absolute threshold: the first dip below it, followed down to its minimum.

@@ -23,7 +23,9 @@ class Yin {
   public:
     // A frame is `block` samples (even, at least 8). Lags are searched in [min_lag, max_lag],
     // clamped to [2, lag_limit()]. `threshold` bounds d' for a voiced frame. `refine`
-    // (yinfft): move the chosen lag to the nearest minimum of YIN's time-domain difference.
+    // (yinfft): move the chosen lag to the nearest minimum of YIN's time-domain difference
+    // over the frame's newest samples, and take the lag of d' computed with a window
+    // weighted towards them when it differs from the whole frame's (a change of note).
     Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, double threshold,
         bool refine = false);
     YinEstimate estimate(const float *frame);
@@ -38,7 +40,9 @@ class Yin {
 
   private:
     void difference_yin(const float *frame);
-    void difference_yinfft(const float *frame);
+    void difference_yinfft(const float *frame, const std::vector<float> &window);
+    void normalise_difference();
+    int global_minimum(const std::vector<float> &norm) const;
     // c[n] = (1/N) sum_k Y_k e^{2 pi i k n / N} for n in [0, count) of a Hermitian spectrum Y
     // (bins 0..N/2), by one forward real FFT: the transform of Re Y + Im Y extended to the
     // full circle is real part + imaginary part = N c[n] (the Hartley identity).
@@ -58,6 +62,8 @@ class Yin {
     std::optional<RealFft> half_fft_;     // yinfft: block/2, for the cosine transform
     std::vector<float> half_sin_, half_cos_; // sin and cos(pi j / (block/2))
     std::vector<float> window_, weight_; // yinfft: Hann window, outer-ear weights per bin
+    // yinfft with refine: the window weighted towards the newest samples, and its d'
+    std::vector<float> late_window_, late_norm_;
     std::vector<float> buf_;
     std::vector<std::complex<float>> spec_a_, spec_b_;
     std::vector<double> diff_, corr_;

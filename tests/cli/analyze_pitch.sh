@@ -106,6 +106,20 @@ check "yinfft on a weak fundamental" ts-analyze -a pitch.f0 -o weak.jsonl weak.w
 jcheck "weak fundamental: f0 698.46 Hz in every frame" weak.jsonl "
 f = V('pitch.f0'); assert np.abs(f / 698.46 - 1).max() < 0.005, (f.min(), f.max())"
 
+# A change of note inside a frame: 440 Hz, then 660 Hz 6 dB softer from 0.5 s. The common
+# period, 220 Hz, is the whole frame's best lag while it holds both (this read 220 Hz up to
+# 11 ms past the change); the newest samples, weighted, give the new note from the first
+# frame centred after the change, the old one up to 25 ms before it.
+sox -n -r 44100 -b 16 -c 1 a.wav synth 0.5 sine 440 vol 0.5
+sox -n -r 44100 -b 16 -c 1 b.wav synth 0.5 sine 660 vol 0.25
+sox a.wav b.wav change.wav
+check "yinfft on a change of note" ts-analyze -a pitch.f0 -o change.jsonl change.wav
+jcheck "change of note: 440 Hz, then 660 Hz from the first frame centred after it" change.jsonl "
+t, f = centres('pitch.f0') - 0.5, V('pitch.f0')
+old, new = f[t <= -0.025], f[(t > 0) & (t < 0.45)]
+assert len(old) > 50 and np.abs(old / 440 - 1).max() < 0.005, (old.min(), old.max())
+assert len(new) > 50 and np.abs(new / 660 - 1).max() < 0.005, (new.min(), new.max())"
+
 # The lag range: at 96 kHz a block of 2048 reaches down to 94 Hz only (lag 1022), a block of
 # 4096 to 47 Hz; fmax below a sine keeps f0 under it.
 ts-gen sine --frequency 55 --rate 96000 --duration 1 -o s96.pcm
