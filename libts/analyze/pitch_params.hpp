@@ -51,8 +51,15 @@ inline std::vector<ParamSpec> pitch_param_specs(int step) {
          0,
          0,
          {},
-         "yinfft: refine the lag on YIN's time-domain difference, and follow a change of "
-         "note inside a frame to its newest samples (false: aubio's exactly)"},
+         "yinfft: refine the lag on YIN's time-domain difference (false: aubio's exactly)"},
+        {"follow",
+         ParamType::boolean,
+         "false",
+         0,
+         0,
+         {},
+         "yinfft with refine: follow a change of note inside a frame to its newest samples "
+         "(more accurate at note changes, about twice the time)"},
     };
 }
 
@@ -62,10 +69,11 @@ struct PitchShape {
     int step = 256;
     double fmin = 50, fmax = 2500, threshold = 0.85, silence = -60;
     bool refine = true;
+    bool follow = false;
 
     // The tracker these parameters describe, made in place (it holds an FFT plan).
     void make_tracker(std::optional<dsp::PitchTracker> &t, int rate) const {
-        t.emplace(method, block, rate, fmin, fmax, threshold, silence, refine);
+        t.emplace(method, block, rate, fmin, fmax, threshold, silence, refine, follow);
     }
 };
 
@@ -79,6 +87,7 @@ inline PitchShape pitch_shape(const std::string &analyzer, const Params &p) {
     s.fmax = p.number("fmax");
     s.silence = p.number("silence");
     s.refine = p.boolean("refine");
+    s.follow = p.boolean("follow");
     const double t = p.number("threshold");
     s.threshold = t > 0 ? t : (s.method == dsp::YinMethod::yin ? 0.15 : 0.85);
     if (s.block % 2 != 0)
@@ -111,7 +120,7 @@ inline const char *pitch_words() {
            "interpolated linearly in dB between its points), P_k; d(tau) = sum over the N bins "
            "of the whole circle of P_k (1 - cos(2 pi k tau / N)) (an autocorrelation by "
            "FFT); d' as for yin; tau = the global minimum of d' in range, voiced when "
-           "d'(tau) < threshold; with refine=true, d' is also computed with the window times "
+           "d'(tau) < threshold; with refine=true and follow=true, d' is also computed with the window times "
            "((i + 1/2)/N)^4 (weighted towards the frame's newest samples): when its global "
            "minimum, tau_n, is at most N/4 and more than max(1, 0.03 tau) lags from the whole "
            "frame's tau, the frame holds a change of note and the newer note describes its "
@@ -127,9 +136,10 @@ inline const char *pitch_words() {
            "largest k first: a short period falling between lags can leave a multiple of it "
            "lowest, e.g. lag 44 for a 3 kHz sine; a weak fundamental, 18 dB under the third "
            "harmonic, leaves d'(tau/3) near 0.05, far above d'(tau), and tau stays); then tau is moved down the slope of YIN's time-domain difference taken over the "
-           "frame's newest samples, d_n(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with a = "
-           "max(0, N/2 - t - 1), to its nearest local minimum (at most tau/2 lags away), "
-           "and the period is the vertex of the parabola through d_n there: the ear "
+           "frame's centre, d_c(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with a = "
+           "floor((N/2 - t)/2) (with follow=true: over its newest samples, a = max(0, N/2 - "
+           "t - 1)), to its nearest local minimum (at most tau/2 lags away), "
+           "and the period is the vertex of the parabola through d_c there: the ear "
            "weighting's slope skews d' for low tones (unrefined, a 55 Hz sine reads 65 Hz, "
            "as in aubio; 220 Hz reads 222 Hz), which this removes. "
            "f0 = rate / period. A frame whose mean square is below the silence level, "

@@ -79,8 +79,8 @@ int Yin::lag_limit(YinMethod method, int block) {
 }
 
 Yin::Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, double threshold,
-         bool refine)
-    : method_(method), refine_(refine), block_(block), min_lag_(std::max(min_lag, 2)),
+         bool refine, bool follow)
+    : method_(method), refine_(refine), follow_(refine && follow), block_(block), min_lag_(std::max(min_lag, 2)),
       max_lag_(std::min(max_lag, lag_limit(method, block))),
       short_period_(static_cast<int>(std::lround(rate / 1300.0))), threshold_(threshold),
       fft_(block), buf_(static_cast<std::size_t>(block) + 1),
@@ -91,7 +91,7 @@ Yin::Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, dou
       sums_(norm_.size()) {
     if (method == YinMethod::yinfft) {
         window_ = make_window(Window::hann, block);
-        if (refine) {
+        if (follow_) {
             // Weighted towards the frame's newest samples: Hann times ((i + 1/2) / N)^4.
             late_window_ = window_;
             for (int i = 0; i < block; ++i)
@@ -230,7 +230,9 @@ void Yin::difference_yinfft(const float *x, const std::vector<float> &window) {
 double Yin::refine(const float *x, int tau) const {
     const int w = block_ / 2, lo = std::max(min_lag_, 1), hi = max_lag_;
     double y[3];
-    auto measure = [&] { raw_differences(x + std::max(0, w - tau - 1), w, tau, y); };
+    auto measure = [&] {
+        raw_differences(x + (follow_ ? std::max(0, w - tau - 1) : (w - tau) / 2), w, tau, y);
+    };
     measure();
     for (int moves = 0; moves < tau / 2; ++moves) {
         if (y[0] < y[1] && tau - 1 >= lo)
@@ -369,9 +371,9 @@ YinEstimate Yin::estimate(const float *frame) {
 }
 
 PitchTracker::PitchTracker(YinMethod method, int block, double rate, double fmin, double fmax,
-                           double threshold, double silence_db, bool refine)
+                           double threshold, double silence_db, bool refine, bool follow)
     : yin_(method, block, rate, static_cast<int>(std::floor(rate / fmax)),
-           static_cast<int>(std::ceil(rate / fmin)), threshold, refine),
+           static_cast<int>(std::ceil(rate / fmin)), threshold, refine, follow),
       block_(block), rate_(rate), silence_power_(std::pow(10.0, silence_db / 10.0)) {}
 
 PitchFrame PitchTracker::track(const float *x) {

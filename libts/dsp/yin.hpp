@@ -24,10 +24,11 @@ class Yin {
     // A frame is `block` samples (even, at least 8). Lags are searched in [min_lag, max_lag],
     // clamped to [2, lag_limit()]. `threshold` bounds d' for a voiced frame. `refine`
     // (yinfft): move the chosen lag to the nearest minimum of YIN's time-domain difference
-    // over the frame's newest samples, and take the lag of d' computed with a window
-    // weighted towards them when it differs from the whole frame's (a change of note).
+    // over the frame's centre. `follow` (yinfft with refine): over its newest samples
+    // instead, and take the lag of d' computed with a window weighted towards them when it
+    // differs from the whole frame's (a change of note).
     Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, double threshold,
-        bool refine = false);
+        bool refine = false, bool follow = false);
     YinEstimate estimate(const float *frame);
 
     // The longest lag the method can search with this block: block/2 - 2 for yin (its
@@ -54,6 +55,7 @@ class Yin {
 
     YinMethod method_;
     bool refine_;
+    bool follow_;
     int block_;
     int min_lag_, max_lag_;
     int short_period_; // yinfft: lags at most this (above 1300 Hz) get the octave check
@@ -62,7 +64,7 @@ class Yin {
     std::optional<RealFft> half_fft_;     // yinfft: block/2, for the cosine transform
     std::vector<float> half_sin_, half_cos_; // sin and cos(pi j / (block/2))
     std::vector<float> window_, weight_; // yinfft: Hann window, outer-ear weights per bin
-    // yinfft with refine: the window weighted towards the newest samples, and its d'
+    // yinfft with follow: the window weighted towards the newest samples, and its d'
     std::vector<float> late_window_, late_norm_;
     std::vector<float> buf_;
     std::vector<std::complex<float>> spec_a_, spec_b_;
@@ -83,7 +85,8 @@ class PitchTracker {
     // Lags from floor(rate / fmax) to ceil(rate / fmin), within what the block allows;
     // frames whose mean square is below silence_db dBFS (10 log10) are unvoiced.
     PitchTracker(YinMethod method, int block, double rate, double fmin, double fmax,
-                 double threshold, double silence_db, bool refine = false);
+                 double threshold, double silence_db, bool refine = false,
+                 bool follow = false);
     PitchFrame track(const float *frame);
 
   private:

@@ -109,11 +109,17 @@ f = V('pitch.f0'); assert np.abs(f / 698.46 - 1).max() < 0.005, (f.min(), f.max(
 # A change of note inside a frame: 440 Hz, then 660 Hz 6 dB softer from 0.5 s. The common
 # period, 220 Hz, is the whole frame's best lag while it holds both (this read 220 Hz up to
 # 11 ms past the change); the newest samples, weighted, give the new note from the first
-# frame centred after the change, the old one up to 25 ms before it.
+# frame centred after the change, the old one up to 25 ms before it (-p pitch.follow=true).
 sox -n -r 44100 -b 16 -c 1 a.wav synth 0.5 sine 440 vol 0.5
 sox -n -r 44100 -b 16 -c 1 b.wav synth 0.5 sine 660 vol 0.25
 sox a.wav b.wav change.wav
-check "yinfft on a change of note" ts-analyze -a pitch.f0 -o change.jsonl change.wav
+check "yinfft on a change of note" ts-analyze -a pitch.f0 -p pitch.follow=true -o change.jsonl change.wav
+# without follow (the default) the frames holding both notes read their common period
+check "yinfft on a change of note, default" ts-analyze -a pitch.f0 -o change0.jsonl change.wav
+jcheck "change of note, default: 220 Hz read near the change" change0.jsonl "
+t, f = centres('pitch.f0') - 0.5, V('pitch.f0')
+near = f[(t > 0) & (t < 0.05)]
+assert np.any(np.abs(near / 220 - 1) < 0.01), near"
 jcheck "change of note: 440 Hz, then 660 Hz from the first frame centred after it" change.jsonl "
 t, f = centres('pitch.f0') - 0.5, V('pitch.f0')
 old, new = f[t <= -0.025], f[(t > 0) & (t < 0.45)]
