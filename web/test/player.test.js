@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.js';
+import { paintedPixels, showRange } from './page-helpers.js';
 
 const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const page_dir = join(web, 'player');
@@ -43,32 +44,6 @@ function watch(p) {
     if (m.type() === 'error' && !/status of 404/.test(m.text())) problems.push(m.text());
   });
   p.on('pageerror', (e) => problems.push(String(e)));
-}
-
-// Non-transparent, non-background pixels of the zoom view's canvases
-function paintedPixels(p, selector) {
-  return p.evaluate((sel) => {
-    let painted = 0;
-    let total = 0;
-    for (const c of document.querySelectorAll(`${sel} canvas`)) {
-      if (!c.width || !c.height) continue;
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      total += c.width * c.height;
-      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] + d[i + 1] + d[i + 2] > 60) painted++;
-    }
-    return { painted, total };
-  }, selector);
-}
-
-// Show [start, start + seconds) in the zoom view and wait for the lanes to follow.
-async function showRange(p, start, seconds) {
-  await p.evaluate(([s, n]) => {
-    const v = window.timesidePlayer.peaks.views.getView('zoomview');
-    v.setZoom({ seconds: n });
-    v.setStartTime(s);
-  }, [start, seconds]);
-  await p.waitForFunction(([s]) => Math.abs(window.timesidePlayer.lanes.start - s) < 0.05, [start]);
-  return p.evaluate(() => ({ start: window.timesidePlayer.lanes.start, end: window.timesidePlayer.lanes.end }));
 }
 
 before(async () => {
