@@ -81,6 +81,10 @@ Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &
 // history lines naming the same file) instead of the server's path. In routes_results.cpp.
 Json public_result(Json result, const Item &it);
 
+// The MIME type of a media file from what ts-info found in it (container, codec), not from
+// what a client said; application/octet-stream when none fits. In routes_items.cpp.
+std::string media_mime(const std::string &container, const std::string &codec);
+
 // 400 unless s is a UUID; used on every {id} before any query.
 void check_id(const std::string &s, const char *what);
 

@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "serve/db.hpp"
+#include "serve/items.hpp"
 #include "serve/paths.hpp"
 
 #include <nlohmann/json.hpp>
@@ -23,39 +24,36 @@ using Json = nlohmann::json;
 namespace ts::serve {
 namespace {
 
-// archive.mk's audio types (archive-rules' find), any case.
-bool audio_name(const std::string &name) {
+// A file name's extension in lower case ("" without one).
+std::string extension(const std::string &name) {
     const auto dot = name.rfind('.');
     if (dot == std::string::npos)
-        return false;
+        return "";
     std::string ext = name.substr(dot + 1);
     for (char &c : ext)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    static const std::set<std::string> exts = {"wav", "flac", "mp3", "ogg",  "oga",  "opus", "m4a",
-                                               "mp4", "aac",  "aif", "aiff", "webm", "wv"};
-    return exts.count(ext) > 0;
+    return ext;
 }
 
+// archive.mk's audio types (archive-rules' find), any case.
+bool audio_name(const std::string &name) {
+    static const std::set<std::string> exts = {"wav", "flac", "mp3", "ogg",  "oga",  "opus", "m4a",
+                                               "mp4", "aac",  "aif", "aiff", "webm", "wv"};
+    return exts.count(extension(name)) > 0;
+}
+
+// From the archive's facts when they name the container, else from the file's extension.
 std::string mime_of(const std::string &name, const Json &facts) {
-    const std::string container = facts.value("container", "");
-    const std::string codec = facts.value("codec", "");
-    if (container == "wav") return "audio/wav";
-    if (container == "flac") return "audio/flac";
-    if (container == "mp3") return "audio/mpeg";
-    if (container == "ogg") return codec == "opus" ? "audio/ogg; codecs=opus" : "audio/ogg";
-    if (container.rfind("mov,mp4", 0) == 0) return "audio/mp4";
-    if (container == "aiff") return "audio/aiff";
-    if (container == "matroska,webm") return "audio/webm";
-    std::string ext = name.substr(name.rfind('.') + 1);
-    for (char &c : ext)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string mime = media_mime(facts.value("container", ""), facts.value("codec", ""));
+    if (mime != "application/octet-stream")
+        return mime;
     static const std::map<std::string, std::string> by_ext = {
         {"wav", "audio/wav"},   {"flac", "audio/flac"}, {"mp3", "audio/mpeg"}, {"ogg", "audio/ogg"},
         {"oga", "audio/ogg"},   {"opus", "audio/ogg; codecs=opus"},            {"m4a", "audio/mp4"},
         {"mp4", "audio/mp4"},   {"aac", "audio/aac"},   {"aif", "audio/aiff"}, {"aiff", "audio/aiff"},
         {"webm", "audio/webm"}, {"wv", "audio/x-wavpack"}};
-    auto it = by_ext.find(ext);
-    return it == by_ext.end() ? "application/octet-stream" : it->second;
+    auto it = by_ext.find(extension(name));
+    return it == by_ext.end() ? mime : it->second;
 }
 
 std::string utc(std::time_t t) {

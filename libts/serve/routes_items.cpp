@@ -29,17 +29,6 @@ void rate_limit(RateLimiter &limiter, const Request &req, const char *what) {
                         {{"Retry-After", std::to_string(wait)}});
 }
 
-// The MIME type of an upload from what ts-info found in it, not from what the client said.
-std::string mime_of(const std::string &container, const std::string &codec) {
-    if (container == "wav") return "audio/wav";
-    if (container == "flac") return "audio/flac";
-    if (container == "mp3") return "audio/mpeg";
-    if (container == "ogg") return codec == "opus" ? "audio/ogg; codecs=opus" : "audio/ogg";
-    if (container.rfind("mov,mp4", 0) == 0) return "audio/mp4";
-    if (container == "aiff") return "audio/aiff";
-    if (container == "matroska,webm") return "audio/webm";
-    return "application/octet-stream";
-}
 
 std::vector<std::string> parse_tags(const Json &v) {
     if (!v.is_array() || v.size() > 100)
@@ -69,8 +58,18 @@ std::string text_field(const Json &j, const char *name, std::size_t max) {
     return j[name].get<std::string>();
 }
 
-
 } // namespace
+
+std::string media_mime(const std::string &container, const std::string &codec) {
+    if (container == "wav") return "audio/wav";
+    if (container == "flac") return "audio/flac";
+    if (container == "mp3") return "audio/mpeg";
+    if (container == "ogg") return codec == "opus" ? "audio/ogg; codecs=opus" : "audio/ogg";
+    if (container.rfind("mov,mp4", 0) == 0) return "audio/mp4";
+    if (container == "aiff") return "audio/aiff";
+    if (container == "matroska,webm") return "audio/webm";
+    return "application/octet-stream";
+}
 
 // Checks a complete temporary file with ts-info and, when it is audio, renames it into
 // media/ and records the item; 415 otherwise (the file is removed by tmp's destructor).
@@ -116,7 +115,7 @@ Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &
                 "?16, ?15, ?15)");
         st.bind(1, id).bind(2, p.user_id).bind(3, title.empty() ? filename : title);
         st.bind(4, is_public).bind(5, filename).bind(6, media.string());
-        st.bind(7, mime_of(facts.value("container", ""), facts.value("codec", "")));
+        st.bind(7, media_mime(facts.value("container", ""), facts.value("codec", "")));
         st.bind(8, static_cast<std::int64_t>(length));
         if (facts["sha1"].is_string()) st.bind(9, facts["sha1"].get<std::string>()); else st.bind_null(9);
         st.bind(10, facts.dump());

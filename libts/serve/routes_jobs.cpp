@@ -25,6 +25,32 @@ namespace fs = std::filesystem;
 namespace ts::serve {
 namespace {
 
+// The end of each turn of an event stream's provider: the server stopping (SIGTERM) ends the
+// stream (it waits for its requests); otherwise up to 1 s waiting for a change of any job
+// (gen, and *changed set, when there is one), and a keep-alive comment after 15 quiet turns.
+// False when the client is gone.
+bool end_turn(JobRunner &runner, std::uint64_t &gen, int &idle, httplib::DataSink &sink,
+              bool *changed = nullptr) {
+    if (runner.stopping() || signals::received() != 0) {
+        sink.done();
+        return true;
+    }
+    const auto g = runner.wait_change(gen, 1000);
+    if (g == gen) {
+        if (++idle < 15)
+            return true;
+        idle = 0;
+        static const std::string keep = ": keep-alive\n\n";
+        return sink.write(keep.data(), keep.size());
+    }
+    idle = 0;
+    gen = g;
+    if (changed)
+        *changed = true;
+    return true;
+}
+
+
 // The job if p may see it: its owner or an admin (jobs are never public).
 Json readable_job(App &app, const Principal &p, const std::string &id) {
     check_id(id, "job");
@@ -357,22 +383,7 @@ void events(App &app, Request &req, Response &res) {
                     return true;
                 }
             }
-            // The server stopping (SIGTERM) ends the stream: it waits for its requests.
-            if (runner->stopping() || signals::received() != 0) {
-                sink.done();
-                return true;
-            }
-            const auto g = runner->wait_change(s->gen, 1000);
-            if (g == s->gen) {
-                if (++s->idle < 15)
-                    return true;
-                s->idle = 0;
-                static const std::string keep = ": keep-alive\n\n";
-                return sink.write(keep.data(), keep.size());
-            }
-            s->idle = 0;
-            s->gen = g;
-            return true;
+            return end_turn(*runner, s->gen, s->idle, sink);
         },
         [runner](bool) { runner->close_stream(); });
 }
@@ -460,22 +471,7 @@ void all_events(App &app, Request &req, Response &res) {
             }
             if (!out.empty() && !sink.write(out.data(), out.size()))
                 return false;
-            if (runner->stopping() || signals::received() != 0) {
-                sink.done();
-                return true;
-            }
-            const auto g = runner->wait_change(s->gen, 1000);
-            if (g == s->gen) {
-                if (++s->idle < 15)
-                    return true;
-                s->idle = 0;
-                static const std::string keep = ": keep-alive\n\n";
-                return sink.write(keep.data(), keep.size());
-            }
-            s->idle = 0;
-            s->gen = g;
-            s->dirty = true;
-            return true;
+            return end_turn(*runner, s->gen, s->idle, sink, &s->dirty);
         },
         [runner](bool) { runner->close_stream(); });
 }
