@@ -54,12 +54,13 @@ inline std::vector<ParamSpec> pitch_param_specs(int step) {
          "yinfft: refine the lag on YIN's time-domain difference (false: aubio's exactly)"},
         {"follow",
          ParamType::boolean,
-         "false",
+         "true",
          0,
          0,
          {},
-         "yinfft with refine: follow a change of note inside a frame to its newest samples "
-         "(more accurate at note changes, about twice the time)"},
+         "yinfft with refine: measure a note that is not ending on the frame's newest samples, "
+         "and follow a change of note inside a frame to its newest half (false: the frame's "
+         "centre and the whole frame's lag always)"},
     };
 }
 
@@ -69,7 +70,7 @@ struct PitchShape {
     int step = 256;
     double fmin = 50, fmax = 2500, threshold = 0.85, silence = -60;
     bool refine = true;
-    bool follow = false;
+    bool follow = true;
 
     // The tracker these parameters describe, made in place (it holds an FFT plan).
     void make_tracker(std::optional<dsp::PitchTracker> &t, int rate) const {
@@ -120,13 +121,21 @@ inline const char *pitch_words() {
            "interpolated linearly in dB between its points), P_k; d(tau) = sum over the N bins "
            "of the whole circle of P_k (1 - cos(2 pi k tau / N)) (an autocorrelation by "
            "FFT); d' as for yin; tau = the global minimum of d' in range, voiced when "
-           "d'(tau) < threshold; with refine=true and follow=true, d' is also computed with the window times "
-           "((i + 1/2)/N)^4 (weighted towards the frame's newest samples): when its global "
-           "minimum, tau_n, is at most N/4 and more than max(1, 0.03 tau) lags from the whole "
-           "frame's tau, the frame holds a change of note and the newer note describes its "
-           "centre best (the older one still sounds in its first half, and their common "
-           "period, e.g. 220 Hz between 440 and 660 Hz, can be the whole frame's best lag): "
-           "tau_n and that d' are used from here on; for tau <= round(rate/1300) (above 1.3 kHz), the lag "
+           "d'(tau) < threshold; with refine=true and follow=true (the defaults), the frame's "
+           "oldest and newest quarters are compared at a voiced tau, Q = N/4 samples from x_0 "
+           "and from x_{N-Q-tau}: the aperiodicity a = sum_{j<Q} (x_j - x_{j+tau})^2 / "
+           "sum_{j<Q} (x_j^2 + x_{j+tau}^2) and its denominator, the energy e; the note is not "
+           "ending when e_new >= e_old / 5 (7 dB under it at most), and when also a_new > "
+           "a_old + 0.3, or the newest quarter's aperiodicity at round(tau/k), k = 2 or 3, is "
+           "below 0.1 and the oldest's at that lag 0.3 above it (two notes sharing a period, "
+           "220 Hz for 440 and 660 Hz, leave both ends periodic at tau), the period changed "
+           "inside the frame: d' is computed for its newest half alone (N/2 samples, "
+           "the second half of the Hann window times ((i + 1/2)/N)^4, i in [N/2, N), lags up "
+           "to N/4 - 1), and when its global minimum, tau_n, is more than max(1, 0.03 tau) "
+           "lags from tau, the newer note describes the frame's centre best (the older one "
+           "still sounds in its first half, and their common period, e.g. 220 Hz between 440 "
+           "and 660 Hz, can be the whole frame's best lag): tau_n and that d' are used from "
+           "here on; for tau <= round(rate/1300) (above 1.3 kHz), the lag "
            "round(tau/2) is taken instead when its d' is also below the threshold (aubio's "
            "octave check); the period is the vertex of the parabola through d' around tau "
            "(refine=false: aubio's algorithm exactly), or, with refine=true (the default): "
@@ -135,11 +144,23 @@ inline const char *pitch_words() {
            "vertex of the parabola through d' around it is at most 2 d'(tau) + 0.001 (the "
            "largest k first: a short period falling between lags can leave a multiple of it "
            "lowest, e.g. lag 44 for a 3 kHz sine; a weak fundamental, 18 dB under the third "
-           "harmonic, leaves d'(tau/3) near 0.05, far above d'(tau), and tau stays); then tau is moved down the slope of YIN's time-domain difference taken over the "
-           "frame's centre, d_c(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with a = "
-           "floor((N/2 - t)/2) (with follow=true: over its newest samples, a = max(0, N/2 - "
-           "t - 1)), to its nearest local minimum (at most tau/2 lags away), "
-           "and the period is the vertex of the parabola through d_c there: the ear "
+           "harmonic, leaves d'(tau/3) near 0.05, far above d'(tau), and tau stays); failing "
+           "that (and but for a frame whose newest half was used), the same lag replaces tau "
+           "when its d' is below the threshold and the salience of its first three harmonics "
+           "is more than 2.5 times tau's, salience(p) = sum_{h=1..3} m_h / h with m_h the "
+           "greatest |X_k| for k within 1 of round(h N / p), X the Hann-windowed frame's "
+           "spectrum and p the vertex of the parabola through d' (two notes, the one before "
+           "still ringing, can leave their common period lowest, e.g. 349 Hz under 1047 and "
+           "1397 Hz: tau's harmonics that are not the sub-multiple's, where a single note has "
+           "its fundamental, are then weak; the weak fundamental above scores 2.2 and "
+           "stays; the period of a sub-multiple so taken is N / f, f the vertex of the "
+           "parabola through ln |X_k| around the greatest |X_k| within 2 bins of N / p, as the "
+           "other note skews d' and the time-domain difference); otherwise tau is moved down the slope of YIN's time-domain difference d_a(t) = "
+           "sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 from a = floor((N/2 - tau)/2) (over the "
+           "frame's centre; with follow=true and a note that is not ending, a = N/2 - tau - 1: "
+           "over its newest samples; a is lowered by one at each step up that would leave the "
+           "frame) to its nearest local minimum (at most tau/2 lags away), "
+           "and the period is the vertex of the parabola through d_a there: the ear "
            "weighting's slope skews d' for low tones (unrefined, a 55 Hz sine reads 65 Hz, "
            "as in aubio; 220 Hz reads 222 Hz), which this removes. "
            "f0 = rate / period. A frame whose mean square is below the silence level, "

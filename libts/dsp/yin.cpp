@@ -60,6 +60,33 @@ void raw_differences(const float *x, int w, int tau, double *out) {
     out[2] = s2;
 }
 
+// d(t) = sum_{j<w} (x_j - x_{j+t})^2.
+double difference(const float *x, int w, int t) {
+    const float *y = x + t;
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (int j = 0; j < w; ++j) {
+        const float d = x[j] - y[j];
+        s += d * d;
+    }
+    return s;
+}
+
+// sum_{j<q} (u_j - u_{j+tau})^2 / sum_{j<q} (u_j^2 + u_{j+tau}^2) (0 when that is 0), and that
+// denominator into energy.
+float quarter_aperiodicity(const float *u, int q, int tau, float &energy) {
+    const float *v = u + tau;
+    float num = 0.0f, den = 0.0f;
+#pragma omp simd reduction(+ : num, den)
+    for (int j = 0; j < q; ++j) {
+        const float d = u[j] - v[j];
+        num += d * d;
+        den += u[j] * u[j] + v[j] * v[j];
+    }
+    energy = den;
+    return den > 0.0f ? num / den : 0.0f;
+}
+
 // out[t] = d[t] t / sums[t], or 1 where sums[t] is 0, for t in [1, n): branch-free so that it
 // vectorises.
 void normalise(const float *__restrict d, const float *__restrict sums, float *__restrict out,
@@ -91,13 +118,15 @@ Yin::Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, dou
       sums_(norm_.size()) {
     if (method == YinMethod::yinfft) {
         window_ = make_window(Window::hann, block);
-        if (follow_) {
-            // Weighted towards the frame's newest samples: Hann times ((i + 1/2) / N)^4.
-            late_window_ = window_;
-            for (int i = 0; i < block; ++i)
-                late_window_[static_cast<std::size_t>(i)] *=
-                    static_cast<float>(std::pow((i + 0.5) / block, 4.0));
-            late_norm_.assign(norm_.size(), 1.0f);
+        if (follow_ && block >= 16 && block % 4 == 0) {
+            // The frame's newest half, weighted towards its newest samples: the second half
+            // of the Hann window times ((i + 1/2) / N)^4, lags up to N/4 - 1.
+            late_ = std::make_unique<Yin>(method, block / 2, rate, min_lag,
+                                          std::min(max_lag, block / 4), threshold);
+            for (int i = 0; i < block / 2; ++i)
+                late_->window_[static_cast<std::size_t>(i)] =
+                    window_[static_cast<std::size_t>(i + block / 2)] *
+                    static_cast<float>(std::pow((i + block / 2 + 0.5) / block, 4.0));
         }
         const int m = block / 2;
         if (m % 2 == 0) {
@@ -224,24 +253,34 @@ void Yin::difference_yinfft(const float *x, const std::vector<float> &window) {
 }
 
 // From lag tau down the slope of YIN's time-domain difference to its local minimum (at most
-// tau/2 lags away), and the vertex of the parabola through it there. The difference at lag t
-// is taken over the frame's newest samples, d_n(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2 with
-// a = max(0, N/2 - t - 1), the same a for the three lags around t.
-double Yin::refine(const float *x, int tau) const {
+// tau/2 lags away), and the vertex of the parabola through it there. The difference is taken
+// from a start a fixed for the walk, d_a(t) = sum_{j<N/2} (x_{a+j} - x_{a+j+t})^2, so that a
+// step measures one lag more: a = (N/2 - tau)/2 (the frame's centre) or, newest, a = N/2 -
+// tau - 1 (its newest samples); one sample earlier at each step up that would leave the frame.
+double Yin::refine(const float *x, int tau, bool newest) const {
     const int w = block_ / 2, lo = std::max(min_lag_, 1), hi = max_lag_;
+    int a = std::max(0, newest ? w - tau - 1 : (w - tau) / 2);
     double y[3];
-    auto measure = [&] {
-        raw_differences(x + (follow_ ? std::max(0, w - tau - 1) : (w - tau) / 2), w, tau, y);
-    };
-    measure();
+    raw_differences(x + a, w, tau, y);
     for (int moves = 0; moves < tau / 2; ++moves) {
-        if (y[0] < y[1] && tau - 1 >= lo)
+        if (y[0] < y[1] && tau - 1 >= lo) {
             --tau;
-        else if (y[2] < y[1] && tau + 1 <= hi)
+            y[2] = y[1];
+            y[1] = y[0];
+            y[0] = difference(x + a, w, tau - 1);
+        } else if (y[2] < y[1] && tau + 1 <= hi) {
             ++tau;
-        else
+            if (a + w + tau + 1 > block_) {
+                a = std::max(0, block_ - w - tau - 1);
+                raw_differences(x + a, w, tau, y);
+            } else {
+                y[0] = y[1];
+                y[1] = y[2];
+                y[2] = difference(x + a, w, tau + 1);
+            }
+        } else {
             break;
-        measure();
+        }
     }
     return tau - 1 + vertex(y, 1);
 }
@@ -276,6 +315,14 @@ void Yin::normalise_difference() {
     normalise(d, sums, norm_.data(), lags);
 }
 
+Yin::Ends Yin::ends(const float *x, int tau) const {
+    const int q = block_ / 4;
+    Ends out;
+    out.old_aperiodicity = quarter_aperiodicity(x, q, tau, out.old_energy);
+    out.new_aperiodicity = quarter_aperiodicity(x + block_ - q - tau, q, tau, out.new_energy);
+    return out;
+}
+
 // The first lag in range holding the least d'.
 int Yin::global_minimum(const std::vector<float> &norm) const {
     const float *dn = norm.data();
@@ -299,23 +346,47 @@ YinEstimate Yin::estimate(const float *frame) {
         difference_yinfft(frame, window_);
 
     normalise_difference();
-    bool late = false;
-    if (!late_window_.empty()) {
-        // A frame whose newest samples, weighted so, show another period than the whole
-        // frame holds a change of note: the newer note is the frame's.
-        const int whole = global_minimum(norm_);
-        std::swap(norm_, late_norm_);
-        difference_yinfft(frame, late_window_);
-        normalise_difference();
-        const int newer = global_minimum(norm_);
-        late = newer <= block_ / 4 && std::abs(newer - whole) > std::max(1.0, 0.03 * whole);
-        if (!late)
-            std::swap(norm_, late_norm_);
-    }
 
     // The global minimum in range (the first lag holding it).
     const float *dn = norm_.data();
     int best = global_minimum(norm_);
+    int lo = min_lag_, hi = max_lag_;
+    bool newest = false, change = false;
+    if (late_ && dn[best] < threshold_) {
+        // The frame's ends at the whole frame's lag: a note that is not ending (the newest
+        // quarter holds at least a fifth of the oldest one's energy, 7 dB under it at most)
+        // is measured on the newest samples; and when they are also less periodic at that lag
+        // than the oldest ones, by more than 0.3, the period changed inside the frame.
+        const Ends e = ends(frame, best);
+        newest = e.new_energy >= 0.2f * e.old_energy;
+        change = newest && e.new_aperiodicity > e.old_aperiodicity + 0.3f;
+        // Two notes can share a period, e.g. 220 Hz for 440 and 660 Hz, that leaves both ends
+        // periodic: the newest quarter periodic at tau/2 or tau/3 (below 0.1) where the oldest
+        // is not (0.3 more) holds a change too.
+        const int q = block_ / 4;
+        for (int k = 2; k <= 3 && newest && !change; ++k) {
+            const int t = static_cast<int>(std::lround(static_cast<double>(best) / k));
+            if (t >= lo) {
+                float en = 0.0f, eo = 0.0f;
+                const float rn = quarter_aperiodicity(frame + block_ - q - t, q, t, en);
+                change = rn < 0.1f && quarter_aperiodicity(frame, q, t, eo) > rn + 0.3f;
+            }
+        }
+    }
+    if (change) {
+        // The newest half, weighted towards its end: when it shows another period than the
+        // whole frame, the newer note is the frame's.
+        Yin &l = *late_;
+        l.difference_yinfft(frame + block_ / 2, l.window_);
+        l.normalise_difference();
+        const int newer = l.global_minimum(l.norm_);
+        if (std::abs(newer - best) > std::max(1.0, 0.03 * best)) {
+            dn = l.norm_.data();
+            best = newer;
+            lo = l.min_lag_;
+            hi = l.max_lag_;
+        }
+    }
 
     const float thr = static_cast<float>(threshold_);
     if (method_ == YinMethod::yin) {
@@ -334,9 +405,10 @@ YinEstimate Yin::estimate(const float *frame) {
         est.period = vertex(diff_.data(), best);
     } else {
         est.voiced = dn[best] < thr;
+        bool salient = false;
         if (est.voiced && best <= short_period_) {
             const int halfp = (best + 1) / 2; // aubio's octave check at high pitches
-            if (halfp >= min_lag_ && dn[halfp] < thr)
+            if (halfp >= lo && dn[halfp] < thr)
                 best = halfp;
         }
         if (refine_ && est.voiced) {
@@ -350,7 +422,7 @@ YinEstimate Yin::estimate(const float *frame) {
             const double floor_at_best = 2.0 * dn[best] + 1e-3;
             for (int k = 4; k >= 2; --k) {
                 const int c = static_cast<int>(std::lround(static_cast<double>(best) / k));
-                if (c - 2 < min_lag_ || c + 2 > max_lag_)
+                if (c - 2 < lo || c + 2 > hi)
                     continue;
                 const int m = dn[c - 1] < dn[c] ? (dn[c - 1] < dn[c + 1] ? c - 1 : c + 1)
                                                 : (dn[c] < dn[c + 1] ? c : c + 1);
@@ -363,9 +435,63 @@ YinEstimate Yin::estimate(const float *frame) {
                     break;
                 }
             }
+            // A frame holding two notes (the one before still ringing) can leave their common
+            // period lowest, e.g. 349 Hz under 1047 and 1397 Hz (3:4): the sub-multiple tau/k
+            // (k = 4, 3, 2) is the period when it is voiced too and the salience of its first
+            // three harmonics, sum_h |X(h f)| / h with f = N / period in bins (the greatest
+            // magnitude within a bin of h f), is more than 2.5 times tau's. Those of tau/k are
+            // harmonics of tau; tau's others, where a single note has its fundamental and
+            // second harmonic, are then weak. A weak fundamental 18 dB under its third
+            // harmonic scores 2.2 (kept).
+            if (!change) {
+                auto salience = [&](double period) {
+                    const double f = block_ / period;
+                    double s = 0.0;
+                    for (int h = 1; h <= 3 && h * f + 1 < block_ / 2; ++h) {
+                        const int b = static_cast<int>(std::lround(h * f));
+                        float m = 0.0f;
+                        for (int j = b - 1; j <= b + 1; ++j)
+                            m = std::max(m, std::abs(spec_a_[static_cast<std::size_t>(j)]));
+                        s += m / h;
+                    }
+                    return s;
+                };
+                const double here = salience(vertex(dn, best));
+                for (int k = 4; k >= 2; --k) {
+                    const int c = static_cast<int>(std::lround(static_cast<double>(best) / k));
+                    if (c - 2 < lo || c + 2 > hi)
+                        continue;
+                    const int m = dn[c - 1] < dn[c] ? (dn[c - 1] < dn[c + 1] ? c - 1 : c + 1)
+                                                    : (dn[c] < dn[c + 1] ? c : c + 1);
+                    if (dn[m] < thr && salience(vertex(dn, m)) > 2.5 * here) {
+                        best = m;
+                        salient = true;
+                        break;
+                    }
+                }
+            }
         }
         est.aperiodicity = dn[best];
-        est.period = refine_ ? refine(frame, best) : vertex(dn, best);
+        est.period = refine_ && !salient ? refine(frame, best, newest) : vertex(dn, best);
+        if (salient) {
+            // The sub-multiple's period from its fundamental's spectral peak (the vertex of
+            // the parabola through the log magnitudes around the greatest bin within two of
+            // N / period): d' of two notes is skewed by the other one.
+            const int b0 = static_cast<int>(std::lround(block_ / est.period));
+            int b = b0;
+            for (int j = std::max(b0 - 2, 1); j <= std::min(b0 + 2, block_ / 2 - 1); ++j)
+                if (std::abs(spec_a_[static_cast<std::size_t>(j)]) >
+                    std::abs(spec_a_[static_cast<std::size_t>(b)]))
+                    b = j;
+            if (b >= 1 && b + 1 <= block_ / 2) {
+                double y[3];
+                for (int j = 0; j < 3; ++j)
+                    y[j] = std::log(std::abs(spec_a_[static_cast<std::size_t>(b - 1 + j)]) + 1e-30);
+                const double den = y[0] - 2.0 * y[1] + y[2];
+                const double f = b + (den < 0.0 ? std::clamp(0.5 * (y[0] - y[2]) / den, -0.5, 0.5) : 0.0);
+                est.period = block_ / f;
+            }
+        }
     }
     return est;
 }
@@ -378,16 +504,18 @@ PitchTracker::PitchTracker(YinMethod method, int block, double rate, double fmin
 
 PitchFrame PitchTracker::track(const float *x) {
     PitchFrame out;
-    double lane[8] = {};
+    // In 16 float lanes (each sums block/16 squares: float is exact enough for a level, and
+    // it vectorises twice as wide as double), then in double.
+    float lane[16] = {};
     const int n = block_;
     int i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; ++j)
-            lane[j] += static_cast<double>(x[i + j]) * x[i + j];
+    for (; i + 16 <= n; i += 16)
+        for (int j = 0; j < 16; ++j)
+            lane[j] += x[i + j] * x[i + j];
     double sum = 0.0;
     for (; i < n; ++i)
         sum += static_cast<double>(x[i]) * x[i];
-    for (double v : lane)
+    for (float v : lane)
         sum += v;
     const double power = sum / n;
     out.power = static_cast<float>(power);

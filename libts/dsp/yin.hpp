@@ -6,6 +6,7 @@
 #include "dsp/fft.hpp"
 
 #include <complex>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -23,10 +24,12 @@ class Yin {
   public:
     // A frame is `block` samples (even, at least 8). Lags are searched in [min_lag, max_lag],
     // clamped to [2, lag_limit()]. `threshold` bounds d' for a voiced frame. `refine`
-    // (yinfft): move the chosen lag to the nearest minimum of YIN's time-domain difference
-    // over the frame's centre. `follow` (yinfft with refine): over its newest samples
-    // instead, and take the lag of d' computed with a window weighted towards them when it
-    // differs from the whole frame's (a change of note).
+    // (yinfft): take a sub-multiple of the chosen lag that the lag grid or a ringing note
+    // hid, and move the lag to the nearest minimum of YIN's time-domain difference over the
+    // frame's centre. `follow` (yinfft with refine): over its newest samples instead unless
+    // the note is ending, and when the newest quarter is less periodic at the lag than the
+    // oldest (a change of note), take the lag of the newest half's d' (a window weighted
+    // towards its end) when it differs from the whole frame's.
     Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, double threshold,
         bool refine = false, bool follow = false);
     YinEstimate estimate(const float *frame);
@@ -44,10 +47,17 @@ class Yin {
     void difference_yinfft(const float *frame, const std::vector<float> &window);
     void normalise_difference();
     int global_minimum(const std::vector<float> &norm) const;
+    // The frame's oldest and newest quarters (N/4 samples from the first and from the last
+    // N/4 + tau) at lag tau: the aperiodicity sum (x_j - x_{j+tau})^2 / sum (x_j^2 +
+    // x_{j+tau}^2) over the quarter, and that denominator, the energy.
+    struct Ends {
+        float old_aperiodicity = 0, new_aperiodicity = 0, old_energy = 0, new_energy = 0;
+    };
+    Ends ends(const float *frame, int tau) const;
     // c[n] = (1/N) sum_k Y_k e^{2 pi i k n / N} for n in [0, count) of a Hermitian spectrum Y
     // (bins 0..N/2), by one forward real FFT: the transform of Re Y + Im Y extended to the
     // full circle is real part + imaginary part = N c[n] (the Hartley identity).
-    double refine(const float *frame, int tau) const;
+    double refine(const float *frame, int tau, bool newest) const;
     // G[t] = sum_{k<N} P_k cos(2 pi k t / N) for t in [0, N/2] of the even sequence given by
     // P_0..P_{N/2}, into diff_, with one real FFT of N/2 (the DCT-I by half-size FFT).
     void cosine_transform(const float *p);
@@ -64,8 +74,9 @@ class Yin {
     std::optional<RealFft> half_fft_;     // yinfft: block/2, for the cosine transform
     std::vector<float> half_sin_, half_cos_; // sin and cos(pi j / (block/2))
     std::vector<float> window_, weight_; // yinfft: Hann window, outer-ear weights per bin
-    // yinfft with follow: the window weighted towards the newest samples, and its d'
-    std::vector<float> late_window_, late_norm_;
+    // yinfft with follow: the estimator of a frame's newest half (block/2, its window weighted
+    // towards the newest samples), asked only when the frame holds a change of note
+    std::unique_ptr<Yin> late_;
     std::vector<float> buf_;
     std::vector<std::complex<float>> spec_a_, spec_b_;
     std::vector<double> diff_, corr_;
