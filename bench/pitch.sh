@@ -135,7 +135,9 @@ Measured by \`bench/pitch.sh\` on $(bench_machine); aubio $(dpkg-query -W -f '${
 Input X: the music-like stereo 44.1 kHz signal of bench/lib.sh, 10 minutes, 16-bit wav
 ($(du -m "$x" | cut -f1) MB). Both programs mix it down to mono and track yinfft (aubio's method,
 which ts-analyze follows: Hann window, ear-weighted power spectrum, d' by FFT, threshold 0.85,
-then by default a refinement of the lag on YIN's time-domain difference, which aubio lacks)
+then by default, which aubio lacks, a refinement of the lag on YIN's time-domain difference,
+the checks of a note ringing under the next and of a change of note inside the frame, whose
+newest half is then analysed alone: README, Pitch)
 with a 2048-sample buffer every 256 samples, and write text (aubio: one line per frame, time
 and f0; ts-analyze: JSON Lines with f0, confidence and voicing), stdout to /dev/null.
 ts-analyze also reads the file once more for its sha1. Time: mean ± σ of $RUNS hyperfine runs after
