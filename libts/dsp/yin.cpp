@@ -118,9 +118,11 @@ Yin::Yin(YinMethod method, int block, double rate, int min_lag, int max_lag, dou
       sums_(norm_.size()) {
     if (method == YinMethod::yinfft) {
         window_ = make_window(Window::hann, block);
-        if (follow_ && block >= 16 && block % 4 == 0) {
+        const int late_max = std::min({max_lag, block / 4, lag_limit(method, block / 2)});
+        if (follow_ && block >= 16 && block % 4 == 0 && std::max(min_lag, 2) <= late_max) {
             // The frame's newest half, weighted towards its newest samples: the second half
-            // of the Hann window times ((i + 1/2) / N)^4, lags up to N/4 - 1.
+            // of the Hann window times ((i + 1/2) / N)^4, lags up to N/4 - 1 (none when the
+            // lag range starts above that: a small block, a high fmin).
             late_ = std::make_unique<Yin>(method, block / 2, rate, min_lag,
                                           std::min(max_lag, block / 4), threshold);
             for (int i = 0; i < block / 2; ++i)

@@ -155,6 +155,22 @@ f = V('pitch.f0'); assert len(f) > 70 and np.abs(f / 1396.91 - 1).max() < 0.001,
 jcheck "two notes, refine=false: their common period, 349.2 Hz" ringing0.jsonl "
 f = V('pitch.f0'); assert np.abs(f / 349.23 - 1).max() < 0.005, (f.min(), f.max())"
 
+# Small blocks: with block 64 or 96 the newest half's lags (up to 15 or 23) lie below the
+# lowest searched (17, fmax 2500 Hz), so no newest half is analysed; notes changing between
+# 1500 and 2200 Hz every 0.1 s read within 0.1 % in every frame inside a note.
+sox -n -r 44100 -b 16 -c 1 c1.wav synth 0.1 sine 1500 vol 0.5
+sox -n -r 44100 -b 16 -c 1 c2.wav synth 0.1 sine 2200 vol 0.5
+sox c1.wav c2.wav c1.wav c2.wav steps.wav
+for b in 64 96 128; do
+    check "yinfft, block $b, on changing notes" ts-analyze -a pitch.f0 -p pitch.block=$b -p pitch.step=8 -o steps.jsonl steps.wav
+    jcheck "block $b: 1500 and 2200 Hz in turn" steps.jsonl "
+f = V('pitch.f0'); start = np.arange(len(f)) * 8 / 44100; end = start + $b / 44100
+for k in range(4):
+    inside = (start >= 0.1 * k + 0.002) & (end <= 0.1 * k + 0.098)
+    ref = 1500 if k % 2 == 0 else 2200
+    assert inside.sum() > 400 and np.abs(f[inside] / ref - 1).max() < 0.001, (k, f[inside].min(), f[inside].max())"
+done
+
 # The lag range: at 96 kHz a block of 2048 reaches down to 94 Hz only (lag 1022), a block of
 # 4096 to 47 Hz; fmax below a sine keeps f0 under it.
 ts-gen sine --frequency 55 --rate 96000 --duration 1 -o s96.pcm
