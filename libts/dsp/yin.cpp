@@ -490,7 +490,8 @@ YinEstimate Yin::estimate(const float *frame) {
                 for (int j = 0; j < 3; ++j)
                     y[j] = std::log(std::abs(spec_a_[static_cast<std::size_t>(b - 1 + j)]) + 1e-30);
                 const double den = y[0] - 2.0 * y[1] + y[2];
-                const double f = b + (den < 0.0 ? std::clamp(0.5 * (y[0] - y[2]) / den, -0.5, 0.5) : 0.0);
+                const double f =
+                    b + (den < 0.0 ? std::clamp(0.5 * (y[0] - y[2]) / den, -0.5, 0.5) : 0.0);
                 est.period = block_ / f;
             }
         }
