@@ -50,6 +50,12 @@ class Notes : public Analyzer {
         });
     }
     std::vector<result::Result> finish(std::int64_t) override {
+        std::vector<float> midi(frames_.size());
+        for (std::size_t i = 0; i < frames_.size(); ++i)
+            midi[i] = frames_[i].midi;
+        running_median(midi, shape_.median_radius(rate_), [](float m) { return !std::isnan(m); });
+        for (std::size_t i = 0; i < frames_.size(); ++i)
+            frames_[i].midi = midi[i];
         result::Result r = output("");
         const double step = static_cast<double>(shape_.step) / rate_;
         const double centre = shape_.block / 2.0 / rate_;
@@ -191,7 +197,7 @@ Definition notes_definition() {
             "tested with yinfft (on the demo piece, yin takes the bass in the gaps before "
             "the lead's notes for their first frames and its onsets come late). ") +
         pitch_words();
-    d.params = pitch_param_specs(256);
+    d.params = pitch_param_specs(256, "0");
     d.params.push_back({"split",
                         ParamType::number,
                         "1",

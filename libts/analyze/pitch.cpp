@@ -32,6 +32,7 @@ class Pitch : public Analyzer {
             r.series = std::move(series);
             out.push_back(std::move(r));
         };
+        running_median(f0_, shape_.median_radius(rate_), [](float f) { return f > 0.0f; });
         add("f0", f0_);
         add("confidence", confidence_);
         add("voiced", voiced_);
@@ -56,7 +57,7 @@ Definition pitch_definition() {
                                 "frame, for monophonic sound (a melody, a voice), with its "
                                 "confidence and voicing. ") +
                     pitch_words();
-    d.params = pitch_param_specs(256);
+    d.params = pitch_param_specs(256, "0.03");
     d.outputs = {
         {"f0", "Fundamental frequency", "Hz", result::TimeMode::framewise,
          result::DataMode::value,

@@ -6,13 +6,15 @@
 #include "core/error.hpp"
 #include "dsp/yin.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ts::analyze {
 
-inline std::vector<ParamSpec> pitch_param_specs(int step) {
+inline std::vector<ParamSpec> pitch_param_specs(int step, const char *median) {
     return {
         {"method",
          ParamType::choice,
@@ -61,6 +63,14 @@ inline std::vector<ParamSpec> pitch_param_specs(int step) {
          "yinfft with refine: measure a note that is not ending on the frame's newest samples, "
          "and follow a change of note inside a frame to its newest half (false: the frame's "
          "centre and the whole frame's lag always)"},
+        {"median",
+         ParamType::number,
+         median,
+         0,
+         10,
+         {},
+         "half-width of a running median of f0, seconds: a voiced frame whose neighbours "
+         "within round(median rate / step) frames are all voiced takes their median (0: none)"},
     };
 }
 
@@ -71,12 +81,43 @@ struct PitchShape {
     double fmin = 50, fmax = 2500, threshold = 0.85, silence = -60;
     bool refine = true;
     bool follow = true;
+    double median = 0.0; // seconds
+
+    // The running median's half-width in frames.
+    int median_radius(int rate) const {
+        return static_cast<int>(std::lround(median * rate / step));
+    }
 
     // The tracker these parameters describe, made in place (it holds an FFT plan).
     void make_tracker(std::optional<dsp::PitchTracker> &t, int rate) const {
         t.emplace(method, block, rate, fmin, fmax, threshold, silence, refine, follow);
     }
 };
+
+// Each value whose neighbours within `radius` on either side are all voiced becomes the median
+// of those 2 radius + 1 values (a short excursion inside a note, an octave error or a frame
+// still on the note before, is left out); the others, near an unvoiced value or an end, stay.
+template <class Voiced> void running_median(std::vector<float> &v, int radius, Voiced voiced) {
+    const auto n = static_cast<std::ptrdiff_t>(v.size());
+    const std::ptrdiff_t r = radius;
+    if (r <= 0 || n < 2 * r + 1)
+        return;
+    const std::vector<float> src = v;
+    std::vector<float> w(static_cast<std::size_t>(2 * r + 1));
+    std::ptrdiff_t unvoiced_at = -1; // the last unvoiced index seen up to i + r
+    for (std::ptrdiff_t j = 0; j < 2 * r; ++j)
+        if (!voiced(src[static_cast<std::size_t>(j)]))
+            unvoiced_at = j;
+    for (std::ptrdiff_t i = r; i + r < n; ++i) {
+        if (!voiced(src[static_cast<std::size_t>(i + r)]))
+            unvoiced_at = i + r;
+        if (unvoiced_at >= i - r)
+            continue;
+        std::copy(src.begin() + (i - r), src.begin() + (i + r + 1), w.begin());
+        std::nth_element(w.begin(), w.begin() + r, w.end());
+        v[static_cast<std::size_t>(i)] = w[static_cast<std::size_t>(r)];
+    }
+}
 
 // Reads and checks the parameters: an odd block, or fmax not above fmin, is a usage error.
 inline PitchShape pitch_shape(const std::string &analyzer, const Params &p) {
@@ -89,6 +130,7 @@ inline PitchShape pitch_shape(const std::string &analyzer, const Params &p) {
     s.silence = p.number("silence");
     s.refine = p.boolean("refine");
     s.follow = p.boolean("follow");
+    s.median = p.number("median");
     const double t = p.number("threshold");
     s.threshold = t > 0 ? t : (s.method == dsp::YinMethod::yin ? 0.15 : 0.85);
     if (s.block % 2 != 0)
@@ -138,7 +180,8 @@ inline const char *pitch_words() {
            "here on; for tau <= round(rate/1300) (above 1.3 kHz), the lag "
            "round(tau/2) is taken instead when its d' is also below the threshold (aubio's "
            "octave check); the period is the vertex of the parabola through d' around tau "
-           "(refine=false: aubio's algorithm exactly), or, with refine=true (the default): "
+           "(refine=false, with median=0: aubio's algorithm exactly), or, with refine=true (the "
+           "default): "
            "first, for k = 4, 3, 2, the lag of the least d' among round(tau/k) - 1, "
            "round(tau/k), round(tau/k) + 1 replaces tau when that d' is below 0.1 and the "
            "vertex of the parabola through d' around it is at most 2 d'(tau) + 0.001 (the "
@@ -166,7 +209,14 @@ inline const char *pitch_words() {
            "as in aubio; 220 Hz reads 222 Hz), which this removes. "
            "f0 = rate / period. A frame whose mean square is below the silence level, "
            "10 log10(mean x^2) < silence, is unvoiced without analysis, and so is a frame "
-           "holding a NaN or infinite sample.";
+           "holding a NaN or infinite sample. Last, with median > 0 (pitch: 0.03 s, notes: 0), "
+           "r = round(median rate / step) frames: the f0 of a voiced frame whose r neighbours "
+           "on either side are all voiced becomes the median of those 2r + 1 values (of their "
+           "MIDI pitches for notes), so that a note's few frames off it (an octave, the note "
+           "before, an attack) take its pitch and a change of note falls where half the "
+           "window has passed it; frames within r of an unvoiced one or of an end keep their "
+           "own. It narrows a vibrato: one of 6 Hz and +-50 cents reads +-41 cents (+-48 "
+           "without).";
 }
 
 } // namespace ts::analyze

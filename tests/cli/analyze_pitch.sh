@@ -107,16 +107,17 @@ jcheck "weak fundamental: f0 698.46 Hz in every frame" weak.jsonl "
 f = V('pitch.f0'); assert np.abs(f / 698.46 - 1).max() < 0.005, (f.min(), f.max())"
 
 # A change of note inside a frame: 440 Hz, then 660 Hz 6 dB softer from 0.5 s. The common
-# period, 220 Hz, is the whole frame's best lag while it holds both (with follow=false this
-# reads 220 Hz up to 11 ms past the change); the frame's newest quarter, periodic at a third of
-# that lag where its oldest is not, marks the change, and the newest half gives the new note
-# from the first frame centred after the change; the old one holds up to 25 ms before it.
+# period, 220 Hz, is the whole frame's best lag while it holds both (with follow=false and no
+# running median this reads 220 Hz up to 11 ms past the change); the frame's newest quarter,
+# periodic at a third of that lag where its oldest is not, marks the change, and the newest
+# half gives the new note from the first frame centred after the change; the old one holds up
+# to 25 ms before it.
 sox -n -r 44100 -b 16 -c 1 a.wav synth 0.5 sine 440 vol 0.5
 sox -n -r 44100 -b 16 -c 1 b.wav synth 0.5 sine 660 vol 0.25
 sox a.wav b.wav change.wav
 check "yinfft on a change of note" ts-analyze -a pitch.f0 -o change.jsonl change.wav
-check "yinfft on a change of note, follow=false" ts-analyze -a pitch.f0 -p pitch.follow=false -o change0.jsonl change.wav
-jcheck "change of note, follow=false: 220 Hz read after the change" change0.jsonl "
+check "yinfft on a change of note, follow=false" ts-analyze -a pitch.f0 -p pitch.follow=false -p pitch.median=0 -o change0.jsonl change.wav
+jcheck "change of note, follow=false, median=0: 220 Hz read after the change" change0.jsonl "
 t, f = centres('pitch.f0') - 0.5, V('pitch.f0')
 near = f[(t > 0) & (t < 0.05)]
 assert np.sum(np.abs(near / 220 - 1) < 0.01) >= 2, near"
@@ -154,6 +155,22 @@ jcheck "two notes: the upper one, 1396.9 Hz, in every frame" ringing.jsonl "
 f = V('pitch.f0'); assert len(f) > 70 and np.abs(f / 1396.91 - 1).max() < 0.001, (f.min(), f.max())"
 jcheck "two notes, refine=false: their common period, 349.2 Hz" ringing0.jsonl "
 f = V('pitch.f0'); assert np.abs(f / 349.23 - 1).max() < 0.005, (f.min(), f.max())"
+
+# The running median (0.03 s: 5 frames on either side) narrows a vibrato: 440 Hz with 6 Hz
+# vibrato of +-50 cents reads +-48 cents without it (the frame's average), +-41 with it.
+"$PY" - <<'PYEOF'
+import numpy as np, wave
+t = np.arange(88200) / 44100
+phase = 2 * np.pi * np.cumsum(440 * 2 ** (50 * np.sin(2 * np.pi * 6 * t) / 1200)) / 44100
+w = wave.open("vibrato.wav", "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(44100)
+w.writeframes((0.5 * np.sin(phase) * 32767).astype("<i2").tobytes()); w.close()
+PYEOF
+check "yinfft on a vibrato" ts-analyze -a pitch.f0 -o vib.jsonl vibrato.wav
+check "yinfft on a vibrato, median=0" ts-analyze -a pitch.f0 -p pitch.median=0 -o vib0.jsonl vibrato.wav
+jcheck "vibrato: +-41 cents with the median" vib.jsonl "
+c = 1200 * np.log2(V('pitch.f0')[20:-20] / 440); assert 40 < c.max() < 42 and -42 < c.min() < -40, (c.min(), c.max())"
+jcheck "vibrato: +-48 cents without" vib0.jsonl "
+c = 1200 * np.log2(V('pitch.f0')[20:-20] / 440); assert 47.5 < c.max() < 49 and -49 < c.min() < -47.5, (c.min(), c.max())"
 
 # Small blocks: with block 64 or 96 the newest half's lags (up to 15 or 23) lie below the
 # lowest searched (17, fmax 2500 Hz), so no newest half is analysed; notes changing between

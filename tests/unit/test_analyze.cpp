@@ -6,6 +6,7 @@
 
 #include "analyze/engine.hpp"
 #include "analyze/params.hpp"
+#include "analyze/pitch_params.hpp"
 #include "analyze/registry.hpp"
 #include "analyze/request.hpp"
 #include "core/error.hpp"
@@ -354,4 +355,27 @@ TEST_CASE("onsets: a note-off into a quieter release of another timbre is no ons
     CAPTURE(without);
     CHECK(near(without, 0.7) == 1);
     CHECK(without.size() == 4);
+}
+
+TEST_CASE("pitch: the running median of f0 leaves out excursions, not unvoiced edges") {
+    const auto voiced = [](float f) { return f > 0.0f; };
+    // radius 2: a note with an octave error (880) and a frame on the note before (392), then
+    // a change of note (440 to 660) and an unvoiced frame
+    std::vector<float> f{440, 440, 880, 440, 392, 440, 440, 660, 660, 660, 660, 0, 660, 660};
+    running_median(f, 2, voiced);
+    const std::vector<float> want{440, 440, 440, 440, 440, 440, 440, 660, 660, 660, 660, 0, 660, 660};
+    CHECK(f == want);
+    // frames within the radius of an unvoiced one, or of an end, keep their value
+    std::vector<float> g{300, 500, 300, 0, 300, 500, 300, 300, 300};
+    running_median(g, 1, voiced);
+    CHECK(g == std::vector<float>{300, 300, 300, 0, 300, 300, 300, 300, 300});
+    std::vector<float> e{300, 500, 300, 0, 500, 300, 500, 300};
+    running_median(e, 1, voiced);
+    CHECK(e == std::vector<float>{300, 300, 300, 0, 500, 500, 300, 300});
+    // radius 0, or fewer values than one window: unchanged
+    std::vector<float> h{1, 9, 1};
+    running_median(h, 0, voiced);
+    CHECK(h == std::vector<float>{1, 9, 1});
+    running_median(h, 2, voiced);
+    CHECK(h == std::vector<float>{1, 9, 1});
 }
