@@ -30,12 +30,14 @@ class SuperFlux {
 
   private:
     SuperFluxShape shape_;
-    // Band j weighs the bins first_[j] .. first_[j] + weights_[j].size() - 1 (sum 1).
-    std::vector<int> first_;
-    std::vector<std::vector<float>> weights_;
-    std::vector<float> level_;              // log10(1 + lambda B) of this frame
-    std::vector<std::vector<float>> past_;  // frequency-max-filtered levels, a ring
-    std::size_t head_ = 0;                  // the ring's slot for this frame
+    // Band j weighs the bins first_[j] .. first_[j] + count_[j] - 1 by weights_[offset_[j] ..]
+    // (sum 1), all bands' weights in one array.
+    std::vector<int> first_, count_, offset_;
+    std::vector<float> weights_;
+    std::vector<float> level_;  // log10(1 + lambda B) of this frame
+    std::vector<float> ref_;    // the reference of each band
+    std::vector<float> past_;   // frequency-max-filtered levels, a ring of slots of bands()
+    std::size_t slots_ = 0, head_ = 0; // its slots, and the slot for this frame
 };
 
 struct SuperFluxPeaks {
