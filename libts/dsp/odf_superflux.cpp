@@ -127,6 +127,18 @@ std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
     return out;
 }
 
+std::size_t rise_start(const std::vector<float> &odf, std::size_t t, std::ptrdiff_t floor,
+                       const RiseRule &rule) {
+    if (!(rule.fraction > 0) || t >= odf.size())
+        return t;
+    const double level = rule.fraction * odf[t];
+    std::size_t f = t;
+    while (f > 0 && static_cast<std::ptrdiff_t>(f) - 1 > floor &&
+           t - f < static_cast<std::size_t>(rule.max_back) && odf[f - 1] >= level)
+        --f;
+    return t - f >= static_cast<std::size_t>(std::max(1, rule.min_rise)) ? f : t;
+}
+
 bool is_release(const std::vector<float> &block_db, std::size_t c, const ReleaseRule &rule) {
     const std::size_t reach = static_cast<std::size_t>(rule.reach);
     const std::size_t near = static_cast<std::size_t>(rule.near);

@@ -54,6 +54,17 @@ std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
                                         const std::vector<bool> &loud, const SuperFluxPeaks &rule,
                                         const std::function<bool(std::size_t)> &reject = {});
 
+// Where an onset picked at frame t is reported: a slow attack's flux is spread over several
+// frames and peaks late, a sharp one's peaks at once. When odf[t-1] .. odf[t-min_rise] are
+// all at least fraction * odf[t], the rise's first frame at or above that fraction (at most
+// max_back frames back, and after frame `floor`, the previous onset's peak); else t.
+struct RiseRule {
+    double fraction = 0.3; // 0: always t
+    int min_rise = 2, max_back = 5;
+};
+std::size_t rise_start(const std::vector<float> &odf, std::size_t t, std::ptrdiff_t floor,
+                       const RiseRule &rule);
+
 // A note's release rather than an onset: a note that starts adds energy, while a sampled
 // instrument's note-off can fall within milliseconds into a release of another timbre, a
 // spectral change as large as an onset's. Given the levels (dB) of consecutive short

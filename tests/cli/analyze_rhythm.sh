@@ -178,7 +178,7 @@ rcheck "onsets params echoed" onp.jsonl '
 p = R["onsets"]["params"]
 assert p == {"method": "kl", "threshold": 0.5, "min_interval": 0.05, "median_window": 0.1,
              "median_after": -1.0, "smooth": 0.0,
-             "silence": -70.0, "release": 0.0, "n_fft": 1024, "step": 512,
+             "silence": -70.0, "release": 0.0, "rise": 0.0, "n_fft": 1024, "step": 512,
              "window": "hann"}, p
 assert R["onsets.odf"]["params"] == p'
 # min_interval: at 1.1 s no two clicks of a 120 BPM track are far enough apart.
