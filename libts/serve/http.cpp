@@ -355,9 +355,12 @@ bool serve(App &app, const std::function<void(const std::string &)> &on_bound) {
     svr.set_tcp_nodelay(true);
     // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server
     // binds the same port and silently takes half of the first one's connections.
-    svr.set_socket_options([](socket_t sock) {
+    // The listening socket is kept to raise its backlog once bound (below).
+    socket_t listener = INVALID_SOCKET;
+    svr.set_socket_options([&listener](socket_t sock) {
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listener = sock;
     });
 
     auto plain = [&app](const httplib::Request &rq, Response &rs) { dispatch(app, rq, rs, nullptr); };
@@ -422,6 +425,11 @@ bool serve(App &app, const std::function<void(const std::string &)> &on_bound) {
         port = -1;
     if (port < 0)
         return false;
+    // cpp-httplib listens with a backlog of 5: when more clients connect at once than that,
+    // the kernel drops their SYNs and they retry a second later (a p99 of 1 s at 64
+    // connections). listen() again on the bound socket sets the system's maximum instead.
+    if (listener != INVALID_SOCKET)
+        ::listen(listener, SOMAXCONN);
     const bool v6 = app.cfg().host.find(':') != std::string::npos;
     on_bound("http://" + (v6 ? "[" + app.cfg().host + "]" : app.cfg().host) + ":" +
              std::to_string(port));
