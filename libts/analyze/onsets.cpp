@@ -28,10 +28,13 @@ constexpr double onset_lag = 0.5;
 // with its smoothing and a window reaching 6 frames back and 2 ahead (bench/RESULTS.md).
 // superflux, the default, and its framing (n_fft 2048, step 441: 100 frames a second at
 // 44.1 kHz, as in Böck and Widmer 2013) were chosen on the same tuning half, with the
-// filterbank and maximum filters fixed below (bench/RESULTS.md); so was its release rule's
-// 4 dB (3 to 6 dB tried: tune F 0.9545, 0.9598, 0.9587, 0.9579; 0.9570 without), and its
-// rise rule's fraction 0.3 (0.3 to 0.7 tried, at least 2 frames of rise: tune F 0.9641,
-// 0.9635, 0.9622; 0.9598 without; threshold and release chosen again with it: unchanged).
+// filterbank and maximum filters fixed below (bench/RESULTS.md); so were its release rule's
+// 4 dB (first 3 to 6 dB: tune F 0.9545, 0.9598, 0.9587, 0.9579; 0.9570 without), its rise
+// rule's fraction 0.3 (0.3, 0.5, 0.7, at least 2 frames of rise: tune F 0.9641, 0.9635,
+// 0.9622; 0.9598 without), the release rule's exception for a fall that comes back (tune F
+// 0.9641 to 0.9690), and then the threshold again, 0.85 (0.8 to 1.0: 0.9679, 0.9707, 0.9690,
+// 0.9682, 0.9667), with release (3, 4, 5 dB: 0.9700, 0.9707, 0.9677) and rise (0.25 to 0.4:
+// 0.9707, 0.9707, 0.9707, 0.9700) unchanged.
 struct MethodDefaults {
     const char *method, *threshold, *median_window, *median_after, *smooth, *n_fft, *step,
         *min_interval, *release, *rise;
@@ -46,7 +49,7 @@ constexpr MethodDefaults method_defaults[] = {
     {"kl", "0.5", "0.1", "-1", "0", "1024", "512", "0.02", "0", "0"},
     {"mkl", "0.3", "0.1", "-1", "0", "1024", "512", "0.02", "0", "0"},
     {"mixed", "0.25", "0.14", "0.023", "0.5", "1024", "512", "0.02", "0", "0"},
-    {"superflux", "0.9", "0.08", "0", "0", "2048", "441", "0.06", "4", "0.3"},
+    {"superflux", "0.85", "0.08", "0", "0", "2048", "441", "0.06", "4", "0.3"},
 };
 constexpr const char *default_method = "superflux";
 
@@ -277,10 +280,12 @@ Definition onsets_definition() {
         "more than r dB above block k+2 (a fall within 6 ms), and the mean level of the "
         "blocks c+n .. c+m-1 is more than r dB below that of the blocks c-m .. c-n-1, n = "
         "floor(0.02 s / block), m = floor(0.04 s / block) (6 and 13 at 44.1 kHz; no release "
-        "where those spans leave the input): a note that starts adds energy, while "
-        "a sampled instrument's note-off can fall within milliseconds into a release of "
-        "another timbre, as large a spectral change as an onset (a legato note softer than "
-        "the one before it is dropped too). And a slow attack's flux spreads over several frames "
+        "where those spans leave the input), unless the fall comes back: some block k, c-n "
+        "<= k < c+n, is more than r dB above the lowest of the blocks c-m .. k. A note that "
+        "starts adds energy, while a sampled instrument's note-off can fall within "
+        "milliseconds into a release of another timbre, as large a spectral change as an "
+        "onset; a softer note after a gap rises again from the gap. And a slow attack's flux "
+        "spreads over several frames "
         "and peaks late: with rise = q > 0, an onset picked at frame t is reported at frame "
         "f instead, f the first of the frames t-k .. t-1 that are all at least q odf(t), "
         "k as large as it goes up to round(0.05 rate / step) (5 frames) and no further back than "
@@ -314,8 +319,8 @@ Definition onsets_definition() {
         "50 ms on the tuning half of a generated corpus of 48 rendered MIDI pieces "
         "(bench/accuracy); a value given with -p applies whatever the method, and a result's "
         "params say which values were used. On that corpus's held-out half superflux scores "
-        "F 0.958 (0.964 on the tuning half; 0.955 and 0.960 without the rise rule, 0.951 and "
-        "0.957 without either rule), "
+        "F 0.959 (0.971 on the tuning half; 0.956 and 0.966 without the rise rule, 0.955 and "
+        "0.963 without the release rule, 0.952 and 0.959 without either), "
         "against 0.885 for mixed, the default before, and 0.914 for aubioonset's best "
         "method (bench/RESULTS.md); what it gets wrong is mostly a sampled low clarinet that "
         "sounds 60 to 150 ms after its note-on (its attack found that late: a miss and an "
@@ -399,8 +404,9 @@ Definition onsets_definition() {
                                   60,
                                   {},
                                   "superflux only: a peak where the level falls by more than "
-                                  "this many dB within 6 ms and stays that much lower is a "
-                                  "note's release, not an onset (0: off, the other methods' "
+                                  "this many dB within 6 ms, does not come back by as much "
+                                  "within 20 ms and stays that much lower is a note's "
+                                  "release, not an onset (0: off, the other methods' "
                                   "default)"},
                                  &MethodDefaults::release));
     d.params.push_back(by_method({"rise",

@@ -150,6 +150,14 @@ bool is_release(const std::vector<float> &block_db, std::size_t c, const Release
         fall = std::max(fall, static_cast<double>(block_db[k]) - block_db[k + drop]);
     if (!(fall > rule.fall_db))
         return false;
+    // A fall that comes back: the level rises by more than fall_db from its lowest point
+    // (since block c-reach) somewhere in blocks c-near .. c+near-1: a new note.
+    double low = 1e30;
+    for (std::size_t k = c - reach; k < c + near; ++k) {
+        low = std::min(low, static_cast<double>(block_db[k]));
+        if (k >= c - near && block_db[k] - low > rule.fall_db)
+            return false;
+    }
     double before = 0, after = 0;
     for (std::size_t k = c - reach; k < c - near; ++k)
         before += block_db[k];

@@ -71,7 +71,9 @@ std::size_t rise_start(const std::vector<float> &odf, std::size_t t, std::ptrdif
 // blocks, block c is a release when the level falls by more than fall_db within
 // drop_blocks blocks somewhere in blocks c-reach .. c+reach-1, and the mean level of the
 // blocks c+near .. c+reach-1 is more than fall_db below that of c-reach .. c-near-1
-// (never when either span leaves the input).
+// (never when either span leaves the input), unless the fall comes back: some block k in
+// c-near .. c+near-1 is more than fall_db above the lowest of the blocks c-reach .. k (a
+// softer note after a gap, not a release).
 struct ReleaseRule {
     double fall_db = 4;
     int drop_blocks = 2, near = 6, reach = 13;

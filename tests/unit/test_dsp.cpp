@@ -331,4 +331,20 @@ TEST_CASE("superflux release rule: a sharp lasting fall is a release, a rise or 
     for (std::size_t k = 30; k < db.size(); ++k)
         db[k] = -20.0f;
     CHECK(!is_release(db, 30, rule));
+    // A softer note after a gap: -20 dB, a fall to -40 at block 30, then from block 33 a
+    // note at -27 (7 dB lower than the one before, 13 dB up from the gap): the fall comes
+    // back within 6 blocks, so no release; a fall that comes back by 4 dB only (to -36) is
+    // one.
+    std::fill(db.begin(), db.end(), -20.0f);
+    for (std::size_t k = 30; k < db.size(); ++k)
+        db[k] = k < 33 ? -40.0f : -27.0f;
+    CHECK(!is_release(db, 30, rule));
+    CHECK(!is_release(db, 36, rule)); // the rise at 33 is within 36 - 6 .. 36 + 5
+    for (std::size_t k = 33; k < db.size(); ++k)
+        db[k] = -36.0f;
+    CHECK(is_release(db, 30, rule));
+    // The rise comes more than 5 blocks after: block 36's level rises at 42.
+    for (std::size_t k = 30; k < db.size(); ++k)
+        db[k] = k < 42 ? -40.0f : -27.0f;
+    CHECK(is_release(db, 30, rule));
 }
