@@ -36,51 +36,61 @@ SuperFlux::SuperFlux(const SuperFluxShape &shape) : shape_(shape) {
         for (float &v : w)
             v = static_cast<float>(v / sum);
         first_.push_back(a + 1);
-        weights_.push_back(std::move(w));
+        count_.push_back(static_cast<int>(w.size()));
+        offset_.push_back(static_cast<int>(weights_.size()));
+        weights_.insert(weights_.end(), w.begin(), w.end());
     }
     level_.assign(first_.size(), 0.0f);
-    past_.assign(static_cast<std::size_t>(shape.lag + shape.history - 1),
-                 std::vector<float>(first_.size(), 0.0f));
+    ref_.assign(first_.size(), 0.0f);
+    slots_ = static_cast<std::size_t>(shape.lag + shape.history - 1);
+    past_.assign(slots_ * first_.size(), 0.0f);
 }
 
 float SuperFlux::next(const float *magnitude, float gain) {
     const std::size_t nb = first_.size();
-    const float lambda = static_cast<float>(shape_.compression);
+    const float scale = static_cast<float>(shape_.compression) * gain;
+    float *__restrict level = level_.data();
     for (std::size_t j = 0; j < nb; ++j) {
-        const float *m = magnitude + first_[j];
-        const std::vector<float> &w = weights_[j];
+        const float *__restrict m = magnitude + first_[j];
+        const float *__restrict w = weights_.data() + offset_[j];
+        const int n = count_[j];
         float b = 0.0f;
-        for (std::size_t k = 0; k < w.size(); ++k)
+#pragma omp simd reduction(+ : b)
+        for (int k = 0; k < n; ++k)
             b += w[k] * m[k];
-        level_[j] = 1.0f + lambda * gain * b;
+        level[j] = 1.0f + scale * b;
     }
     // log10, by the hand-written ln of onset.hpp (libm's log10f took a quarter of the time).
     for (std::size_t j = 0; j < nb; ++j)
-        level_[j] = ln_at_least_1(level_[j]) * 0.434294482f;
+        level[j] = ln_at_least_1(level[j]) * 0.434294482f;
     // The reference of band j: the largest level of bands j-r .. j+r over the frames
-    // t-lag-history+1 .. t-lag (the ring holds frames t-lag-history+1 .. t-1).
-    const std::size_t slots = past_.size();
-    const std::size_t r = static_cast<std::size_t>(shape_.max_bands / 2);
-    double sum = 0.0;
-    for (std::size_t j = 0; j < nb; ++j) {
-        float ref = 0.0f;
-        for (int h = shape_.lag; h < shape_.lag + shape_.history; ++h) {
-            const std::vector<float> &p = past_[(head_ + slots - static_cast<std::size_t>(h)) % slots];
-            ref = std::max(ref, p[j]);
-        }
-        sum += std::max(0.0f, level_[j] - ref);
+    // t-lag-history+1 .. t-lag (the ring holds frames t-lag-history+1 .. t-1, each already
+    // maximum-filtered over frequency), then the flux over it.
+    float *__restrict ref = ref_.data();
+    for (int h = shape_.lag; h < shape_.lag + shape_.history; ++h) {
+        const float *__restrict p =
+            past_.data() + ((head_ + slots_ - static_cast<std::size_t>(h)) % slots_) * nb;
+        if (h == shape_.lag)
+            std::copy(p, p + nb, ref);
+        else
+            for (std::size_t j = 0; j < nb; ++j)
+                ref[j] = std::max(ref[j], p[j]);
     }
-    // This frame, maximum-filtered over frequency, into the ring.
-    std::vector<float> &slot = past_[head_];
-    for (std::size_t j = 0; j < nb; ++j) {
-        const std::size_t lo = j >= r ? j - r : 0, hi = std::min(nb - 1, j + r);
-        float v = level_[lo];
-        for (std::size_t i = lo + 1; i <= hi; ++i)
-            v = std::max(v, level_[i]);
-        slot[j] = v;
+    float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+    for (std::size_t j = 0; j < nb; ++j)
+        sum += std::max(0.0f, level[j] - ref[j]);
+    // This frame, maximum-filtered over frequency (bands j-r .. j+r, clipped), into the ring.
+    float *__restrict slot = past_.data() + head_ * nb;
+    std::copy(level, level + nb, slot);
+    for (std::size_t d = 1; d <= static_cast<std::size_t>(shape_.max_bands / 2) && d < nb; ++d) {
+        for (std::size_t j = d; j < nb; ++j)
+            slot[j] = std::max(slot[j], level[j - d]);
+        for (std::size_t j = 0; j + d < nb; ++j)
+            slot[j] = std::max(slot[j], level[j + d]);
     }
-    head_ = (head_ + 1) % slots;
-    return static_cast<float>(sum);
+    head_ = (head_ + 1) % slots_;
+    return sum;
 }
 
 std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
@@ -117,6 +127,18 @@ std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
     return out;
 }
 
+std::size_t rise_start(const std::vector<float> &odf, std::size_t t, std::ptrdiff_t floor,
+                       const RiseRule &rule) {
+    if (!(rule.fraction > 0) || t >= odf.size())
+        return t;
+    const double level = rule.fraction * odf[t];
+    std::size_t f = t;
+    while (f > 0 && static_cast<std::ptrdiff_t>(f) - 1 > floor &&
+           t - f < static_cast<std::size_t>(rule.max_back) && odf[f - 1] >= level)
+        --f;
+    return t - f >= static_cast<std::size_t>(std::max(1, rule.min_rise)) ? f : t;
+}
+
 bool is_release(const std::vector<float> &block_db, std::size_t c, const ReleaseRule &rule) {
     const std::size_t reach = static_cast<std::size_t>(rule.reach);
     const std::size_t near = static_cast<std::size_t>(rule.near);
@@ -128,6 +150,14 @@ bool is_release(const std::vector<float> &block_db, std::size_t c, const Release
         fall = std::max(fall, static_cast<double>(block_db[k]) - block_db[k + drop]);
     if (!(fall > rule.fall_db))
         return false;
+    // A fall that comes back: the level rises by more than fall_db from its lowest point
+    // (since block c-reach) somewhere in blocks c-near .. c+near-1: a new note.
+    double low = 1e30;
+    for (std::size_t k = c - reach; k < c + near; ++k) {
+        low = std::min(low, static_cast<double>(block_db[k]));
+        if (k >= c - near && block_db[k] - low > rule.fall_db)
+            return false;
+    }
     double before = 0, after = 0;
     for (std::size_t k = c - reach; k < c - near; ++k)
         before += block_db[k];

@@ -30,12 +30,14 @@ class SuperFlux {
 
   private:
     SuperFluxShape shape_;
-    // Band j weighs the bins first_[j] .. first_[j] + weights_[j].size() - 1 (sum 1).
-    std::vector<int> first_;
-    std::vector<std::vector<float>> weights_;
-    std::vector<float> level_;              // log10(1 + lambda B) of this frame
-    std::vector<std::vector<float>> past_;  // frequency-max-filtered levels, a ring
-    std::size_t head_ = 0;                  // the ring's slot for this frame
+    // Band j weighs the bins first_[j] .. first_[j] + count_[j] - 1 by weights_[offset_[j] ..]
+    // (sum 1), all bands' weights in one array.
+    std::vector<int> first_, count_, offset_;
+    std::vector<float> weights_;
+    std::vector<float> level_;  // log10(1 + lambda B) of this frame
+    std::vector<float> ref_;    // the reference of each band
+    std::vector<float> past_;   // frequency-max-filtered levels, a ring of slots of bands()
+    std::size_t slots_ = 0, head_ = 0; // its slots, and the slot for this frame
 };
 
 struct SuperFluxPeaks {
@@ -52,13 +54,26 @@ std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
                                         const std::vector<bool> &loud, const SuperFluxPeaks &rule,
                                         const std::function<bool(std::size_t)> &reject = {});
 
+// Where an onset picked at frame t is reported: a slow attack's flux is spread over several
+// frames and peaks late, a sharp one's peaks at once. When odf[t-1] .. odf[t-min_rise] are
+// all at least fraction * odf[t], the rise's first frame at or above that fraction (at most
+// max_back frames back, and after frame `floor`, the previous onset's peak); else t.
+struct RiseRule {
+    double fraction = 0.3; // 0: always t
+    int min_rise = 2, max_back = 5;
+};
+std::size_t rise_start(const std::vector<float> &odf, std::size_t t, std::ptrdiff_t floor,
+                       const RiseRule &rule);
+
 // A note's release rather than an onset: a note that starts adds energy, while a sampled
 // instrument's note-off can fall within milliseconds into a release of another timbre, a
 // spectral change as large as an onset's. Given the levels (dB) of consecutive short
 // blocks, block c is a release when the level falls by more than fall_db within
 // drop_blocks blocks somewhere in blocks c-reach .. c+reach-1, and the mean level of the
 // blocks c+near .. c+reach-1 is more than fall_db below that of c-reach .. c-near-1
-// (never when either span leaves the input).
+// (never when either span leaves the input), unless the fall comes back: some block k in
+// c-near .. c+near-1 is more than fall_db above the lowest of the blocks c-reach .. k (a
+// softer note after a gap, not a release).
 struct ReleaseRule {
     double fall_db = 4;
     int drop_blocks = 2, near = 6, reach = 13;

@@ -6,6 +6,7 @@
 #include "core/log.hpp"
 #include "core/signals.hpp"
 #include "serve/app.hpp"
+#include "serve/connection.hpp"
 #include "serve/problem.hpp"
 #include "serve/routes.hpp"
 
@@ -180,7 +181,20 @@ void read_body(App &app, Request &req) {
 void dispatch(App &app, const httplib::Request &raw, Response &res,
               const httplib::ContentReader *reader) {
     Request req{raw};
-    req.reader = reader;
+    // A body the route leaves unread (refused before reading it, or cut at its limit) is
+    // still on the connection, where it would be read as the next request: the connection
+    // is closed after the answer instead.
+    bool body_read = false;
+    std::optional<httplib::ContentReader> counted;
+    if (reader) {
+        counted.emplace(
+            [&body_read, reader](httplib::ContentReceiver receiver) {
+                body_read = reader->reader_(std::move(receiver));
+                return body_read;
+            },
+            reader->multipart_reader_);
+        req.reader = &*counted;
+    }
     req.id = new_request_id();
     res.set_header("X-Request-Id", req.id);
     res.set_header("X-Content-Type-Options", "nosniff");
@@ -222,6 +236,11 @@ void dispatch(App &app, const httplib::Request &raw, Response &res,
         set_problem(res, 500, "internal error; the server's log names request " + req.id,
                     raw.path, req.id);
     }
+    const bool has_body = raw.get_header_value("Transfer-Encoding") == "chunked" ||
+                          (raw.has_header("Content-Length") &&
+                           raw.get_header_value("Content-Length") != "0");
+    if (reader && !body_read && has_body)
+        res.set_header("Connection", "close");
 }
 
 } // namespace
@@ -340,7 +359,7 @@ void send_fd(const Request &req, Response &res, int fd, const std::string &mime,
 }
 
 bool serve(App &app, const std::function<void(const std::string &)> &on_bound) {
-    httplib::Server svr;
+    HttpServer svr; // cpp-httplib's server over a leaner connection loop (connection.hpp)
     const int threads = app.cfg().threads;
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // Bodies are bounded per route (read_body, the upload's own cap); this is the ceiling.
@@ -348,7 +367,7 @@ bool serve(App &app, const std::function<void(const std::string &)> &on_bound) {
     svr.set_read_timeout(30, 0);
     svr.set_write_timeout(30, 0);
     // Then the connection closes, so that threads are shared fairly; nginx's default. Each
-    // new connection costs an accept, a hand-over to the pool and a 4 kB read buffer.
+    // new connection costs an accept, a hand-over to the pool and a 64 kB read buffer.
     svr.set_keep_alive_max_count(1000);
     // Headers and a small body go out in separate writes: without TCP_NODELAY, Nagle's
     // algorithm holds the second for the client's delayed ACK, 40 ms per small response.

@@ -136,13 +136,14 @@ assert p["method"] == m and R["onsets.odf"]["params"] == p'
 done
 # The per-method values, as --list shows them; mkl keeps 0.3 and 0.1 (a centred window, no
 # smoothing); mixed 0.25, 0.14, 0.023 after and smoothing 0.5; superflux, the default,
-# threshold 0.9 over the mean of the 0.08 s before, 0.06 s apart, n_fft 2048, step 441.
+# threshold 0.85 over the mean of the 0.08 s before, 0.06 s apart, n_fft 2048, step 441,
+# release 4 dB, rise 0.3.
 rcheck "onsets per-method defaults" dm-mkl.jsonl '
 import json
 spec = {q["key"]: q for a in json.load(open("list.json")) if a["id"] == "onsets" for q in a["params"]}
 th = spec["threshold"]["default_by"]["values"]
 assert set(th) == {"energy", "hfc", "complex", "phase", "specflux", "specdiff", "kl", "mkl", "mixed", "superflux"}, th
-assert th["superflux"] == "0.9" == spec["threshold"]["default"] and th["hfc"] == "5" and th["mkl"] == "0.3", th
+assert th["superflux"] == "0.85" == spec["threshold"]["default"] and th["hfc"] == "5" and th["mkl"] == "0.3", th
 assert th["mixed"] == "0.25", th
 assert spec["median_window"]["default"] == "0.08" and spec["median_window"]["default_by"]["values"]["mkl"] == "0.1"
 assert spec["median_after"]["default"] == "0" and spec["median_after"]["default_by"]["values"]["mixed"] == "0.023"
@@ -150,10 +151,12 @@ assert spec["smooth"]["default"] == "0" and spec["smooth"]["default_by"]["values
 assert spec["n_fft"]["default"] == "2048" and spec["n_fft"]["default_by"]["values"]["mkl"] == "1024"
 assert spec["step"]["default"] == "441" and spec["step"]["default_by"]["values"]["mixed"] == "512"
 assert spec["min_interval"]["default"] == "0.06" and spec["min_interval"]["default_by"]["values"]["kl"] == "0.02"
+assert spec["release"]["default"] == "4" and spec["release"]["default_by"]["values"]["mkl"] == "0"
+assert spec["rise"]["default"] == "0.3" and spec["rise"]["default_by"]["values"]["mixed"] == "0"
 p = R["onsets"]["params"]
 assert p["threshold"] == 0.3 and p["median_window"] == 0.1 and p["median_after"] == -1 and p["smooth"] == 0, p'
 ts-analyze --list >list-text.txt
-grep -q "^    -p onsets.threshold=0.9 .*(default by method: energy 4, hfc 5, .*mkl 0.3, mixed 0.25, superflux 0.9)$" list-text.txt &&
+grep -q "^    -p onsets.threshold=0.85 .*(default by method: energy 4, hfc 5, .*mkl 0.3, mixed 0.25, superflux 0.85)$" list-text.txt &&
     pass || fail "--list: the threshold's default by method: $(grep onsets.threshold list-text.txt)"
 # A value given is used whatever the method; the other keeps the method's default.
 check "onsets given threshold" ts-analyze -a onsets -p onsets.method=hfc -p onsets.threshold=0.3 -o ong.jsonl demo.pcm
@@ -178,7 +181,7 @@ rcheck "onsets params echoed" onp.jsonl '
 p = R["onsets"]["params"]
 assert p == {"method": "kl", "threshold": 0.5, "min_interval": 0.05, "median_window": 0.1,
              "median_after": -1.0, "smooth": 0.0,
-             "silence": -70.0, "release": 0.0, "n_fft": 1024, "step": 512,
+             "silence": -70.0, "release": 0.0, "rise": 0.0, "n_fft": 1024, "step": 512,
              "window": "hann"}, p
 assert R["onsets.odf"]["params"] == p'
 # min_interval: at 1.1 s no two clicks of a 120 BPM track are far enough apart.

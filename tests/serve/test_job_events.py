@@ -50,19 +50,25 @@ class Stream:
         self.events.put(None)  # the end of the stream
 
     def next(self, timeout=30):
+        if getattr(self, "aside", None):
+            return self.aside.pop(0)
         return self.events.get(timeout=timeout)
 
     def until(self, job, state, timeout=60):
-        """The events of job up to the one in state (others' events are kept aside)."""
+        """The events of job up to the one in state (others' events are kept aside, in
+        order, for a later call: two jobs' events may interleave either way)."""
         got, end = [], time.time() + timeout
+        others, self.aside = [], getattr(self, "aside", [])
         while True:
             ev = self.next(max(0.1, end - time.time()))
             assert ev is not None, "the stream ended before %s was %s" % (job, state)
             j = json.loads(ev["data"])
             if j["id"] != job:
+                others.append(ev)
                 continue
             got.append(ev)
             if j["state"] == state:
+                self.aside = others + self.aside
                 return got
 
     def close(self):

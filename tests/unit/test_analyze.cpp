@@ -357,6 +357,30 @@ TEST_CASE("onsets: a note-off into a quieter release of another timbre is no ons
     CHECK(without.size() == 4);
 }
 
+TEST_CASE("onsets: a tone that stops and starts again has one onset a start") {
+    const int rate = 44100;
+    std::vector<float> x(static_cast<std::size_t>(2.0 * rate), 0.0f);
+    // 440 Hz with three harmonics, cut off within a sample at 0.8 s (the cut's splatter
+    // reaches every band) and starting again at 1.2 s with a 5 ms attack; under it, from the
+    // input's start, a steady hum at 100 Hz 26 dB down, so the input never falls silent.
+    auto attack = [](double t) { return std::min(1.0, t / 0.005); };
+    const std::vector<double> amp{0.3, 0.15, 0.1, 0.05};
+    add_tone(x, rate, 440, amp, 0.3, 0.8, attack);
+    add_tone(x, rate, 440, amp, 1.2, 2.0, attack);
+    add_tone(x, rate, 100, {0.015}, 0.0, 2.0, [](double) { return 1.0; });
+    const auto t = onset_times(x, rate, {});
+    CAPTURE(t);
+    REQUIRE(t.size() == 3);
+    CHECK(t[0] < 0.03);                   // the hum
+    CHECK(std::abs(t[1] - 0.3) < 0.01);   // the tone
+    CHECK(std::abs(t[2] - 1.2) < 0.01);   // and its restart; nothing at the cut
+    // Without the release rule the cut is an onset.
+    const auto without = onset_times(x, rate, {"onsets.release=0"});
+    CAPTURE(without);
+    REQUIRE(without.size() == 4);
+    CHECK(std::abs(without[2] - 0.8) < 0.01);
+}
+
 TEST_CASE("pitch: the running median of f0 leaves out excursions, not unvoiced edges") {
     const auto voiced = [](float f) { return f > 0.0f; };
     // radius 2: a note with an octave error (880) and a frame on the note before (392), then

@@ -289,6 +289,25 @@ TEST_CASE("superflux peak picking: the window's maximum, above its mean plus the
     CHECK(pick_superflux(two, all, rule) == std::vector<std::size_t>{1});
 }
 
+TEST_CASE("superflux rise rule: a slow attack is reported where its rise begins") {
+    RiseRule rule; // 0.3 of the peak, for 2 frames before it at least, 5 frames back at most
+    // A sharp attack: one frame before the peak above 0.3 of it (a click's shape).
+    const std::vector<float> sharp{0, 0, 5.3f, 10, 1, 0};
+    CHECK(rise_start(sharp, 3, -1, rule) == 3);
+    // A slow one: 4 frames at 0.3 of the peak or more before it (1 is below 3).
+    const std::vector<float> slow{0, 1, 3, 4, 6, 8, 10, 2};
+    CHECK(rise_start(slow, 6, -1, rule) == 2);
+    rule.fraction = 0.5; // 4 is below 5
+    CHECK(rise_start(slow, 6, -1, rule) == 4);
+    rule.fraction = 0.3;
+    CHECK(rise_start(slow, 6, 3, rule) == 4); // not back to the previous onset's peak (3)
+    CHECK(rise_start(slow, 6, 4, rule) == 6); // only 1 frame left: as sharp
+    rule.max_back = 3;
+    CHECK(rise_start(slow, 6, -1, rule) == 3);
+    rule.fraction = 0; // off
+    CHECK(rise_start(slow, 6, -1, rule) == 6);
+}
+
 TEST_CASE("superflux release rule: a sharp lasting fall is a release, a rise or a slow fall is not") {
     ReleaseRule rule; // fall 4 dB within 2 blocks; spans 6 .. 12 blocks either side
     // -20 dB, then from block 30 on -28 dB: a fall of 8 dB within a block.
@@ -312,4 +331,20 @@ TEST_CASE("superflux release rule: a sharp lasting fall is a release, a rise or 
     for (std::size_t k = 30; k < db.size(); ++k)
         db[k] = -20.0f;
     CHECK(!is_release(db, 30, rule));
+    // A softer note after a gap: -20 dB, a fall to -40 at block 30, then from block 33 a
+    // note at -27 (7 dB lower than the one before, 13 dB up from the gap): the fall comes
+    // back within 6 blocks, so no release; a fall that comes back by 4 dB only (to -36) is
+    // one.
+    std::fill(db.begin(), db.end(), -20.0f);
+    for (std::size_t k = 30; k < db.size(); ++k)
+        db[k] = k < 33 ? -40.0f : -27.0f;
+    CHECK(!is_release(db, 30, rule));
+    CHECK(!is_release(db, 36, rule)); // the rise at 33 is within 36 - 6 .. 36 + 5
+    for (std::size_t k = 33; k < db.size(); ++k)
+        db[k] = -36.0f;
+    CHECK(is_release(db, 30, rule));
+    // The rise comes more than 5 blocks after: block 36's level rises at 42.
+    for (std::size_t k = 30; k < db.size(); ++k)
+        db[k] = k < 42 ? -40.0f : -27.0f;
+    CHECK(is_release(db, 30, rule));
 }
