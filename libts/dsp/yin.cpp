@@ -364,11 +364,12 @@ YinEstimate Yin::estimate(const float *frame) {
         change = newest && e.new_aperiodicity > e.old_aperiodicity + 0.3f;
         // Two notes can share a period, e.g. 220 Hz for 440 and 660 Hz, that leaves both ends
         // periodic: the newest quarter periodic at tau/2 or tau/3 (below 0.1) where the oldest
-        // is not (0.3 more) holds a change too.
+        // is not (0.3 more) holds a change too. Only where the whole frame's d' there is below
+        // 1 (a single note's is near 2 half its period away): the time saved.
         const int q = block_ / 4;
         for (int k = 2; k <= 3 && newest && !change; ++k) {
             const int t = static_cast<int>(std::lround(static_cast<double>(best) / k));
-            if (t >= lo) {
+            if (t >= lo && dn[t] < 1.0f) {
                 float en = 0.0f, eo = 0.0f;
                 const float rn = quarter_aperiodicity(frame + block_ - q - t, q, t, en);
                 change = rn < 0.1f && quarter_aperiodicity(frame, q, t, eo) > rn + 0.3f;
