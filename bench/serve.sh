@@ -115,4 +115,9 @@ rss=$(ps -o rss= -p "$spid")
   cat "$out"
   echo
   echo "ts-serve's resident memory after the run: $((rss / 1024)) MiB."
+  echo
+  echo "Reading: ts-serve answers each connection on its own thread (cpp-httplib's pool, under"
+  echo "its own connection loop, libts/serve/connection.cpp: one read and one sendmsg per small"
+  echo "request). nginx's two event loops serve many connections per wake-up, so the gap on small"
+  echo "responses grows with the number of connections; 1 MiB reads are bound by copying bytes."
 } | bench_write_section
