@@ -422,14 +422,18 @@ YinEstimate Yin::estimate(const float *frame) {
             // tau: only the lag grid kept it from being chosen. A weak fundamental (a
             // clarinet's, 18 dB under its third harmonic) leaves d'(tau/3) low but well
             // above d'(tau): tau is then the period.
-            const double floor_at_best = 2.0 * dn[best] + 1e-3;
-            for (int k = 4; k >= 2; --k) {
+            // The lowest d' among the lags next to round(best / k); -1 out of range.
+            const auto sub_multiple = [&](int k) {
                 const int c = static_cast<int>(std::lround(static_cast<double>(best) / k));
                 if (c - 2 < lo || c + 2 > hi)
-                    continue;
-                const int m = dn[c - 1] < dn[c] ? (dn[c - 1] < dn[c + 1] ? c - 1 : c + 1)
-                                                : (dn[c] < dn[c + 1] ? c : c + 1);
-                if (!(dn[m] < 0.1f))
+                    return -1;
+                return dn[c - 1] < dn[c] ? (dn[c - 1] < dn[c + 1] ? c - 1 : c + 1)
+                                         : (dn[c] < dn[c + 1] ? c : c + 1);
+            };
+            const double floor_at_best = 2.0 * dn[best] + 1e-3;
+            for (int k = 4; k >= 2; --k) {
+                const int m = sub_multiple(k);
+                if (m < 0 || !(dn[m] < 0.1f))
                     continue;
                 const double a = dn[m - 1], b = dn[m], e = dn[m + 1], den = a - 2.0 * b + e;
                 const double low = den > 0.0 ? b - (a - e) * (a - e) / (8.0 * den) : b;
@@ -461,12 +465,8 @@ YinEstimate Yin::estimate(const float *frame) {
                 };
                 const double here = salience(vertex(dn, best));
                 for (int k = 4; k >= 2; --k) {
-                    const int c = static_cast<int>(std::lround(static_cast<double>(best) / k));
-                    if (c - 2 < lo || c + 2 > hi)
-                        continue;
-                    const int m = dn[c - 1] < dn[c] ? (dn[c - 1] < dn[c + 1] ? c - 1 : c + 1)
-                                                    : (dn[c] < dn[c + 1] ? c : c + 1);
-                    if (dn[m] < thr && salience(vertex(dn, m)) > 2.5 * here) {
+                    const int m = sub_multiple(k);
+                    if (m >= 0 && dn[m] < thr && salience(vertex(dn, m)) > 2.5 * here) {
                         best = m;
                         salient = true;
                         break;

@@ -236,10 +236,9 @@ void dispatch(App &app, const httplib::Request &raw, Response &res,
         set_problem(res, 500, "internal error; the server's log names request " + req.id,
                     raw.path, req.id);
     }
-    const bool has_body = raw.get_header_value("Transfer-Encoding") == "chunked" ||
-                          (raw.has_header("Content-Length") &&
-                           raw.get_header_value("Content-Length") != "0");
-    if (reader && !body_read && has_body)
+    if (reader && !body_read &&
+        (raw.get_header_value("Transfer-Encoding") == "chunked" ||
+         (raw.has_header("Content-Length") && raw.get_header_value("Content-Length") != "0")))
         res.set_header("Connection", "close");
 }
 
