@@ -345,7 +345,7 @@ test('a phone-sized viewport shows the player in one column', async () => {
   const widths = await p.evaluate(() => ({ doc: document.documentElement.scrollWidth, zoom: document.getElementById('zoomview').clientWidth }));
   assert.ok(widths.doc <= 390, `the page is ${widths.doc} px wide`);
   assert.ok(widths.zoom > 300, `the zoom view is ${widths.zoom} px wide`);
-  await p.screenshot({ path: join(artifacts, '7-phone.png'), fullPage: true });
+  await shot(p, '7-phone');
   await phone.close();
 });
 
