@@ -100,24 +100,32 @@ std::string sha256_hex(std::string_view bytes) {
     return out;
 }
 
+template <class Utc>
+std::optional<Principal> TokenCache::find(const std::string &hash, Clock::time_point now,
+                                          Utc utc_now) {
+    std::shared_lock g(mutex_);
+    auto it = map_.find(hash);
+    // A stale entry stays until it is replaced or the map is cleared: lookups do not write.
+    if (it == map_.end() || now >= it->second.until ||
+        (it->second.expires && *it->second.expires <= utc_now()))
+        return std::nullopt;
+    return it->second.p;
+}
+
 std::optional<Principal> TokenCache::get(const std::string &hash, Clock::time_point now,
                                          const std::string &utc_now) {
-    std::lock_guard g(mutex_);
-    auto it = map_.find(hash);
-    if (it == map_.end())
-        return std::nullopt;
-    if (now >= it->second.until || (it->second.expires && *it->second.expires <= utc_now)) {
-        map_.erase(it);
-        return std::nullopt;
-    }
-    return it->second.p;
+    return find(hash, now, [&] { return utc_now; });
+}
+
+std::optional<Principal> TokenCache::get(const std::string &hash, Clock::time_point now) {
+    return find(hash, now, [] { return now_utc(); });
 }
 
 void TokenCache::put(const std::string &hash, const Principal &p,
                      std::optional<std::string> expires, Clock::time_point now,
                      std::uint64_t generation) {
-    std::lock_guard g(mutex_);
-    if (generation != generation_)
+    std::unique_lock g(mutex_);
+    if (generation != generation_.load())
         return;
     if (map_.size() >= 10000) // bounded: many distinct tokens in a TTL only cost lookups
         map_.clear();
@@ -125,26 +133,28 @@ void TokenCache::put(const std::string &hash, const Principal &p,
 }
 
 void TokenCache::forget_token(const std::string &token_id) {
-    std::lock_guard g(mutex_);
+    std::unique_lock g(mutex_);
     ++generation_;
     for (auto it = map_.begin(); it != map_.end();)
         it = it->second.p.token_id == token_id ? map_.erase(it) : std::next(it);
 }
 
 void TokenCache::clear() {
-    std::lock_guard g(mutex_);
+    std::unique_lock g(mutex_);
     ++generation_;
     map_.clear();
 }
 
 std::uint64_t TokenCache::check_journal(std::int64_t size) {
-    std::lock_guard g(mutex_);
-    if (size != journal_) {
+    if (size == journal_.load(std::memory_order_acquire))
+        return generation_.load(std::memory_order_acquire);
+    std::unique_lock g(mutex_);
+    if (size != journal_.load()) {
         ++generation_;
         map_.clear();
         journal_ = size;
     }
-    return generation_;
+    return generation_.load();
 }
 
 std::size_t TokenCache::size() {
@@ -157,29 +167,18 @@ TokenCache &token_cache() {
     return cache;
 }
 
-namespace {
-
-std::string journal_path(const Db &db) { return db.file() + "-revocations"; }
-
-std::int64_t journal_size(const Db &db) {
-    struct stat st {};
-    return ::stat(journal_path(db).c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : -1;
-}
-
-} // namespace
-
 TokenCheck check_token(Db &db, std::string_view token, Principal &p) {
     if (token.size() < 8 || token.size() > 200)
         return TokenCheck::unknown;
     TokenCache &cache = token_cache();
-    const std::uint64_t generation = cache.check_journal(journal_size(db));
+    const std::uint64_t generation = cache.check_journal(db.journal_size());
     const std::string hash = token_hash(token);
     const auto now = TokenCache::Clock::now();
-    const std::string utc = now_utc();
-    if (auto hit = cache.get(hash, now, utc)) {
+    if (auto hit = cache.get(hash, now)) {
         p = *hit;
         return TokenCheck::ok;
     }
+    const std::string utc = now_utc();
     Db &r = db.reader();
     Stmt st(r, "SELECT t.id, t.user_id, u.name, t.scopes, t.expires, t.revoked "
                "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?1", Stmt::cached);
@@ -236,17 +235,8 @@ bool revoke_token(Db &db, const std::string &token_id) {
     if (db.changes() == 0)
         return false;
     token_cache().forget_token(token_id);
-    // The journal tells a server running in another process: one line per revocation, so
-    // its size grows at each (a timestamp could repeat within the clock's resolution).
-    const std::string line = token_id + "\n";
-    const int fd = ::open(journal_path(db).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-        if (fd >= 0)
-            ::close(fd);
-        throw Error(journal_path(db) + ": cannot record the revocation for a running server: " +
-                    std::strerror(errno));
-    }
-    ::close(fd);
+    // The journal tells a server running in another process.
+    db.note_change("revoked " + token_id);
     return true;
 }
 

@@ -1,10 +1,12 @@
 // Bearer tokens: made random, shown once, kept as SHA-256; scopes; the principal of a request.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,7 +52,7 @@ enum class TokenCheck { ok, unknown, expired, revoked };
 // token up in the catalog. Only valid tokens are kept (a new token works at once); an entry
 // goes when its time is up, when the token expires, and at once when the token is revoked:
 // by revoke_token in this process, or, from another process (`ts-serve token revoke`),
-// through the catalog's revocation journal (CATALOG-revocations, appended to at each
+// through the catalog's change journal (CATALOG-changes, appended to at each
 // revocation), whose size is checked on every lookup.
 class TokenCache {
   public:
@@ -59,6 +61,8 @@ class TokenCache {
     // The principal of a cached token that is still valid at `now` (expires: RFC 3339 UTC).
     std::optional<Principal> get(const std::string &hash, Clock::time_point now,
                                  const std::string &utc_now);
+    // The same, reading the UTC clock only for a token that has an expiry.
+    std::optional<Principal> get(const std::string &hash, Clock::time_point now);
     // Keeps a token found valid, unless a revocation came since `generation` (what
     // check_journal returned before the token was looked up): a lookup that raced with a
     // revocation is not kept.
@@ -66,7 +70,7 @@ class TokenCache {
              Clock::time_point now, std::uint64_t generation);
     void forget_token(const std::string &token_id); // a revocation
     void clear();
-    // Clears the cache when the revocation journal's size differs from the last one seen;
+    // Clears the cache when the change journal's size differs from the last one seen;
     // returns the generation (counts the revocations and clears seen).
     std::uint64_t check_journal(std::int64_t size);
     std::size_t size();
@@ -77,11 +81,15 @@ class TokenCache {
         std::optional<std::string> expires;
         Clock::time_point until;
     };
+    template <class Utc>
+    std::optional<Principal> find(const std::string &hash, Clock::time_point now, Utc utc_now);
+
     Clock::duration ttl_;
-    std::mutex mutex_;
+    // Lookups share the lock (every request makes one); changes take it alone.
+    std::shared_mutex mutex_;
     std::unordered_map<std::string, Entry> map_;
-    std::int64_t journal_ = -2; // size last seen; -1: no journal yet
-    std::uint64_t generation_ = 0;
+    std::atomic<std::int64_t> journal_{-2}; // size last seen; -1: no journal yet
+    std::atomic<std::uint64_t> generation_{0};
 };
 
 // The process's cache, used by check_token and revoke_token.

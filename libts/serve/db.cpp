@@ -6,8 +6,14 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 
@@ -117,7 +123,35 @@ void Db::open(int flags) {
 Db::Db(const std::filesystem::path &file) : name_(file.string()) {
     open(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX);
     exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    sqlite3_wal_hook(db_, &Db::on_commit, this);
     migrate(*this);
+}
+
+int Db::on_commit(void *self, sqlite3 *db, const char *name, int pages) {
+    static_cast<Db *>(self)->commits_.fetch_add(1, std::memory_order_acq_rel);
+    // This hook replaces SQLite's own, which checkpoints the WAL once it holds 1000 pages.
+    if (pages >= 1000)
+        sqlite3_wal_checkpoint(db, name);
+    return SQLITE_OK;
+}
+
+std::int64_t Db::journal_size() const {
+    struct stat st {};
+    return ::stat(journal_path().c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : -1;
+}
+
+void Db::note_change(const std::string &line) {
+    // One line per change, so that the size grows at each (a time could repeat).
+    const std::string text = line + "\n";
+    const std::string path = journal_path();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+        const int e = errno;
+        if (fd >= 0)
+            ::close(fd);
+        throw Error(path + ": cannot tell a running server of the change: " + std::strerror(e));
+    }
+    ::close(fd);
 }
 
 Db::Db(const std::string &file, ReaderTag) : name_(file) {

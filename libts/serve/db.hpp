@@ -1,6 +1,7 @@
 // A small SQLite wrapper: one connection, statements with bound values, transactions.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -81,6 +82,19 @@ class Db {
     // statements (SQLite itself is in serialized mode, the lock makes a sequence atomic).
     std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mutex_); }
 
+    // Commits made through this connection, counted after each has landed (its WAL hook):
+    // a copy of catalog rows taken when the count was N is current while it is still N,
+    // as far as this process's writes go.
+    std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
+
+    // The catalog's change journal (CATALOG-changes): another process that changes what a
+    // running server keeps in memory (a token revoked, a mount added or removed) appends a
+    // line to it, and the server compares its size (-1: none yet) at each request.
+    std::string journal_path() const { return name_ + "-changes"; }
+    std::int64_t journal_size() const;
+    void note_change(const std::string &line); // appends line and a newline; throws on failure
+
+    std::uint64_t serial() const { return serial_; } // tells Db objects apart
     sqlite3 *handle() { return db_; }
     const std::string &file() const { return name_; }
 
@@ -90,7 +104,10 @@ class Db {
     Db(const std::string &file, ReaderTag);
     void open(int flags);
 
+    static int on_commit(void *self, sqlite3 *db, const char *name, int pages);
+
     sqlite3 *db_ = nullptr;
+    std::atomic<std::uint64_t> commits_{0};
     std::recursive_mutex mutex_;
     std::string name_;
     std::unordered_map<std::string, sqlite3_stmt *> cache_; // idle cached statements

@@ -359,8 +359,7 @@ void send_fd(const Request &req, Response &res, int fd, const std::string &mime,
 
 bool serve(App &app, const std::function<void(const std::string &)> &on_bound) {
     HttpServer svr; // cpp-httplib's server over a leaner connection loop (connection.hpp)
-    const int threads = app.cfg().threads;
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    svr.set_max_threads(app.cfg().threads);
     // Bodies are bounded per route (read_body, the upload's own cap); this is the ceiling.
     svr.set_payload_max_length(static_cast<std::size_t>(app.cfg().max_upload));
     svr.set_read_timeout(30, 0);

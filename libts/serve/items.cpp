@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -82,17 +83,68 @@ void check_id(const std::string &s, const char *what) {
         throw HttpError(404, std::string("no such ") + what);
 }
 
+namespace {
+
+// Items this thread read lately, each with the catalog's state it was read in: the count of
+// commits of this process's connection and the size of the change journal, both taken
+// before the read. An entry is used while both are the same; any write clears the way to
+// the catalog (a GET of a .dat or a Range read then costs no query). Visibility is decided
+// on the entry as the query's WHERE clause decides it (readable, above).
+struct ItemCache {
+    struct Entry {
+        Item item;
+        std::uint64_t commits;
+        std::int64_t journal;
+    };
+    std::uint64_t db_serial = 0;
+    std::unordered_map<std::string, Entry> map;
+};
+
+ItemCache &item_cache(const Db &db) {
+    thread_local ItemCache cache;
+    if (cache.db_serial != db.serial()) {
+        cache.map.clear();
+        cache.db_serial = db.serial();
+    }
+    return cache;
+}
+
+bool may_read(const Item &it, const Principal &p) {
+    return it.is_public || it.owner_id == p.user_id || p.admin();
+}
+
+} // namespace
+
 std::optional<Item> find_readable(App &app, const Principal &p, const std::string &id) {
     check_id(id, "item");
-    // This thread's read connection: no lock shared with the other requests.
-    Db &db = app.db().reader();
+    Db &writer = app.db();
+    ItemCache &cache = item_cache(writer);
+    const std::uint64_t commits = writer.commits();
+    const std::int64_t journal = writer.journal_size();
+    if (auto hit = cache.map.find(id); hit != cache.map.end()) {
+        if (hit->second.commits == commits && hit->second.journal == journal) {
+            if (!may_read(hit->second.item, p))
+                return std::nullopt;
+            return hit->second.item;
+        }
+        cache.map.erase(hit);
+    }
+    // This thread's read connection: no lock shared with the other requests. The item is
+    // read whoever asks (cached for all); whether p may see it is decided after.
+    Db &db = writer.reader();
     static const std::string sql =
-        std::string("SELECT ") + item_columns + item_tables + "WHERE i.id = ?3 AND " + readable;
+        std::string("SELECT ") + item_columns + item_tables + "WHERE i.id = ?1";
     Stmt st(db, sql, Stmt::cached);
-    st.bind(1, p.user_id).bind(2, p.admin()).bind(3, id);
+    st.bind(1, id);
     if (!st.step())
         return std::nullopt;
-    return row(db, st);
+    Item it = row(db, st);
+    if (cache.map.size() >= 256) // bounded: a thread keeps the items it reads most lately
+        cache.map.clear();
+    cache.map.emplace(id, ItemCache::Entry{it, commits, journal});
+    if (!may_read(it, p))
+        return std::nullopt;
+    return it;
 }
 
 Item find_writable(App &app, const Principal &p, const std::string &id) {

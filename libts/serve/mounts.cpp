@@ -312,6 +312,7 @@ MountReport mount_archive(Db &db, const fs::path &data, const MountSpec &spec) {
     Stmt done(db, "UPDATE mounts SET indexed = ?2 WHERE id = ?1");
     done.bind(1, rep.id).bind(2, now_utc()).run();
     t.commit();
+    db.note_change("mounted " + spec.name); // a running server forgets the items it read
     return rep;
 }
 
@@ -370,6 +371,7 @@ bool unmount(Db &db, const fs::path &data, const std::string &name) {
     Stmt m(db, "DELETE FROM mounts WHERE id = ?1");
     m.bind(1, id).run();
     t.commit();
+    db.note_change("unmounted " + name);
     return true;
 }
 

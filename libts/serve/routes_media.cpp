@@ -15,6 +15,8 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +39,12 @@ std::string number(double x) {
 }
 
 std::string short_hash(const std::string &s) {
+    // The same few option strings come again and again (a player's peaks, its images).
+    thread_local std::unordered_map<std::string, std::string> known;
+    if (auto it = known.find(s); it != known.end())
+        return it->second;
+    if (known.size() >= 64)
+        known.clear();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     EVP_Digest(s.data(), s.size(), md, &len, EVP_sha256(), nullptr);
@@ -46,6 +54,7 @@ std::string short_hash(const std::string &s) {
         out += hex[md[i] >> 4];
         out += hex[md[i] & 15];
     }
+    known.emplace(s, out);
     return out;
 }
 

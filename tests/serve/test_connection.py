@@ -2,7 +2,8 @@
 answered, in order; a body the server refused without reading ends the connection after the
 answer (it is not read as the next request); a large refused body still lets the client read
 its 413; an idle kept-alive connection is closed after the keep-alive timeout's worth of
-nothing only, and a stopping server does not wait for it."""
+nothing only, and a stopping server does not wait for it; clients holding threads with
+requests they never finish do not keep a short request waiting."""
 import os
 import socket
 import sys
@@ -121,6 +122,48 @@ class Connection(unittest.TestCase):
             c.close()
         self.assertEqual([g[0] for g in got], [413])
         self.assertEqual(self.s.request("GET", "/healthz").status, 200)
+
+    def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(self):
+        c = self.connect()
+        try:
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(read_responses(c, 1)[0][0], 200)
+            time.sleep(2)  # idle for less than the 5 s timeout: still served
+            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(read_responses(c, 1)[0][0], 200)
+            t0 = time.time()
+            c.settimeout(20)
+            self.assertEqual(c.recv(1), b"")  # closed by the server
+            self.assertGreater(time.time() - t0, 4.5)
+            self.assertLess(time.time() - t0, 8)
+        finally:
+            c.close()
+
+    def test_unfinished_requests_do_not_hold_up_a_short_one(self):
+        # 24 clients send half a request head and wait: each holds a thread in its read
+        # (more than the threads the server starts with); a new client is still answered.
+        held = []
+        try:
+            for _ in range(24):
+                c = self.connect()
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                held.append(c)
+            time.sleep(0.3)
+            t0 = time.time()
+            c = self.connect()
+            try:
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(read_responses(c, 1)[0][0], 200)
+            finally:
+                c.close()
+            self.assertLess(time.time() - t0, 2)
+            # and the held ones are answered once they finish their heads
+            for c in held[:3]:
+                c.sendall(b"\r\n")
+                self.assertEqual(read_responses(c, 1)[0][0], 200)
+        finally:
+            for c in held:
+                c.close()
 
     def test_an_idle_connection_does_not_hold_a_stopping_server(self):
         s = Server()

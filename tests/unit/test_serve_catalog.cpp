@@ -1,8 +1,11 @@
 // ts-serve's catalog on a temporary folder: the token cache (revocation refused at once, in
-// this process and from another), per-thread read connections with cached statements,
+// this process and from another), the item cache (current after every commit, in this
+// process and from another), per-thread read connections with cached statements,
 // name-based ids, and files opened beneath a root.
+#include "serve/app.hpp"
 #include "serve/auth.hpp"
 #include "serve/db.hpp"
+#include "serve/items.hpp"
 #include "serve/paths.hpp"
 
 #include <doctest/doctest.h>
@@ -132,6 +135,56 @@ TEST_CASE("serve: each thread reads through its own connection, seeing every com
     }
     // Readers cannot write.
     CHECK_THROWS(mine.exec("DELETE FROM users"));
+}
+
+TEST_CASE("serve: cached items follow every commit, and another process's changes") {
+    Folder f("items");
+    Config cfg;
+    cfg.data = f.dir;
+    prepare_data(cfg.data, false);
+    App app(cfg);
+    Db &db = app.db();
+    const auto alice = create_token(db, "alice", scope_read, "", "");
+    const auto bob = create_token(db, "bob", scope_read, "", "");
+    const std::string id = "0b7a2c1e-4d5f-4a6b-8c9d-0e1f2a3b4c5d";
+    Stmt(db, "INSERT INTO items(id, owner, title, filename, media, mime, size, info, created, "
+             "updated) VALUES (?1, ?2, 'first', 'a.wav', 'a.wav', 'audio/wav', 4, '{}', 'x', 'x')")
+        .bind(1, id).bind(2, alice.user_id).run();
+    Principal a, b;
+    a.user_id = alice.user_id;
+    a.scopes = scope_read;
+    b.user_id = bob.user_id;
+    b.scopes = scope_read;
+    const std::uint64_t commits = db.commits();
+    REQUIRE(find_readable(app, a, id));
+    CHECK(find_readable(app, a, id)->title == "first"); // now from the cache
+    CHECK_FALSE(find_readable(app, b, id));            // private: the cache decides as the query
+    // A commit of this process: read again at once.
+    Stmt(db, "UPDATE items SET title = 'second', public = 1 WHERE id = ?1").bind(1, id).run();
+    CHECK(db.commits() == commits + 1);
+    CHECK(find_readable(app, a, id)->title == "second");
+    REQUIRE(find_readable(app, b, id));
+    // Another process's commit is told through the change journal.
+    CHECK(db.journal_size() == -1); // none yet
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        try {
+            Db other(f.dir / "catalog.sqlite");
+            Stmt(other, "UPDATE items SET public = 0 WHERE id = ?1").bind(1, id).run();
+            other.note_change("test");
+        } catch (...) {
+            ::_exit(1);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(db.commits() == commits + 1); // not this process's
+    CHECK(db.journal_size() == 5); // "test\n"
+    CHECK_FALSE(find_readable(app, b, id));
+    CHECK(find_readable(app, a, id)->title == "second");
 }
 
 TEST_CASE("serve: name-based ids and files opened beneath a root") {

@@ -40,7 +40,7 @@ ts::cli::Spec spec() {
         "/api/v1/session and the web player's (/player/) needs Authorization: Bearer TOKEN, or "
         "in a browser the session cookie (below). 'ts-serve token create' makes one (and its user, when "
         "new) and prints it once on stdout; only its SHA-256 is kept. 'ts-serve token revoke' takes "
-        "effect at once, in a running server too (it appends to catalog.sqlite-revocations, "
+        "effect at once, in a running server too (it appends to catalog.sqlite-changes, "
         "which the server checks at each request; tokens checked are otherwise kept in memory "
         "for 10 s). Scopes: read (GET), "
         "process (uploads, changes to items and collections, renders), annotate, admin (every "
@@ -338,7 +338,9 @@ int main(int argc, char **argv) {
         ->type_name("HOST:PORT")
         ->capture_default_str();
     app.add_option("--threads", o.threads,
-                   "connections served at once (a kept-alive connection holds its thread)")
+                   "requests served at once, at most (idle kept-alive connections wait without "
+                   "a thread; 4 threads per core serve short requests, more start when long "
+                   "ones hold them)")
         ->type_name("N")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
