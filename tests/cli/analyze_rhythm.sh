@@ -137,7 +137,7 @@ done
 # The per-method values, as --list shows them; mkl keeps 0.3 and 0.1 (a centred window, no
 # smoothing); mixed 0.25, 0.14, 0.023 after and smoothing 0.5; superflux, the default,
 # threshold 0.85 over the mean of the 0.08 s before, 0.06 s apart, n_fft 2048, step 441,
-# release 4 dB, rise 0.3.
+# release 4 dB, rise 0.3, mask 0.02 s.
 rcheck "onsets per-method defaults" dm-mkl.jsonl '
 import json
 spec = {q["key"]: q for a in json.load(open("list.json")) if a["id"] == "onsets" for q in a["params"]}
@@ -153,6 +153,7 @@ assert spec["step"]["default"] == "441" and spec["step"]["default_by"]["values"]
 assert spec["min_interval"]["default"] == "0.06" and spec["min_interval"]["default_by"]["values"]["kl"] == "0.02"
 assert spec["release"]["default"] == "4" and spec["release"]["default_by"]["values"]["mkl"] == "0"
 assert spec["rise"]["default"] == "0.3" and spec["rise"]["default_by"]["values"]["mixed"] == "0"
+assert spec["mask"]["default"] == "0.02" and spec["mask"]["default_by"]["values"]["mkl"] == "0"
 p = R["onsets"]["params"]
 assert p["threshold"] == 0.3 and p["median_window"] == 0.1 and p["median_after"] == -1 and p["smooth"] == 0, p'
 ts-analyze --list >list-text.txt
@@ -181,7 +182,7 @@ rcheck "onsets params echoed" onp.jsonl '
 p = R["onsets"]["params"]
 assert p == {"method": "kl", "threshold": 0.5, "min_interval": 0.05, "median_window": 0.1,
              "median_after": -1.0, "smooth": 0.0,
-             "silence": -70.0, "release": 0.0, "rise": 0.0, "n_fft": 1024, "step": 512,
+             "silence": -70.0, "release": 0.0, "rise": 0.0, "mask": 0.0, "n_fft": 1024, "step": 512,
              "window": "hann"}, p
 assert R["onsets.odf"]["params"] == p'
 # min_interval: at 1.1 s no two clicks of a 120 BPM track are far enough apart.
@@ -189,6 +190,45 @@ check "onsets min_interval" ts-analyze -a onsets -p onsets.min_interval=1.1 -o o
 rcheck "onsets min_interval spacing" onmin.jsonl '
 t = np.array(R["onsets"]["data"]["time"])
 assert 13 <= len(t) <= 27 and np.all(np.diff(t) >= 1.1), (len(t), np.diff(t).min())'
+# superflux's mask rule: every 0.5 s a struck note (a noise burst and a 440 Hz tone), and
+# 0.1 s after it a 1500 Hz partial that swells in over 50 ms, 17 dB under the tone: its flux
+# peak (2.5) is below the strike's (95) halved every 0.02 s, so only the 18 strikes remain
+# (mask=0: the swells too, 36). A swell as loud as the tone (flux 7.7) stays an onset.
+"$PY" - <<'EOF'
+import numpy as np, wave
+rate = 44100
+L = int(0.4 * rate)
+n = np.arange(L)
+fade = np.minimum(1, (L - n) / (0.03 * rate))
+rng = np.random.default_rng(1)
+for name, amp in (("swell.wav", 0.04), ("swell-loud.wav", 0.3)):
+    x = np.zeros(10 * rate)
+    for t in np.arange(0.5, 9.4, 0.5):
+        i = int(round(t * rate))
+        x[i:i + L] += 0.3 * rng.standard_normal(L) * np.exp(-n / 100)
+        x[i:i + L] += 0.3 * np.sin(2 * np.pi * 440 * n / rate) * np.exp(-n / 20000) * fade
+        j = i + int(0.1 * rate)
+        env = np.minimum(1, n / (0.05 * rate)) * np.exp(-n / 8000) * fade
+        x[j:j + L] += amp * np.sin(2 * np.pi * 1500 * n / rate) * env
+    w = wave.open(name, "wb")
+    w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
+    w.writeframes(np.round(x * 32767).astype("<i2").tobytes())
+EOF
+check "onsets mask" ts-analyze -a onsets -o onmask.jsonl swell.wav
+check "onsets mask=0" ts-analyze -a onsets -p onsets.mask=0 -o onmask0.jsonl swell.wav
+check "onsets mask loud" ts-analyze -a onsets -o onmaskl.jsonl swell-loud.wav
+rcheck "onsets mask values" onmask.jsonl '
+import json
+strikes = np.arange(0.5, 9.4, 0.5)
+t = R["onsets"]["data"]["time"]
+assert R["onsets"]["params"]["mask"] == 0.02
+assert len(t) == 18 and f_measure(strikes, t, 0.05) == 1.0, t
+swells = [r for r in map(json.loads, open("onmask0.jsonl")) if r["id"] == "onsets"][0]["data"]
+both = np.concatenate([strikes, strikes + 0.1])
+assert len(swells["time"]) == 36 and f_measure(both, swells["time"], 0.05) == 1.0, swells
+assert max(swells["value"][1::2]) < 3, swells["value"]
+loud = [r for r in map(json.loads, open("onmaskl.jsonl")) if r["id"] == "onsets"][0]["data"]
+assert len(loud["time"]) == 36 and f_measure(both, loud["time"], 0.05) == 1.0, loud'
 
 # --- tempo ----------------------------------------------------------------------------
 # The tempo within 1% (no octave error), beats F >= 0.9 within 70 ms, a local tempo curve
