@@ -2,6 +2,7 @@
 #pragma once
 
 #include "serve/db.hpp"
+#include "serve/prerender.hpp"
 #include "serve/ratelimit.hpp"
 #include "serve/session.hpp"
 
@@ -50,6 +51,7 @@ class App {
     RateLimiter &renders() { return renders_; }
     RateLimiter &uploads() { return uploads_; }
     SignInLimiter &sign_ins() { return sign_ins_; }
+    Prerenderer &prerender() { return prerender_; }
 
     // A tool beside ts-serve: tool("ts-info").
     std::string tool(const std::string &name) const;
@@ -63,6 +65,7 @@ class App {
     Db db_;
     RateLimiter renders_, uploads_;
     SignInLimiter sign_ins_;
+    Prerenderer prerender_; // last: stopped first, while the catalog is still there
 };
 
 // Makes the data folder's layout if missing; with clean_tmp (the server's start), removes the

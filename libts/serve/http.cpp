@@ -358,6 +358,7 @@ void send_fd(const Request &req, Response &res, int fd, const std::string &mime,
 }
 
 bool serve(App &app, const std::function<void(const std::string &)> &on_bound) {
+    app.prerender().start([&app](const std::string &id) { prerender_peaks(app, id); });
     HttpServer svr; // cpp-httplib's server over a leaner connection loop (connection.hpp)
     svr.set_max_threads(app.cfg().threads);
     // Bodies are bounded per route (read_body, the upload's own cap); this is the ceiling.

@@ -3,6 +3,7 @@
 
 #include "serve/http.hpp"
 
+#include <string>
 #include <vector>
 
 namespace ts::serve {
@@ -26,6 +27,10 @@ void add_player_routes(std::vector<Route> &r);
 // a method other than GET and HEAD, a missing X-TimeSide-Request: 1 header. With anonymous
 // reads, a stale cookie on a read-only route reads as anonymous.
 bool authenticate_session(App &app, const Route &route, Request &req);
+
+// Renders an uploaded item's default peaks.dat (100 pixels a second, 8 bits) into the cache,
+// as GET .../peaks.dat would: what the background renderer does after an upload or import.
+void prerender_peaks(App &app, const std::string &item_id);
 
 // 429 with Retry-After when the principal asks for renders faster than allowed.
 void rate_limit_renders(App &app, const Request &req);

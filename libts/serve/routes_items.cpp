@@ -130,6 +130,7 @@ Json accept_file(App &app, const Principal &p, TmpFile &tmp, const std::string &
         audit.bind(1, now).bind(2, p.user_id).bind(3, id).bind(4, origin).run();
         t.commit();
     }
+    app.prerender().enqueue(id); // the peaks a player asks for first, made in the background
     return item_json(*find_readable(app, p, id));
 }
 

@@ -12,9 +12,14 @@
 
 #include <openssl/evp.h>
 
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <sys/stat.h>
@@ -58,36 +63,80 @@ std::string short_hash(const std::string &s) {
     return out;
 }
 
-// A cached derivative: made by argv (whose "{out}" is replaced by the file's path) when
-// missing, then served like the original. The tools write -o atomically, so a file that
-// exists is complete.
-void send_artifact(App &app, const Request &req, Response &res, const Item &it,
-                   const std::string &kind, const std::string &ext, const std::string &mime,
-                   const std::string &options, Argv argv) {
+// Derivatives being made: a second request for one waits for the first's file rather than
+// making it again (the player's first view and the background render, say).
+struct InFlight {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::set<std::string> files;
+};
+
+InFlight &in_flight() {
+    static InFlight f;
+    return f;
+}
+
+// A cached derivative's file: made by argv (whose "{out}" is replaced by the file's path)
+// when missing. before_make runs first then (the rate limit); `who` names the asker in the
+// log. The tools write -o atomically, so a file that exists is complete.
+fs::path make_artifact(App &app, const Item &it, const std::string &kind, const std::string &ext,
+                       const std::string &options, Argv argv, const std::string &who,
+                       const std::function<void()> &before_make) {
     const std::string hash = short_hash(options);
     const fs::path rel = fs::path("derived") / it.id / (kind + "-" + hash + "." + ext);
     const fs::path file = app.cfg().data / rel;
     std::error_code ec;
-    if (!fs::exists(file, ec)) {
-        rate_limit_renders(app, req);
-        fs::create_directories(file.parent_path(), ec);
-        for (auto &a : argv)
-            if (a == "{out}")
-                a = file.string();
-        const RunResult r = run(argv, app.cfg().tool_timeout);
-        if (r.status != 0 || !fs::exists(file, ec)) {
-            log::error("request " + req.id + ": " + argv[0] + " failed (" +
-                       std::to_string(r.status) + "): " + r.err.substr(0, 500));
-            throw HttpError(500, kind + " could not be made; the server's log names request " + req.id);
-        }
-        auto lock = app.db().lock();
-        Stmt st(app.db(), "INSERT OR REPLACE INTO artifacts(item_id, kind, options_hash, options, "
-                          "path, size, cache, created, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                          "1, ?7, ?7)");
-        st.bind(1, it.id).bind(2, kind).bind(3, hash).bind(4, options).bind(5, rel.string());
-        st.bind(6, static_cast<std::int64_t>(fs::file_size(file, ec))).bind(7, now_utc()).run();
+    if (fs::exists(file, ec))
+        return file;
+    InFlight &f = in_flight();
+    {
+        std::unique_lock l(f.mutex);
+        f.done.wait_for(l, std::chrono::seconds(app.cfg().tool_timeout),
+                        [&] { return f.files.count(file.string()) == 0; });
+        if (fs::exists(file, ec))
+            return file;
+        f.files.insert(file.string());
     }
-    send_file(req, res, file, mime, "\"" + it.id.substr(0, 8) + "-" + kind + "-" + hash + "\"");
+    struct Release {
+        InFlight &f;
+        std::string file;
+        ~Release() {
+            {
+                std::lock_guard g(f.mutex);
+                f.files.erase(file);
+            }
+            f.done.notify_all();
+        }
+    } release{f, file.string()};
+    if (before_make)
+        before_make();
+    fs::create_directories(file.parent_path(), ec);
+    for (auto &a : argv)
+        if (a == "{out}")
+            a = file.string();
+    const RunResult r = run(argv, app.cfg().tool_timeout);
+    if (r.status != 0 || !fs::exists(file, ec)) {
+        log::error(who + ": " + argv[0] + " failed (" + std::to_string(r.status) + "): " +
+                   r.err.substr(0, 500));
+        throw HttpError(500, kind + " could not be made; the server's log names " + who);
+    }
+    auto lock = app.db().lock();
+    Stmt st(app.db(), "INSERT OR REPLACE INTO artifacts(item_id, kind, options_hash, options, "
+                      "path, size, cache, created, last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                      "1, ?7, ?7)");
+    st.bind(1, it.id).bind(2, kind).bind(3, hash).bind(4, options).bind(5, rel.string());
+    st.bind(6, static_cast<std::int64_t>(fs::file_size(file, ec))).bind(7, now_utc()).run();
+    return file;
+}
+
+// A cached derivative, made when missing (make_artifact), then served like the original.
+void send_artifact(App &app, const Request &req, Response &res, const Item &it,
+                   const std::string &kind, const std::string &ext, const std::string &mime,
+                   const std::string &options, Argv argv) {
+    const fs::path file = make_artifact(app, it, kind, ext, options, std::move(argv),
+                                        "request " + req.id, [&] { rate_limit_renders(app, req); });
+    send_file(req, res, file, mime,
+              "\"" + it.id.substr(0, 8) + "-" + kind + "-" + short_hash(options) + "\"");
 }
 
 void media(App &app, Request &req, Response &res) {
@@ -133,16 +182,22 @@ int pixels_per_second(const Request &req, const Item &it) {
     return static_cast<int>(query_number(req, "pixels_per_second", 100, 1, std::min(1000.0, rate)));
 }
 
+// The 8-bit peaks.dat at pps pixels a second: its options and the command that makes it.
+std::string peaks_options(int pps) { return "pps=" + std::to_string(pps) + " bits=8"; }
+
+Argv peaks_argv(App &app, const Item &it, int pps) {
+    return {app.tool("ts-analyze"), "--quiet", "-a", "waveform", "-p",
+            "waveform.pixels_per_second=" + std::to_string(pps), "-f", "dat", "--bits",
+            "8", media_path(app, it).string(), "-o", "{out}"};
+}
+
 void peaks_dat(App &app, Request &req, Response &res) {
     const Item it = readable(app, req);
     if (send_archive_output(req, res, it, ".dat", "application/octet-stream", {"pixels_per_second"}))
         return;
     const int pps = pixels_per_second(req, it);
     send_artifact(app, req, res, it, "peaks", "dat", "application/octet-stream",
-                  "pps=" + std::to_string(pps) + " bits=8",
-                  {app.tool("ts-analyze"), "--quiet", "-a", "waveform", "-p",
-                   "waveform.pixels_per_second=" + std::to_string(pps), "-f", "dat", "--bits",
-                   "8", media_path(app, it).string(), "-o", "{out}"});
+                  peaks_options(pps), peaks_argv(app, it, pps));
 }
 
 void peaks_json(App &app, Request &req, Response &res) {
@@ -341,6 +396,26 @@ void download(App &app, Request &req, Response &res) {
 }
 
 } // namespace
+
+void prerender_peaks(App &app, const std::string &item_id) {
+    Principal admin;
+    admin.scopes = scope_admin;
+    const auto it = find_readable(app, admin, item_id);
+    if (!it || it->archived())
+        return; // gone already, or an archive item, whose OUT has its own .dat
+    try {
+        make_artifact(app, *it, "peaks", "dat", peaks_options(100), peaks_argv(app, *it, 100),
+                      "item " + item_id, nullptr);
+    } catch (...) {
+        if (find_readable(app, admin, item_id))
+            throw;
+    }
+    // Deleted while it was rendered: nothing of it stays.
+    if (!find_readable(app, admin, item_id)) {
+        std::error_code ec;
+        fs::remove_all(app.derived_dir() / item_id, ec);
+    }
+}
 
 void add_media_routes(std::vector<Route> &r) {
     r.push_back({"GET", "/api/v1/items/{id}/media", scope_read, false, media});

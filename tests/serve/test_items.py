@@ -3,7 +3,10 @@ the PATCH allow-list, deletion with derivatives, who may read and change what, p
 and the upload rate limit."""
 import json
 import os
+import re
+import struct
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -26,11 +29,32 @@ class Items(unittest.TestCase):
         cls.s.stop()
 
     def files(self):
+        """The data folder's files, but for the peaks rendered in the background after each
+        accepted upload (they come when they come; test_peaks_rendered_after_upload)."""
         out = []
         for d in ("media", "tmp", "derived"):
             for root, _, names in os.walk(os.path.join(self.s.data, d)):
-                out += [os.path.join(root, n) for n in names]
+                out += [os.path.join(root, n) for n in names
+                        if not (d == "derived" and re.match(r"^peaks-[0-9a-f]{16}\.dat$", n))]
         return sorted(out)
+
+    def test_peaks_rendered_after_upload(self):
+        item = self.s.upload(self.alice, self.wav).json()
+        folder = os.path.join(self.s.data, "derived", item["id"])
+        deadline = time.time() + 20
+        while time.time() < deadline and not (os.path.isdir(folder) and os.listdir(folder)):
+            time.sleep(0.05)
+        self.assertEqual(len(os.listdir(folder)), 1)  # made with no request for it
+        made = os.path.join(folder, os.listdir(folder)[0])
+        with open(made, "rb") as f:
+            data = f.read()
+        # what GET peaks.dat serves: the same file, 100 pixels a second, 8 bits (2 s: 200 pairs)
+        r = self.s.request("GET", "/api/v1/items/%s/peaks.dat" % item["id"], token=self.alice)
+        self.assertEqual((r.status, r.body), (200, data))
+        self.assertEqual(struct.unpack("<iIiiI", data[:20]), (1, 1, 8000, 80, 200))
+        self.assertEqual(len(data), 20 + 2 * 200)
+        self.s.request("DELETE", "/api/v1/items/" + item["id"], token=self.alice)
+        self.assertFalse(os.path.exists(folder))
 
     def test_upload_get_delete(self):
         r = self.s.upload(self.alice, self.wav, "?title=Tone%20A&filename=a.wav")
