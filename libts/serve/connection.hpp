@@ -37,6 +37,9 @@ public:
     void get_local_ip_and_port(std::string &ip, int &port) const override;
     socket_t socket() const override { return sock_; }
 
+    // The read buffer (64 kB) to use from now on, empty: given by the thread that serves the
+    // connection, when it takes it with nothing buffered.
+    void lend(char *buffer);
     // Bytes received and not yet read (a pipelined request).
     std::size_t buffered() const { return len_ - off_; }
     // A request begins: the next write that starts a response is its header block.
@@ -49,7 +52,7 @@ public:
 
 private:
     socket_t sock_;
-    std::vector<char> buf_;
+    char *buf_ = nullptr;
     std::size_t off_ = 0, len_ = 0;
     std::string held_; // a sized response's header block, waiting for its body
     bool expect_head_ = false, closing_ = false;
