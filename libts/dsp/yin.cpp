@@ -523,8 +523,10 @@ PitchFrame PitchTracker::track(const float *x) {
         sum += v;
     const double power = sum / n;
     out.power = static_cast<float>(power);
+    analysed_ = false;
     if (!std::isfinite(power) || !(power >= silence_power_) || power <= 0.0) // NaN, Inf too
         return out;
+    analysed_ = true;
     const YinEstimate e = yin_.estimate(x);
     out.confidence = static_cast<float>(std::clamp(1.0 - e.aperiodicity, 0.0, 1.0));
     if (e.voiced && e.period > 0.0) {

@@ -41,6 +41,9 @@ class Yin {
     int max_lag() const { return max_lag_; }
     // d'(tau) for tau in [0, max_lag + 1] of the last frame.
     const std::vector<float> &normalised() const { return norm_; }
+    // yinfft: X_k, k in [0, block/2], the spectrum of the last frame times the periodic Hann
+    // window (sum block/2); unset for yin.
+    const std::vector<std::complex<float>> &spectrum() const { return spec_a_; }
 
   private:
     void difference_yin(const float *frame);
@@ -99,12 +102,16 @@ class PitchTracker {
                  double threshold, double silence_db, bool refine = false,
                  bool follow = false);
     PitchFrame track(const float *frame);
+    // The estimator, and whether it analysed the last frame (not silent, finite).
+    const Yin &yin() const { return yin_; }
+    bool analysed() const { return analysed_; }
 
   private:
     Yin yin_;
     int block_;
     double rate_;
     double silence_power_;
+    bool analysed_ = false;
 };
 
 } // namespace ts::dsp

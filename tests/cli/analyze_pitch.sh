@@ -127,6 +127,32 @@ old, new = f[t <= -0.025], f[(t > 0) & (t < 0.45)]
 assert len(old) > 50 and np.abs(old / 440 - 1).max() < 0.005, (old.min(), old.max())
 assert len(new) > 50 and np.abs(new / 660 - 1).max() < 0.005, (new.min(), new.max())"
 
+# The attack rule: G4 (392 Hz, three harmonics) ends at 0.45 s and rings on (its level falls
+# by e every 50 ms); D4 (293.66 Hz) starts at 0.5 s with a 40 ms linear attack, as a bowed or
+# blown note. Without the rule the frame centred 5 ms after the onset still reads the old
+# note's period (377.8 Hz: 1.6 semitones under G4); with it the flux's onset (found at the
+# centre of the frame 6.6 ms before the note, while the old note still rings alone) gives the
+# frames centred within 23 ms after it the pitch of the first frame that starts there, 294.1 Hz.
+"$PY" - <<'PYEOF'
+import numpy as np, wave
+t = np.arange(44100) / 44100
+tone = lambda f: sum(np.sin(2 * np.pi * f * h * t) / h for h in (1, 2, 3))
+x = tone(392.0) * np.where(t < 0.45, 1, np.exp(-(t - 0.45) / 0.05)) + tone(293.66) * np.clip((t - 0.5) / 0.04, 0, 1)
+w = wave.open("attack.wav", "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(44100)
+w.writeframes((x / np.abs(x).max() * 0.5 * 32767).astype("<i2").tobytes()); w.close()
+PYEOF
+check "yinfft on a slow attack" ts-analyze -a pitch.f0 -o attack.jsonl attack.wav
+check "yinfft on a slow attack, attack=false" ts-analyze -a pitch.f0 -p pitch.attack=false -o attack0.jsonl attack.wav
+jcheck "slow attack: 293.66 Hz from the onset on, 392 Hz up to 10 ms before it" attack.jsonl "
+t, f = centres('pitch.f0') - 0.5, V('pitch.f0')
+old, new = f[(t > -0.1) & (t < -0.01)], f[(t >= 0) & (t < 0.1)]
+assert len(old) > 10 and np.abs(old / 392 - 1).max() < 0.001, (old.min(), old.max())
+assert len(new) > 10 and np.abs(new / 293.66 - 1).max() < 0.002, (new.min(), new.max())"
+jcheck "slow attack, attack=false: the old note's period 5 ms after the onset" attack0.jsonl "
+t, f = centres('pitch.f0') - 0.5, V('pitch.f0')
+first = f[(t >= 0) & (t < 0.008)]
+assert len(first) == 1 and 370 < first[0] < 385, first"
+
 # A note that ends is not followed: 440 Hz stops at 0.5 s over a 110 Hz bass 14 dB under it;
 # the frames centred before the end read 440 Hz though their newest samples hold the bass
 # alone (a newest quarter 7 dB or more under the oldest is an ending note: the frame's centre
