@@ -6,8 +6,8 @@
 #
 # Uploads bench/player.sh's 3-hour recording (ts-gen demo, mono 22050 Hz, FLAC) to a ts-serve
 # on 127.0.0.1 over a fresh data folder (bench/work/player_serve/data), runs a job of rms and
-# level for the result lanes, then web/bench/first-view-serve.js: a cold load (the server
-# renders the peaks .dat and the visible range's spectrogram on demand) and the median of
+# level for the result lanes, then web/bench/first-view-serve.js: a cold load (the peaks .dat
+# rendered in the background since the upload, the visible range's spectrogram on demand) and the median of
 # three more loads (new browser contexts, no cache; the server's renders cached) of the time
 # to the waveform's first paint, to interactive and to the lanes, the bytes received by each
 # by resource type, and the JS heap over SECONDS (default 600) of random zooming and scrolling,
@@ -41,7 +41,7 @@ print("Each load: a new browser context signed in with the session cookie, viewp
 print("Interactive: that, and the spectrogram of the visible range drawn in its lane (the controls and keys work from the first paint; the audio loads when played).")
 print("Lanes: the results read and their lanes drawn.\n")
 c = r["cold"]
-print("| Measure | Cold (renders on demand) | Median of 3 loads after |")
+print("| Measure | Cold (first load after the upload and the job) | Median of 3 loads after |")
 print("| --- | --- | --- |")
 print("| navigation to the waveform's first paint | %s | %s |" % (ms(c["waveform"]), ms(r["waveform_ms"])))
 print("| navigation to interactive | %s | %s |" % (ms(c["interactive"]), ms(r["interactive_ms"])))
