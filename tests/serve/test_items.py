@@ -3,14 +3,13 @@ the PATCH allow-list, deletion with derivatives, who may read and change what, p
 and the upload rate limit."""
 import json
 import os
-import re
 import struct
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from servelib import Server, gen, main  # noqa: E402
+from servelib import BACKGROUND_PEAKS, Server, gen, main  # noqa: E402
 
 
 class Items(unittest.TestCase):
@@ -30,19 +29,21 @@ class Items(unittest.TestCase):
 
     def files(self):
         """The data folder's files, but for the peaks rendered in the background after each
-        accepted upload (they come when they come; test_peaks_rendered_after_upload)."""
+        accepted upload, and their temporary file while they are written (they come when
+        they come; test_peaks_rendered_after_upload)."""
         out = []
         for d in ("media", "tmp", "derived"):
             for root, _, names in os.walk(os.path.join(self.s.data, d)):
                 out += [os.path.join(root, n) for n in names
-                        if not (d == "derived" and re.match(r"^peaks-[0-9a-f]{16}\.dat$", n))]
+                        if not (d == "derived" and BACKGROUND_PEAKS.match(n))]
         return sorted(out)
 
     def test_peaks_rendered_after_upload(self):
         item = self.s.upload(self.alice, self.wav).json()
         folder = os.path.join(self.s.data, "derived", item["id"])
+        done = lambda: os.path.isdir(folder) and [n for n in os.listdir(folder) if n.endswith(".dat")]
         deadline = time.time() + 20
-        while time.time() < deadline and not (os.path.isdir(folder) and os.listdir(folder)):
+        while time.time() < deadline and not done():
             time.sleep(0.05)
         self.assertEqual(len(os.listdir(folder)), 1)  # made with no request for it
         made = os.path.join(folder, os.listdir(folder)[0])
