@@ -70,7 +70,6 @@ dsp::SuperFluxShape superflux_shape(const StftShape &s, int rate) {
     f.lag = 1;
     return f;
 }
-constexpr double superflux_max_before = 0.01, superflux_max_after = 0.05;
 constexpr double superflux_rise_back = 0.05; // the rise rule looks this far back, s
 
 // A parameter whose default is given per method in method_defaults.
@@ -191,13 +190,8 @@ class Onsets : public Analyzer {
                     (odf_[i] + smooth_ * ((i > 0 ? odf_[i - 1] : 0.0f) +
                                           (i + 1 < o.size() ? odf_[i + 1] : 0.0f))) /
                     (1.0 + 2.0 * smooth_));
-        dsp::SuperFluxPeaks p;
-        p.threshold = threshold_;
-        p.mean_before = static_cast<int>(std::lround(median_window_ * frame_rate));
-        p.mean_after = static_cast<int>(std::lround(std::max(0.0, median_after_) * frame_rate));
-        p.max_before = static_cast<int>(std::lround(superflux_max_before * frame_rate));
-        p.max_after = static_cast<int>(std::lround(superflux_max_after * frame_rate));
-        p.min_gap = rule.min_gap;
+        const dsp::SuperFluxPeaks p =
+            dsp::superflux_peaks(frame_rate, threshold_, median_window_, median_after_, rule.min_gap);
         // The mask rule (Dixon 2006's exponential threshold): g(t) = max(o(t), a g(t-1) +
         // (1 - a) o(t)), a = 0.5^(1 / (mask * frame_rate)); a peak below g(t-1) is dropped.
         std::vector<float> masking;

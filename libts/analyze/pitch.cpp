@@ -99,13 +99,8 @@ class Pitch : public Analyzer {
     // held out).
     void attack() {
         const double frame_rate = static_cast<double>(rate_) / shape_.step;
-        dsp::SuperFluxPeaks p;
-        p.threshold = 0.85;
-        p.mean_before = static_cast<int>(std::lround(0.08 * frame_rate));
-        p.mean_after = 0;
-        p.max_before = static_cast<int>(std::lround(0.01 * frame_rate));
-        p.max_after = static_cast<int>(std::lround(0.05 * frame_rate));
-        p.min_gap = static_cast<int>(std::lround(0.06 * frame_rate));
+        const dsp::SuperFluxPeaks p = dsp::superflux_peaks(
+            frame_rate, 0.85, 0.08, 0, static_cast<int>(std::lround(0.06 * frame_rate)));
         const std::vector<std::size_t> onsets = dsp::pick_superflux(odf_, loud_, p);
         const auto h = static_cast<std::size_t>((shape_.block / 2 + shape_.step - 1) / shape_.step);
         const std::vector<float> src = f0_;

@@ -93,6 +93,21 @@ float SuperFlux::next(const float *magnitude, float gain) {
     return sum;
 }
 
+SuperFluxPeaks superflux_peaks(double frame_rate, double threshold, double mean_before_s,
+                               double mean_after_s, int min_gap) {
+    const auto frames = [frame_rate](double s) {
+        return static_cast<int>(std::lround(std::max(0.0, s) * frame_rate));
+    };
+    SuperFluxPeaks p;
+    p.threshold = threshold;
+    p.mean_before = frames(mean_before_s);
+    p.mean_after = frames(mean_after_s);
+    p.max_before = frames(0.01);
+    p.max_after = frames(0.05);
+    p.min_gap = min_gap;
+    return p;
+}
+
 std::vector<std::size_t> pick_superflux(const std::vector<float> &odf,
                                         const std::vector<bool> &loud,
                                         const SuperFluxPeaks &rule,

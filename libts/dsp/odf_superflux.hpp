@@ -47,6 +47,11 @@ struct SuperFluxPeaks {
     int min_gap = 3; // frames: a peak closer than this to the previous onset is dropped
 };
 
+// The rule in seconds at frame_rate frames a second, with SuperFlux's maximum window (10 ms
+// before to 50 ms after) and min_gap frames between onsets.
+SuperFluxPeaks superflux_peaks(double frame_rate, double threshold, double mean_before_s,
+                               double mean_after_s, int min_gap);
+
 // Indices t where odf[t] > 0, is the maximum of its window, reaches the mean plus the
 // threshold, loud[t] is true, reject(t) is false (when given), and t - (previous onset) >=
 // min_gap (windows clipped; a rejected peak does not count as an onset for min_gap).

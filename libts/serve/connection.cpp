@@ -286,7 +286,6 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
     ev.events = armed_events;
     ev.data.ptr = c;
     if (epfd_ < 0 || ::epoll_ctl(epfd_, EPOLL_CTL_ADD, sock, &ev) != 0) {
-        c->busy = true;
         close_conn(c);
         return false;
     }
@@ -372,10 +371,8 @@ void HttpServer::serve(Conn *c) {
     epoll_event ev{};
     ev.events = armed_events;
     ev.data.ptr = c;
-    if (::epoll_ctl(epfd_, EPOLL_CTL_MOD, c->strm.socket(), &ev) != 0) {
-        c->busy = true;
+    if (::epoll_ctl(epfd_, EPOLL_CTL_MOD, c->strm.socket(), &ev) != 0)
         close_conn(c);
-    }
 }
 
 void HttpServer::close_conn(Conn *c) {

@@ -4,10 +4,10 @@
 // through a 4 kB buffer made anew for each request, asks the kernel for both addresses on
 // every request, and sends a response's headers and its body in two calls. HttpServer keeps
 // cpp-httplib's parsing, routing and response writing (Server::process_request) and replaces
-// its thread pool, the connection loop and the stream under it: one buffer per connection, blocking reads
-// and writes bounded by the socket's timeouts (SO_RCVTIMEO and SO_SNDTIMEO, which cpp-httplib
-// sets on every accepted socket), the addresses asked once, and the header block of a sized
-// response sent with the first block of its body in one sendmsg.
+// its thread pool, the connection loop and the stream under it: a read buffer lent by the
+// serving thread, blocking reads and writes bounded by the socket's timeouts (SO_RCVTIMEO and
+// SO_SNDTIMEO, which cpp-httplib sets on every accepted socket), the addresses asked once, and
+// the header block of a sized response sent with the first block of its body in one sendmsg.
 #pragma once
 
 #include <httplib.h>
@@ -67,9 +67,9 @@ private:
 // pool of threads takes ready connections from it: a thread serves the requests a connection
 // has sent (pipelined ones too), arms it again and takes the next, so that under load a
 // thread goes from one request to the next without sleeping. A request that takes long (an
-// upload, a stream of events, a transcode) keeps its thread; when no thread is left
-// waiting in epoll, another is started, up to max_threads. Connections idle longer than the
-// keep-alive timeout are shut by a sweep.
+// upload, a stream of events, a transcode) keeps its thread; when fewer than spare_ threads
+// are free or on a short request, a watcher starts another, up to max_threads. Connections
+// idle longer than the keep-alive timeout are shut by a sweep.
 class HttpServer : public httplib::Server {
 public:
     HttpServer();

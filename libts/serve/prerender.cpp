@@ -38,11 +38,6 @@ void Prerenderer::stop() {
     thread_.join();
 }
 
-void Prerenderer::drain() {
-    std::unique_lock l(mutex_);
-    cv_.wait(l, [this] { return (queue_.empty() && !busy_) || stopping_; });
-}
-
 void Prerenderer::run() {
     std::unique_lock l(mutex_);
     for (;;) {
@@ -51,7 +46,6 @@ void Prerenderer::run() {
             return;
         const std::string item = queue_.front();
         queue_.pop_front();
-        busy_ = true;
         l.unlock();
         try {
             work_(item);
@@ -60,8 +54,6 @@ void Prerenderer::run() {
             log::warning("item " + item + ": rendering in the background failed: " + e.what());
         }
         l.lock();
-        busy_ = false;
-        cv_.notify_all();
     }
 }
 

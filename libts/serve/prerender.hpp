@@ -26,8 +26,6 @@ class Prerenderer {
     void enqueue(const std::string &item);
     // Ends the thread once the item in hand is done; what is still queued is dropped.
     void stop();
-    // Waits until nothing is queued or in hand (tests).
-    void drain();
 
   private:
     void run();
@@ -36,7 +34,7 @@ class Prerenderer {
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<std::string> queue_;
-    bool busy_ = false, stopping_ = false;
+    bool stopping_ = false;
     std::thread thread_;
 };
 

@@ -135,8 +135,8 @@ void send_artifact(App &app, const Request &req, Response &res, const Item &it,
                    const std::string &options, Argv argv) {
     const fs::path file = make_artifact(app, it, kind, ext, options, std::move(argv),
                                         "request " + req.id, [&] { rate_limit_renders(app, req); });
-    send_file(req, res, file, mime,
-              "\"" + it.id.substr(0, 8) + "-" + kind + "-" + short_hash(options) + "\"");
+    // ETag: the item and the file's name, KIND-HASH
+    send_file(req, res, file, mime, "\"" + it.id.substr(0, 8) + "-" + file.stem().string() + "\"");
 }
 
 void media(App &app, Request &req, Response &res) {
