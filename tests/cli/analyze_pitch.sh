@@ -324,6 +324,8 @@ expect_fail "fmax equal to fmin" 2 "notes.fmax" ts-analyze -a notes -p notes.fmi
 expect_fail "threshold above 1" 2 "pitch.threshold" ts-analyze -a pitch -p pitch.threshold=1.5 s.pcm
 expect_fail "silence above 0 dBFS" 2 "pitch.silence" ts-analyze -a pitch -p pitch.silence=3 s.pcm
 expect_fail "median negative" 2 "pitch.median" ts-analyze -a pitch -p pitch.median=-0.01 s.pcm
+expect_fail "attack not a boolean" 2 "pitch.attack" ts-analyze -a pitch -p pitch.attack=maybe s.pcm
+expect_fail "notes has no attack rule" 2 "notes.attack" ts-analyze -a notes -p notes.attack=true s.pcm
 expect_fail "notes median not a number" 2 "notes.median" ts-analyze -a notes -p notes.median=wide s.pcm
 expect_fail "notes split 0" 2 "notes.split" ts-analyze -a notes -p notes.split=0 s.pcm
 expect_fail "notes min_duration negative" 2 "notes.min_duration" ts-analyze -a notes -p notes.min_duration=-1 s.pcm

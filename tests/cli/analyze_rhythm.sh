@@ -324,6 +324,8 @@ expect_fail "onsets threshold < 0" 2 onsets.threshold ts-analyze -a onsets -p on
 expect_fail "onsets odd n_fft" 2 onsets.n_fft ts-analyze -a onsets -p onsets.n_fft=1023 c120.pcm
 expect_fail "onsets silence > 0" 2 onsets.silence ts-analyze -a onsets -p onsets.silence=3 c120.pcm
 expect_fail "onsets unknown key" 2 onsets.treshold ts-analyze -a onsets -p onsets.treshold=1 c120.pcm
+expect_fail "onsets mask < 0" 2 onsets.mask ts-analyze -a onsets -p onsets.mask=-0.02 c120.pcm
+expect_fail "onsets mask not a number" 2 onsets.mask ts-analyze -a onsets -p onsets.mask=fast c120.pcm
 expect_fail "tempo min_bpm 0" 2 tempo.min_bpm ts-analyze -a tempo -p tempo.min_bpm=0 c120.pcm
 expect_fail "tempo min >= max" 2 tempo.min_bpm ts-analyze -a tempo -p tempo.min_bpm=200 -p tempo.max_bpm=100 c120.pcm
 expect_fail "tempo curve_step 0" 2 tempo.curve_step ts-analyze -a tempo -p tempo.curve_step=0 c120.pcm
